@@ -1,0 +1,65 @@
+# Maillage — the two commands that matter: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements/dev.txt | md5sum | cut -c1-12)
+DEMO_DB := var/maillage.sqlite3
+DEMO_ENV := DEBUG=true
+PYTEST_ARGS ?=
+
+.PHONY: install demo serve test test-fast test-postgres check format lint typecheck messages bench clean
+
+install: $(STAMP)
+
+$(STAMP): requirements/dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || \
+		{ echo "Maillage needs Python 3.12 or newer (found: $$($(PYTHON) --version))."; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+## Build a clean demo database (territories + demo dataset) and serve it on http://localhost:8000
+demo: install
+	@mkdir -p var
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(DEMO_ENV) $(PY) manage.py migrate --verbosity 0
+	$(DEMO_ENV) $(PY) manage.py load_territories
+	$(DEMO_ENV) $(PY) manage.py demo
+	@echo "Maillage est servi sur http://localhost:8000 (Ctrl+C pour arrêter)."
+	$(DEMO_ENV) $(PY) manage.py runserver localhost:8000
+
+## Serve the existing database without rebuilding it
+serve: install
+	$(DEMO_ENV) $(PY) manage.py runserver localhost:8000
+
+## The whole suite, browser tests included
+test: install
+	@bash scripts/ensure-chromium.sh
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## Everything but the browser tests
+test-fast: install
+	$(VENV)/bin/pytest -m "not e2e" $(PYTEST_ARGS)
+
+## The database tests again, on a throwaway PostgreSQL cluster
+test-postgres: install
+	bash scripts/test-postgres.sh $(PYTEST_ARGS)
+
+## Lint, format, types, migrations, deployment checks
+check: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy config maillage tests
+	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=false HTTPS=true SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		ALLOWED_HOSTS=maillage.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) var/static .mypy_cache .ruff_cache

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("maillage.public.urls")),
+    path("espace/", include("maillage.accounts.urls")),
+    path("reseau/", include("maillage.network.urls")),
+    path("mesurer/", include("maillage.programmes.urls")),
+    path("territoires/", include("maillage.territories.urls")),
+    path("langue/", login_not_required(set_language), name="set_language"),
+    path("administration/", admin.site.urls),
+]

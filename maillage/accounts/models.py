@@ -1,0 +1,195 @@
+"""Staff accounts (e-mail sign-in), the roles they hold with their scope, and sign-in attempts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from maillage.core.perms import Role, Scope
+from maillage.network.models import Structure
+from maillage.programmes.models import Programme
+from maillage.territories.models import Department, Region
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **fields: Any) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
+        fields.update(is_staff=True, is_superuser=True)
+        user = self._create(email, password, **fields)
+        RoleAssignment.objects.create(user=user, role=Role.ADMIN)
+        return user
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email__iexact=username or "")
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(gettext_lazy("adresse e-mail"), unique=True)
+    full_name = models.CharField(gettext_lazy("nom complet"), max_length=150)
+    is_active = models.BooleanField(gettext_lazy("actif"), default=True)
+    is_staff = models.BooleanField(
+        gettext_lazy("accès à l'administration technique"), default=False
+    )
+    date_joined = models.DateTimeField(gettext_lazy("créé le"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = gettext_lazy("utilisateur")
+        verbose_name_plural = gettext_lazy("utilisateurs")
+        ordering = ["full_name", "email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    @cached_property
+    def scope(self) -> Scope:
+        """Everything this person's roles let them see (see maillage.core.perms)."""
+        if not self.is_active:
+            return Scope()
+        assignments = list(
+            self.role_assignments.prefetch_related("departments", "programmes")
+        )
+        roles = frozenset(a.role for a in assignments)
+
+        def ids(role: str, attr: str) -> frozenset[int]:
+            found: set[int] = set()
+            for a in assignments:
+                if a.role != role:
+                    continue
+                if attr in {"departments", "programmes"}:
+                    found.update(obj.pk for obj in getattr(a, attr).all())
+                elif getattr(a, f"{attr}_id"):
+                    found.add(getattr(a, f"{attr}_id"))
+            return frozenset(found)
+
+        return Scope(
+            roles=roles,
+            is_admin=Role.ADMIN in roles,
+            region_ids=ids(Role.REGIONAL_MANAGER, "region"),
+            managed_department_ids=ids(Role.TERRITORY_MANAGER, "departments"),
+            field_department_ids=ids(Role.MEDIATOR, "departments"),
+            structure_ids=ids(Role.RELAY_REFERENT, "structure"),
+            programme_ids=ids(Role.FUNDER, "programmes"),
+        )
+
+
+class RoleAssignment(models.Model):
+    """One role held by a person, with the scope it applies to."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=gettext_lazy("personne")
+    )
+    role = models.CharField(gettext_lazy("rôle"), max_length=32, choices=Role.choices)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=gettext_lazy("région")
+    )
+    departments = models.ManyToManyField(
+        Department, blank=True, verbose_name=gettext_lazy("départements")
+    )
+    structure = models.ForeignKey(
+        Structure,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        verbose_name=gettext_lazy("structure"),
+    )
+    programmes = models.ManyToManyField(
+        Programme, blank=True, verbose_name=gettext_lazy("programmes")
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = gettext_lazy("rôle")
+        verbose_name_plural = gettext_lazy("rôles")
+        ordering = ["user", "role"]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}"
+
+    def clean(self) -> None:
+        """The scope a role needs: a région, a structure; départements and programmes are
+        checked by the form, since they are only known once saved."""
+        errors: dict[str, str] = {}
+        if self.role == Role.REGIONAL_MANAGER and not self.region_id:
+            errors["region"] = _("Un·e responsable régional·e doit avoir une région.")
+        if self.role != Role.REGIONAL_MANAGER and self.region_id:
+            errors["region"] = _("Seul le rôle de responsable régional·e porte sur une région.")
+        if self.role == Role.RELAY_REFERENT and not self.structure_id:
+            errors["structure"] = _("Un·e référent·e doit être rattaché·e à une structure.")
+        if self.role != Role.RELAY_REFERENT and self.structure_id:
+            errors["structure"] = _("Seul le rôle de référent·e porte sur une structure.")
+        if errors:
+            raise ValidationError(errors)
+
+    def scope_label(self) -> str:
+        if self.role == Role.REGIONAL_MANAGER and self.region:
+            return str(self.region)
+        if self.role in {Role.TERRITORY_MANAGER, Role.MEDIATOR}:
+            return ", ".join(d.name for d in self.departments.all())
+        if self.role == Role.RELAY_REFERENT and self.structure:
+            return str(self.structure)
+        if self.role == Role.FUNDER:
+            return ", ".join(p.name for p in self.programmes.all())
+        return _("Tout le réseau")
+
+
+class LoginAttemptQuerySet(models.QuerySet["LoginAttempt"]):
+    def failures_since(self, since: datetime) -> LoginAttemptQuerySet:
+        return self.filter(succeeded=False, at__gte=since)
+
+
+class LoginAttempt(models.Model):
+    """Sign-in attempts, to throttle guessing per account and per network address. Kept for the
+    throttle window only (see `prune_login_attempts`)."""
+
+    email = models.CharField(max_length=254, db_index=True)
+    address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    succeeded = models.BooleanField(default=False)
+
+    objects = LoginAttemptQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = gettext_lazy("tentative de connexion")
+        verbose_name_plural = gettext_lazy("tentatives de connexion")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {'ok' if self.succeeded else 'échec'}"

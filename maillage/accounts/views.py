@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import views as auth_views
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse_lazy
+
+from maillage.accounts.forms import SignInForm
+from maillage.core import audit
+from maillage.core.models import AuditEvent
+from maillage.network.enums import RelayStatus
+from maillage.network.models import Structure
+from maillage.programmes.models import Programme
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        audit.record(self.request.user, AuditEvent.Action.PASSWORD_CHANGE, self.request.user)
+        return response
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """A person's landing page: their roles, and where things stand in their scope."""
+    user = request.user
+    structures = Structure.objects.visible_to(user)
+    counts = dict(
+        structures.order_by().values_list("relay_status").annotate(n=Count("pk")).values_list(
+            "relay_status", "n"
+        )
+    )
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "assignments": user.role_assignments.select_related(  # type: ignore[union-attr]
+                "region", "structure"
+            ).prefetch_related("departments", "programmes"),
+            "structure_total": sum(counts.values()),
+            "status_counts": [(s, counts.get(s.value, 0)) for s in RelayStatus],
+            "programmes": Programme.objects.visible_to(user)[:10],
+        },
+    )

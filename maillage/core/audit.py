@@ -1,0 +1,49 @@
+"""Writing to the audit journal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from maillage.core.models import AuditEvent
+
+
+def record(
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    changes: dict[str, Any] | None = None,
+    note: str = "",
+) -> AuditEvent:
+    """Append an event. `changes` must not carry personal data: field names, or values of
+    organisations' public fields only."""
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        changes=changes or {},
+        note=note[:255],
+    )
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """The fields whose value changed, as {field: [old, new]} in JSON-safe form."""
+    return {
+        name: [_json_safe(before.get(name)), _json_safe(value)]
+        for name, value in after.items()
+        if before.get(name) != value
+    }
+
+
+def _json_safe(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple | set):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    return str(value)

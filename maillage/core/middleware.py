@@ -1,0 +1,100 @@
+"""Session lifetime for staff, and sign-in required everywhere but on public pages.
+
+A form posted after its session expired is kept (not its passwords or files): the person signs
+in again and finds it filled in, to confirm (see `maillage.core.forms.bind`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequired
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+SESSION_STARTED = "maillage_started_at"
+SESSION_LAST_SEEN = "maillage_last_seen_at"
+SESSION_EXPIRED_USER = "maillage_expired_user"
+SESSION_PENDING_POST = "maillage_pending_post"
+
+# Posted fields never kept across a sign-in.
+_NEVER_KEPT = ("csrfmiddlewaretoken", "password")
+# Write the "last seen" time at most this often (seconds), to spare the session store.
+_LAST_SEEN_RESOLUTION = 30
+
+
+def _read_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def start_session_clock(request: HttpRequest) -> None:
+    now = timezone.now().isoformat()
+    request.session[SESSION_STARTED] = now
+    request.session[SESSION_LAST_SEEN] = now
+
+
+class SessionTimeoutMiddleware:
+    """Signs out a staff member after the idle timeout or the maximum session age."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = timezone.now()
+            started = _read_time(request.session.get(SESSION_STARTED))
+            last_seen = _read_time(request.session.get(SESSION_LAST_SEEN))
+            if started is None or last_seen is None:
+                start_session_clock(request)
+            elif (
+                now - last_seen > settings.SESSION_IDLE_TIMEOUT
+                or now - started > settings.SESSION_MAX_AGE
+            ):
+                user_pk = request.user.pk
+                logout(request)
+                request.session[SESSION_EXPIRED_USER] = user_pk
+                messages.info(
+                    request,
+                    _("Votre session a expiré. Reconnectez-vous pour continuer."),
+                )
+            elif (now - last_seen).total_seconds() > _LAST_SEEN_RESOLUTION:
+                request.session[SESSION_LAST_SEEN] = now.isoformat()
+        return self.get_response(request)
+
+
+class LoginRequiredMiddleware(BaseLoginRequired):
+    """Django's middleware, which keeps a form posted without a session and answers htmx
+    requests with a full-page redirect."""
+
+    def handle_no_permission(self, request: HttpRequest, view_func: Any) -> HttpResponse:
+        if request.method == "POST":
+            keep_pending_post(request)
+        response = super().handle_no_permission(request, view_func)
+        if getattr(request, "htmx", False):
+            response = HttpResponse(status=204, headers={"HX-Redirect": response["Location"]})
+        return response
+
+
+def keep_pending_post(request: HttpRequest) -> None:
+    data = {
+        key: request.POST.getlist(key)
+        for key in request.POST
+        if not any(marker in key for marker in _NEVER_KEPT)
+    }
+    request.session[SESSION_PENDING_POST] = {
+        "path": request.path,
+        "user": request.session.get(SESSION_EXPIRED_USER),
+        "data": data,
+        "at": timezone.now().isoformat(),
+    }

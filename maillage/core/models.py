@@ -1,0 +1,118 @@
+"""The append-only journals every app writes to: audit events and state transitions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or delete a journal row."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError(f"{self.model.__name__} rows are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"{self.model.__name__} rows are append-only.")
+
+    def for_object(self, obj: models.Model) -> AppendOnlyQuerySet:
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+        )
+
+
+class AppendOnlyModel(models.Model):
+    """A row is written once; `save` on an existing row and `delete` raise."""
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    object_id = models.CharField(max_length=64, blank=True, default="")
+    at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"{type(self).__name__} rows are append-only.")
+
+
+class AuditEvent(AppendOnlyModel):
+    """Who did what to which object, and when. Never holds personal data itself."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("consultation")
+        CREATE = "create", _("création")
+        UPDATE = "update", _("modification")
+        DELETE = "delete", _("suppression")
+        EXPORT = "export", _("export")
+        TRANSITION = "transition", _("changement de statut")
+        LOGIN = "login", _("connexion")
+        LOGIN_FAILED = "login_failed", _("échec de connexion")
+        LOGIN_THROTTLED = "login_throttled", _("connexion bloquée")
+        LOGOUT = "logout", _("déconnexion")
+        PASSWORD_CHANGE = "password_change", _("changement de mot de passe")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("auteur"),
+    )
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices)
+    changes = models.JSONField(_("changements"), default=dict, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("événement du journal")
+        verbose_name_plural = _("journal d'audit")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class Transition(AppendOnlyModel):
+    """One change of a declared status field (see maillage.core.statemachine)."""
+
+    field = models.CharField(max_length=64)
+    from_state = models.CharField(_("ancien statut"), max_length=32, blank=True, default="")
+    to_state = models.CharField(_("nouveau statut"), max_length=32)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("par"),
+    )
+    note = models.TextField(_("note"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("changement de statut")
+        verbose_name_plural = _("changements de statut")
+        ordering = ["at", "pk"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "at"]),
+            models.Index(fields=["content_type", "field", "to_state", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_state or '∅'} → {self.to_state}"

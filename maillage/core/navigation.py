@@ -1,0 +1,65 @@
+"""The main navigation, grouped by pillar. Each app registers its entries in `ready()`, so a
+lower app never needs to know a higher one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+PILLARS: list[tuple[str, Promise]] = [
+    ("orienter", _("Orienter")),
+    ("diagnostiquer", _("Diagnostiquer")),
+    ("accompagner", _("Accompagner")),
+    ("equiper", _("Équiper")),
+    ("connecter", _("Connecter")),
+    ("reseau", _("Animer le réseau")),
+    ("mesurer", _("Mesurer")),
+]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    pillar: str
+    label: Promise
+    url_name: str
+    visible: Callable[[Any], bool]
+    order: int = 0
+
+
+_ITEMS: list[NavItem] = []
+
+
+def register(item: NavItem) -> None:
+    if item.pillar not in dict(PILLARS):
+        raise ValueError(f"Unknown pillar {item.pillar!r}")
+    if item not in _ITEMS:
+        _ITEMS.append(item)
+
+
+def menu_for(user: Any, current_path: str) -> list[dict[str, Any]]:
+    """The pillars that have at least one entry this user may open."""
+    menu = []
+    for key, label in PILLARS:
+        entries = []
+        for item in sorted((i for i in _ITEMS if i.pillar == key), key=lambda i: i.order):
+            if not item.visible(user):
+                continue
+            url = reverse(item.url_name)
+            entries.append(
+                {"label": item.label, "url": url, "current": current_path.startswith(url)}
+            )
+        if entries:
+            menu.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "entries": entries,
+                    "current": any(e["current"] for e in entries),
+                }
+            )
+    return menu

@@ -1,0 +1,96 @@
+"""Statuses as declared state machines.
+
+A model declares a `Workflow` (its choices and the allowed transitions); `Workflow.apply`
+performs one transition under a row lock, refuses an illegal one with a clear French error,
+and records who and when in the `Transition` journal and the audit journal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillage.core import audit
+from maillage.core.models import AuditEvent, Transition
+
+
+class TransitionNotAllowed(Exception):
+    """The requested status change is not in the declared table."""
+
+
+@dataclass(frozen=True)
+class Workflow:
+    field: str
+    choices: type[models.TextChoices]
+    transitions: Mapping[str, Collection[str]]
+
+    def __post_init__(self) -> None:
+        known = set(self.choices.values)
+        for source, targets in self.transitions.items():
+            unknown = ({source} | set(targets)) - known
+            if unknown:
+                raise ValueError(f"Unknown states in workflow {self.field}: {sorted(unknown)}")
+
+    def label(self, state: str) -> str:
+        return str(self.choices(state).label) if state else ""
+
+    def targets(self, current: str) -> list[str]:
+        """Allowed next states, in the order of the choices."""
+        allowed = set(self.transitions.get(current, ()))
+        return [value for value in self.choices.values if value in allowed]
+
+    def can(self, current: str, target: str) -> bool:
+        return target in self.transitions.get(current, ())
+
+    def check(self, current: str, target: str) -> None:
+        if not self.can(current, target):
+            raise TransitionNotAllowed(
+                _("Impossible de passer du statut « %(current)s » au statut « %(target)s ».")
+                % {"current": self.label(current), "target": self.label(target)}
+            )
+
+    def apply(
+        self,
+        obj: models.Model,
+        target: str,
+        *,
+        by: Any,
+        at: datetime | None = None,
+        note: str = "",
+    ) -> Transition:
+        """Move `obj` to `target`. The row is locked and re-read, so two concurrent
+        transitions cannot both start from the same state."""
+        at = at or timezone.now()
+        with transaction.atomic():
+            locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+            current = getattr(locked, self.field)
+            self.check(current, target)
+            type(obj)._default_manager.filter(pk=obj.pk).update(**{self.field: target})
+            setattr(obj, self.field, target)
+            step = Transition.objects.create(
+                content_type=ContentType.objects.get_for_model(obj),
+                object_id=str(obj.pk),
+                field=self.field,
+                from_state=current,
+                to_state=target,
+                at=at,
+                by=by if getattr(by, "is_authenticated", False) else None,
+                note=note,
+            )
+            audit.record(
+                by,
+                AuditEvent.Action.TRANSITION,
+                obj,
+                changes={self.field: [current, target]},
+            )
+        return step
+
+    def history(self, obj: models.Model) -> models.QuerySet[Transition]:
+        return Transition.objects.for_object(obj).filter(field=self.field).select_related("by")

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NetworkConfig(AppConfig):
+    name = "maillage.network"
+    label = "network"
+    verbose_name = _("Réseau")
+
+    def ready(self) -> None:
+        from maillage.core.navigation import NavItem, register
+        from maillage.core.perms import scope_of
+
+        register(
+            NavItem(
+                pillar="reseau",
+                label=_("Structures"),
+                url_name="network:structure_list",
+                visible=lambda user: not scope_of(user).is_empty,
+            )
+        )

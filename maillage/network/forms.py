@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from maillage.core.phones import normalise_phone
+from maillage.network.enums import (
+    RelayStatus,
+    Service,
+    SpecificSupport,
+    StructureKind,
+    SupportMode,
+)
+from maillage.network.enums import (
+    Public as PublicChoice,
+)
+from maillage.network.models import Structure
+from maillage.network.validators import normalise_siret, validate_siret
+from maillage.territories.forms import CommuneField
+from maillage.territories.models import Department, Region
+
+
+def _checkboxes(choices: Any, label: Any) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class StructureForm(forms.ModelForm):
+    commune = CommuneField(
+        label=gettext_lazy("Commune"),
+        help_text=gettext_lazy("Nom de la commune ou code postal."),
+    )
+    services = _checkboxes(Service.choices, gettext_lazy("Services proposés"))
+    publics = _checkboxes(PublicChoice.choices, gettext_lazy("Publics spécifiquement accueillis"))
+    specific_support = _checkboxes(SpecificSupport.choices, gettext_lazy("Prise en charge spécifique"))
+    support_modes = _checkboxes(SupportMode.choices, gettext_lazy("Modalités d'accompagnement"))
+
+    class Meta:
+        model = Structure
+        fields = [
+            "name",
+            "kind",
+            "siret",
+            "address",
+            "commune",
+            "latitude",
+            "longitude",
+            "phone",
+            "email",
+            "website",
+            "opening_hours",
+            "services",
+            "publics",
+            "specific_support",
+            "support_modes",
+            "accessibility_notes",
+        ]
+        widgets = {
+            "opening_hours": forms.Textarea(attrs={"rows": 3}),
+            "accessibility_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(
+        self, *args: Any, allowed_department_ids: Collection[int] | None = None, **kwargs: Any
+    ) -> None:
+        """`allowed_department_ids`: where this person may place a structure (None: anywhere)."""
+        super().__init__(*args, **kwargs)
+        self.allowed_department_ids = allowed_department_ids
+        self.fields["kind"].choices = [("", _("Choisir un type"))] + list(StructureKind.choices)
+        self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
+        self.fields["email"].widget.attrs.update({"autocomplete": "email"})
+        self.fields["siret"].widget.attrs.update({"inputmode": "numeric"})
+
+    def clean_siret(self) -> str:
+        siret = normalise_siret(self.cleaned_data.get("siret", ""))
+        if not siret:
+            return ""
+        validate_siret(siret)
+        duplicate = Structure.objects.filter(siret=siret).exclude(pk=self.instance.pk).first()
+        if duplicate:
+            raise forms.ValidationError(
+                _("Ce SIRET est déjà celui de la structure « %(name)s ».") % {"name": duplicate.name}
+            )
+        return siret
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data.get("phone", "").strip()
+        return normalise_phone(phone) if phone else ""
+
+    def clean_commune(self) -> Any:
+        commune = self.cleaned_data.get("commune")
+        if (
+            commune is not None
+            and self.allowed_department_ids is not None
+            and commune.department_id not in self.allowed_department_ids
+            and commune.pk != self.instance.commune_id
+        ):
+            raise forms.ValidationError(
+                _("Cette commune est hors de votre territoire : choisissez-en une de vos départements.")
+            )
+        return commune
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
+        if (latitude is None) != (longitude is None):
+            self.add_error(
+                "longitude" if latitude is not None else "latitude",
+                _("Indiquez la latitude et la longitude ensemble, ou aucune des deux."),
+            )
+        return cleaned
+
+
+class StructureFilterForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Rechercher"), required=False, max_length=100)
+    region = forms.ModelChoiceField(
+        label=gettext_lazy("Région"), queryset=Region.objects.none(), required=False
+    )
+    department = forms.ModelChoiceField(
+        label=gettext_lazy("Département"), queryset=Department.objects.none(), required=False
+    )
+    kind = forms.ChoiceField(label=gettext_lazy("Type"), required=False)
+    relay_status = forms.ChoiceField(label=gettext_lazy("Statut dans le réseau"), required=False)
+
+    def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+        self.fields["region"].queryset = Region.objects.filter(  # type: ignore[attr-defined]
+            departments__in=departments
+        ).distinct()
+        self.fields["region"].empty_label = _("Toutes")  # type: ignore[attr-defined]
+        self.fields["department"].empty_label = _("Tous")  # type: ignore[attr-defined]
+        self.fields["kind"].choices = [("", _("Tous"))] + list(StructureKind.choices)  # type: ignore[attr-defined]
+        self.fields["relay_status"].choices = [("", _("Tous"))] + list(RelayStatus.choices)  # type: ignore[attr-defined]
+
+    def filter(self, queryset: Any) -> Any:
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        queryset = queryset.search(data.get("q") or "")
+        if data.get("region"):
+            queryset = queryset.filter(commune__department__region=data["region"])
+        if data.get("department"):
+            queryset = queryset.filter(commune__department=data["department"])
+        if data.get("kind"):
+            queryset = queryset.filter(kind=data["kind"])
+        if data.get("relay_status"):
+            queryset = queryset.filter(relay_status=data["relay_status"])
+        return queryset
+
+
+class RelayTransitionForm(forms.Form):
+    target = forms.ChoiceField(label=gettext_lazy("Nouveau statut"))
+    on = forms.DateField(
+        label=gettext_lazy("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("La date à laquelle le changement a eu lieu."),
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Commentaire"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, structure: Structure, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        workflow = Structure.relay_workflow
+        self.fields["target"].choices = [  # type: ignore[attr-defined]
+            (state, workflow.label(state)) for state in workflow.targets(structure.relay_status)
+        ]
+
+    def clean_on(self) -> date:
+        on: date = self.cleaned_data["on"]
+        if on > timezone.localdate():
+            raise forms.ValidationError(_("La date ne peut pas être dans le futur."))
+        return on

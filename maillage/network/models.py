@@ -1,0 +1,187 @@
+"""Partner structures and their journey to becoming a Relais Numérique."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from maillage.core.perms import scope_of
+from maillage.core.statemachine import Workflow
+from maillage.network.enums import RELAY_TRANSITIONS, RelayStatus, StructureKind
+from maillage.territories.models import Commune
+
+
+class StructureQuerySet(models.QuerySet["Structure"]):
+    def visible_to(self, user: Any) -> StructureQuerySet:
+        """Structures of the person's territories, their own structure, and the partners of the
+        programmes they fund."""
+        scope = scope_of(user)
+        if scope.is_admin:
+            return self.all()
+        condition = self._territory_condition(scope)
+        if scope.programme_ids:
+            partners = Structure.objects.filter(programmes__in=scope.programme_ids).values("pk")
+            condition |= Q(pk__in=partners)
+        return self.filter(condition)
+
+    def editable_by(self, user: Any) -> StructureQuerySet:
+        """Staff edit the structures of their territories; a referent edits their own."""
+        scope = scope_of(user)
+        if scope.is_admin:
+            return self.all()
+        return self.filter(self._territory_condition(scope))
+
+    def relay_status_changeable_by(self, user: Any) -> StructureQuerySet:
+        """Managers decide where a structure stands in the network."""
+        scope = scope_of(user)
+        if scope.is_admin:
+            return self.all()
+        condition = Q(pk__in=[])
+        if scope.region_ids:
+            condition |= Q(commune__department__region_id__in=scope.region_ids)
+        if scope.managed_department_ids:
+            condition |= Q(commune__department_id__in=scope.managed_department_ids)
+        return self.filter(condition)
+
+    @staticmethod
+    def _territory_condition(scope: Any) -> Q:
+        condition = Q(pk__in=[])
+        if scope.region_ids:
+            condition |= Q(commune__department__region_id__in=scope.region_ids)
+        if scope.department_ids:
+            condition |= Q(commune__department_id__in=scope.department_ids)
+        if scope.structure_ids:
+            condition |= Q(pk__in=scope.structure_ids)
+        return condition
+
+    def search(self, text: str) -> StructureQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(name__icontains=text) | Q(commune__name__icontains=text) | Q(siret=text)
+        )
+
+
+class Structure(models.Model):
+    """A partner organisation: CCAS, association, CADA, library… (*structure sociale*)."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type de structure"), max_length=32, choices=StructureKind.choices)
+    siret = models.CharField(
+        _("SIRET"),
+        max_length=14,
+        blank=True,
+        default="",
+        help_text=_("14 chiffres, facultatif."),
+    )
+    address = models.CharField(_("adresse"), max_length=255, blank=True, default="")
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="structures", verbose_name=_("commune")
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    phone = models.CharField(_("téléphone"), max_length=20, blank=True, default="")
+    email = models.EmailField(_("e-mail"), blank=True, default="")
+    website = models.URLField(_("site internet"), blank=True, default="")
+    opening_hours = models.TextField(
+        _("horaires d'ouverture"),
+        blank=True,
+        default="",
+        help_text=_("Par exemple : du lundi au vendredi, 9 h – 12 h et 14 h – 17 h."),
+    )
+    services = models.JSONField(_("services proposés"), default=list, blank=True)
+    publics = models.JSONField(_("publics spécifiquement accueillis"), default=list, blank=True)
+    specific_support = models.JSONField(_("prise en charge spécifique"), default=list, blank=True)
+    support_modes = models.JSONField(_("modalités d'accompagnement"), default=list, blank=True)
+    accessibility_notes = models.TextField(
+        _("accessibilité du lieu"),
+        blank=True,
+        default="",
+        help_text=_("Accès en fauteuil, stationnement, transports, boucle magnétique…"),
+    )
+    relay_status = models.CharField(
+        _("statut dans le réseau"),
+        max_length=16,
+        choices=RelayStatus.choices,
+        default=RelayStatus.PROSPECT,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    relay_workflow = Workflow(
+        field="relay_status", choices=RelayStatus, transitions=RELAY_TRANSITIONS
+    )
+
+    objects = StructureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("structure")
+        verbose_name_plural = _("structures")
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["commune", "relay_status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["siret"], condition=~Q(siret=""), name="unique_structure_siret"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("network:structure_detail", args=[self.pk])
+
+    # Fields whose changes are written to the audit journal (organisations' data, not people's).
+    AUDITED_FIELDS = (
+        "name",
+        "kind",
+        "siret",
+        "address",
+        "commune",
+        "latitude",
+        "longitude",
+        "phone",
+        "email",
+        "website",
+        "opening_hours",
+        "services",
+        "publics",
+        "specific_support",
+        "support_modes",
+        "accessibility_notes",
+    )
+
+    def audited_values(self) -> dict[str, Any]:
+        return {
+            name: getattr(self, f"{name}_id" if name == "commune" else name)
+            for name in self.AUDITED_FIELDS
+        }
+
+    def relay_history(self) -> list[tuple[Any, str]]:
+        """Each status change with the label of the status reached, oldest first."""
+        return [
+            (step, self.relay_workflow.label(step.to_state))
+            for step in self.relay_workflow.history(self)
+        ]

@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from maillage.core import audit
+from maillage.core.forms import bind
+from maillage.core.models import AuditEvent
+from maillage.core.pagination import paginate
+from maillage.core.perms import require
+from maillage.core.statemachine import TransitionNotAllowed
+from maillage.network.enums import RelayStatus
+from maillage.network.forms import RelayTransitionForm, StructureFilterForm, StructureForm
+from maillage.network.models import Structure
+from maillage.network.perms import can_create_structure, placeable_department_ids, visible_departments
+
+
+def structure_list(request: HttpRequest) -> HttpResponse:
+    visible = Structure.objects.visible_to(request.user)
+    require(visible.exists() or can_create_structure(request.user))
+    filters = StructureFilterForm(request.GET or None, departments=visible_departments(request.user))
+    structures = filters.filter(visible).select_related("commune__department")
+    counts = dict(
+        structures.order_by().values_list("relay_status").annotate(n=Count("pk")).values_list(
+            "relay_status", "n"
+        )
+    )
+    return render(
+        request,
+        "network/structure_list.html",
+        {
+            "filters": filters,
+            "page": paginate(request, structures),
+            "status_counts": [(s, counts.get(s.value, 0)) for s in RelayStatus],
+            "can_create": can_create_structure(request.user),
+        },
+    )
+
+
+def structure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    structure = get_object_or_404(
+        Structure.objects.visible_to(request.user).select_related("commune__department__region"),
+        pk=pk,
+    )
+    can_edit = Structure.objects.editable_by(request.user).filter(pk=pk).exists()
+    can_transition = Structure.objects.relay_status_changeable_by(request.user).filter(pk=pk).exists()
+    return render(
+        request,
+        "network/structure_detail.html",
+        {
+            "structure": structure,
+            "can_edit": can_edit,
+            "transition_form": (
+                RelayTransitionForm(structure=structure)
+                if can_transition and Structure.relay_workflow.targets(structure.relay_status)
+                else None
+            ),
+            "relay_history": structure.relay_history(),
+            "changes": (
+                AuditEvent.objects.for_object(structure)
+                .filter(action__in=[AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE])
+                .select_related("actor")[:20]
+                if can_edit
+                else []
+            ),
+        },
+    )
+
+
+def structure_create(request: HttpRequest) -> HttpResponse:
+    require(can_create_structure(request.user))
+    form = bind(request, StructureForm, allowed_department_ids=placeable_department_ids(request.user))
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            structure = form.save()
+            audit.record(
+                request.user,
+                AuditEvent.Action.CREATE,
+                structure,
+                changes=audit.diff({}, structure.audited_values()),
+            )
+        messages.success(request, _("La structure « %(name)s » a été créée.") % {"name": structure})
+        return redirect(structure)
+    return render(request, "network/structure_form.html", {"form": form, "structure": None})
+
+
+def structure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    structure = get_object_or_404(Structure.objects.visible_to(request.user), pk=pk)
+    require(Structure.objects.editable_by(request.user).filter(pk=pk).exists())
+    before = structure.audited_values()
+    form = bind(
+        request,
+        StructureForm,
+        instance=structure,
+        allowed_department_ids=placeable_department_ids(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            structure = form.save()
+            changes = audit.diff(before, structure.audited_values())
+            if changes:
+                audit.record(request.user, AuditEvent.Action.UPDATE, structure, changes=changes)
+        messages.success(request, _("Les modifications ont été enregistrées."))
+        return redirect(structure)
+    return render(request, "network/structure_form.html", {"form": form, "structure": structure})
+
+
+@require_POST
+def structure_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    structure = get_object_or_404(Structure.objects.visible_to(request.user), pk=pk)
+    require(Structure.objects.relay_status_changeable_by(request.user).filter(pk=pk).exists())
+    form = RelayTransitionForm(request.POST, structure=structure)
+    if form.is_valid():
+        try:
+            Structure.relay_workflow.apply(
+                structure,
+                form.cleaned_data["target"],
+                by=request.user,
+                at=_start_of(form.cleaned_data["on"]),
+                note=form.cleaned_data["note"],
+            )
+        except TransitionNotAllowed as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(
+                request,
+                _("Statut mis à jour : %(status)s.")
+                % {"status": structure.get_relay_status_display()},
+            )
+            return redirect(structure)
+    return render(
+        request,
+        "network/structure_detail.html",
+        {
+            "structure": structure,
+            "can_edit": Structure.objects.editable_by(request.user).filter(pk=pk).exists(),
+            "transition_form": form,
+            "relay_history": structure.relay_history(),
+            "changes": [],
+        },
+        status=400,
+    )
+
+
+def _start_of(day: date) -> datetime:
+    """A transition dated today keeps the current time; an earlier date is recorded at noon."""
+    if day == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(day, time(12, 0)))

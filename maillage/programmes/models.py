@@ -1,0 +1,98 @@
+"""Programmes (projects funded to reach targets) and their funders. Targets, staffing and
+reporting come with the impact work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from maillage.core.perms import scope_of
+from maillage.network.models import Structure
+from maillage.territories.models import Department
+
+
+class FunderKind(models.TextChoices):
+    STATE = "state", _("État")
+    LOCAL_AUTHORITY = "local_authority", _("Collectivité")
+    FOUNDATION = "foundation", _("Fondation")
+    COMPANY = "company", _("Entreprise")
+    EUROPE = "europe", _("Europe")
+
+
+class Funder(models.Model):
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    kind = models.CharField(_("type"), max_length=32, choices=FunderKind.choices)
+
+    class Meta:
+        verbose_name = _("financeur")
+        verbose_name_plural = _("financeurs")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProgrammeQuerySet(models.QuerySet["Programme"]):
+    def visible_to(self, user: Any) -> ProgrammeQuerySet:
+        """Programmes a person works in: by territory, by partner structure, or as funder."""
+        scope = scope_of(user)
+        if scope.is_admin:
+            return self.all()
+        condition = Q(pk__in=scope.programme_ids)
+        if scope.region_ids:
+            condition |= Q(
+                pk__in=Programme.objects.filter(
+                    departments__region_id__in=scope.region_ids
+                ).values("pk")
+            )
+        if scope.department_ids:
+            condition |= Q(
+                pk__in=Programme.objects.filter(departments__in=scope.department_ids).values("pk")
+            )
+        if scope.structure_ids:
+            condition |= Q(
+                pk__in=Programme.objects.filter(
+                    partner_structures__in=scope.structure_ids
+                ).values("pk")
+            )
+        return self.filter(condition)
+
+
+class Programme(models.Model):
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant court"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True, default="")
+    funders = models.ManyToManyField(
+        Funder, blank=True, related_name="programmes", verbose_name=_("financeurs")
+    )
+    partner_structures = models.ManyToManyField(
+        Structure, blank=True, related_name="programmes", verbose_name=_("structures partenaires")
+    )
+    departments = models.ManyToManyField(
+        Department, blank=True, related_name="programmes", verbose_name=_("départements")
+    )
+    start = models.DateField(_("début"))
+    end = models.DateField(_("fin"), null=True, blank=True)
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["-start", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="programme_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:programme_detail", args=[self.slug])

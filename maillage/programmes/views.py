@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from maillage.core import audit
+from maillage.core.forms import bind
+from maillage.core.models import AuditEvent
+from maillage.core.pagination import paginate
+from maillage.core.perms import require, scope_of
+from maillage.network.models import Structure
+from maillage.programmes.forms import ProgrammeForm
+from maillage.programmes.models import Programme
+
+
+def programme_list(request: HttpRequest) -> HttpResponse:
+    require(not scope_of(request.user).is_empty)
+    programmes = Programme.objects.visible_to(request.user).prefetch_related("funders")
+    return render(
+        request,
+        "programmes/programme_list.html",
+        {"page": paginate(request, programmes), "can_create": scope_of(request.user).is_admin},
+    )
+
+
+def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_object_or_404(Programme.objects.visible_to(request.user), slug=slug)
+    partners = Structure.objects.visible_to(request.user).filter(programmes=programme)
+    return render(
+        request,
+        "programmes/programme_detail.html",
+        {
+            "programme": programme,
+            "departments": programme.departments.select_related("region"),
+            "partners": paginate(request, partners.select_related("commune__department")),
+            "can_edit": scope_of(request.user).is_admin,
+        },
+    )
+
+
+def programme_create(request: HttpRequest) -> HttpResponse:
+    require(scope_of(request.user).is_admin)
+    return _save(request, None)
+
+
+def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    require(scope_of(request.user).is_admin)
+    return _save(request, get_object_or_404(Programme, slug=slug))
+
+
+def _save(request: HttpRequest, programme: Programme | None) -> HttpResponse:
+    form = bind(request, ProgrammeForm, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = form.save()
+            audit.record(
+                request.user,
+                AuditEvent.Action.CREATE if programme is None else AuditEvent.Action.UPDATE,
+                saved,
+                changes={name: [] for name in form.changed_data},
+            )
+        messages.success(request, _("Le programme « %(name)s » est enregistré.") % {"name": saved})
+        return redirect(saved)
+    return render(request, "programmes/programme_form.html", {"form": form, "programme": programme})

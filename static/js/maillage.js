@@ -1,0 +1,29 @@
+// Small progressive enhancements; every page works without them.
+(function () {
+  "use strict";
+
+  // Commune picker: a suggestion fills the text input and the hidden identifier.
+  document.addEventListener("click", function (event) {
+    var option = event.target.closest("[data-commune-option]");
+    if (!option) return;
+    event.preventDefault();
+    var picker = option.closest("[data-commune-picker]");
+    picker.querySelector("[data-commune-text]").value = option.dataset.label;
+    picker.querySelector("[data-commune-id]").value = option.dataset.communeId;
+    picker.querySelector("[data-commune-options]").innerHTML = "";
+    picker.querySelector("[data-commune-text]").focus();
+  });
+
+  // Typing again in the picker forgets the previous choice.
+  document.addEventListener("input", function (event) {
+    if (!event.target.matches("[data-commune-text]")) return;
+    var picker = event.target.closest("[data-commune-picker]");
+    picker.querySelector("[data-commune-id]").value = "";
+  });
+
+  // The error summary of a failed form takes the focus, so it is read first.
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) summary.focus();
+  });
+})();

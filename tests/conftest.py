@@ -1,0 +1,149 @@
+"""Personas, one per role plus a stranger, in a small world of two régions.
+
+Grand Est: Marne (Reims, structure « CCAS de Reims ») and Ardennes (Charleville-Mézières,
+« Médiathèque de Charleville »). Hauts-de-France: Nord (Lille, « Centre social de Lille »).
+The « Ruralité » programme covers Marne and Ardennes with the Reims CCAS as partner; the
+« Métropole » programme covers Nord.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from maillage.accounts.models import User
+from maillage.core.perms import Role
+from maillage.network.enums import StructureKind
+from maillage.network.models import Structure
+from maillage.programmes.models import Programme
+from maillage.territories.models import Commune, Department, Region
+from tests.factories import (
+    CommuneFactory,
+    DepartmentFactory,
+    FunderFactory,
+    ProgrammeFactory,
+    RegionFactory,
+    StructureFactory,
+    UserFactory,
+    grant,
+)
+
+PERSONAS = [
+    "admin",
+    "regional_manager",
+    "territory_manager",
+    "mediator",
+    "relay_referent",
+    "funder",
+    "stranger",
+]
+
+
+@dataclass
+class World:
+    grand_est: Region
+    hauts_de_france: Region
+    marne: Department
+    ardennes: Department
+    nord: Department
+    reims: Commune
+    charleville: Commune
+    lille: Commune
+    ccas_reims: Structure
+    mediatheque_charleville: Structure
+    centre_social_lille: Structure
+    ruralite: Programme
+    metropole: Programme
+    personas: dict[str, User]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def build_world() -> World:
+    grand_est = RegionFactory(code="44", name="Grand Est")
+    hdf = RegionFactory(code="32", name="Hauts-de-France")
+    marne = DepartmentFactory(code="51", name="Marne", region=grand_est)
+    ardennes = DepartmentFactory(code="08", name="Ardennes", region=grand_est)
+    nord = DepartmentFactory(code="59", name="Nord", region=hdf)
+    reims = CommuneFactory(
+        code="51454", name="Reims", department=marne, population=180000,
+        postal_codes=["51100"],
+    )
+    charleville = CommuneFactory(
+        code="08105", name="Charleville-Mézières", department=ardennes, population=46000,
+        postal_codes=["08000"],
+    )
+    lille = CommuneFactory(
+        code="59350", name="Lille", department=nord, population=236000,
+        postal_codes=["59000", "59800"],
+    )
+    ccas = StructureFactory(name="CCAS de Reims", kind=StructureKind.CCAS_CIAS, commune=reims)
+    mediatheque = StructureFactory(
+        name="Médiathèque de Charleville", kind=StructureKind.LIBRARY, commune=charleville
+    )
+    centre = StructureFactory(
+        name="Centre social de Lille", kind=StructureKind.SOCIAL_CENTRE, commune=lille
+    )
+    ruralite = ProgrammeFactory(name="Ruralité", slug="ruralite")
+    ruralite.departments.set([marne, ardennes])
+    ruralite.partner_structures.set([ccas])
+    ruralite.funders.set([FunderFactory(name="DGCS")])
+    metropole = ProgrammeFactory(name="Métropole", slug="metropole")
+    metropole.departments.set([nord])
+    metropole.partner_structures.set([centre])
+
+    personas = {
+        name: UserFactory(email=f"{name.replace('_', '.')}@exemple.test", full_name=f"Persona {name}")
+        for name in PERSONAS
+    }
+    grant(personas["admin"], Role.ADMIN)
+    grant(personas["regional_manager"], Role.REGIONAL_MANAGER, region=grand_est)
+    grant(personas["territory_manager"], Role.TERRITORY_MANAGER, departments=[marne])
+    grant(personas["mediator"], Role.MEDIATOR, departments=[marne])
+    grant(personas["relay_referent"], Role.RELAY_REFERENT, structure=ccas)
+    grant(personas["funder"], Role.FUNDER, programmes=[ruralite])
+    return World(
+        grand_est=grand_est,
+        hauts_de_france=hdf,
+        marne=marne,
+        ardennes=ardennes,
+        nord=nord,
+        reims=reims,
+        charleville=charleville,
+        lille=lille,
+        ccas_reims=ccas,
+        mediatheque_charleville=mediatheque,
+        centre_social_lille=centre,
+        ruralite=ruralite,
+        metropole=metropole,
+        personas=personas,
+    )
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def client_as(world: World) -> Any:
+    """`client_as("mediator")`: a test client signed in as that persona."""
+
+    def make(persona: str) -> Client:
+        client = Client()
+        client.force_login(world.personas[persona])
+        return client
+
+    return make
+
+
+def text(response: Any) -> str:
+    """A response's HTML with entities decoded, to look for French text with apostrophes."""
+    return html.unescape(response.content.decode())

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from tests.conftest import World, text
+
+
+def test_the_main_menu_shows_the_pillars_a_person_can_use(client_as, world: World) -> None:
+    content = text(client_as("mediator").get("/espace/"))
+    assert 'aria-label="Menu principal"' in content
+    assert "Animer le réseau" in content
+    assert 'href="/reseau/structures/"' in content
+
+
+def test_a_person_without_role_sees_no_menu(client_as, world: World) -> None:
+    content = text(client_as("stranger").get("/espace/"))
+    assert 'aria-label="Menu principal"' not in content
+    assert "Aucun rôle ne vous a encore été attribué" in content
+
+
+def test_the_language_switch_offers_french_and_english(client_as, world: World) -> None:
+    client = client_as("mediator")
+    content = text(client.get("/espace/"))
+    assert 'lang="en"' in content
+    response = client.post("/langue/", {"language": "en", "next": "/espace/"})
+    assert response.status_code == 302
+    assert client.cookies["django_language"].value == "en"

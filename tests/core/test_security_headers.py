@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import re
+
+from django.test import Client
+
+
+def test_pages_carry_a_content_security_policy_with_a_nonce(db: None) -> None:
+    response = Client().get("/")
+    policy = response["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", policy)
+    assert nonce, policy
+    assert "script-src 'self' 'nonce-" in policy
+    assert "'unsafe-inline'" not in policy
+    scripts = re.findall(r"<script[^>]*>", response.content.decode())
+    assert scripts
+    for tag in scripts:
+        assert f'nonce="{nonce.group(1)}"' in tag, tag
+
+
+def test_pages_refuse_framing_and_sniffing(db: None) -> None:
+    response = Client().get("/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_production_settings_enforce_https_cookies_and_hsts() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DEBUG": "false", "HTTPS": "true", "SECRET_KEY": "x" * 60}
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup();"
+        "from django.conf import settings as s;"
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True", "True", "31536000"]

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from maillage.accounts.models import User
+from maillage.core.models import Transition
+from maillage.core.perms import Role
+from maillage.network.enums import RelayStatus
+from maillage.network.models import Structure
+from maillage.programmes.models import Programme
+
+RURAL = ["51", "08", "36", "45", "62", "02"]
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    with django_db_blocker.unblock():
+        call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
+        yield
+        from django.core.management import call_command as flush
+
+        flush("flush", interactive=False, verbosity=0)
+
+
+@pytest.mark.django_db
+def test_ninety_two_rural_structures_joined_in_the_first_twelve_months(demo: None) -> None:
+    rural = Structure.objects.filter(commune__department__code__in=RURAL)
+    joined = Transition.objects.filter(
+        field="relay_status",
+        to_state=RelayStatus.RELAY,
+        at__date__gte="2022-01-01",
+        at__date__lt="2023-01-01",
+        object_id__in=[str(pk) for pk in rural.values_list("pk", flat=True)],
+    )
+    assert joined.count() == 92
+    assert 140 <= rural.count() <= 160
+
+
+@pytest.mark.django_db
+def test_the_hautes_alpes_have_nine_relays_among_about_twenty_structures(demo: None) -> None:
+    alps = Structure.objects.filter(commune__department__code="05")
+    assert alps.filter(relay_status=RelayStatus.RELAY).count() == 9
+    assert 18 <= alps.count() <= 22
+
+
+@pytest.mark.django_db
+def test_the_lille_call_selected_the_four_ccas_and_the_esat(demo: None) -> None:
+    lille = Programme.objects.get(slug="relais-numeriques-mel")
+    names = set(lille.partner_structures.values_list("name", flat=True))
+    assert names == {
+        "CCAS d'Houplines", "CCAS de Leers", "CCAS d'Haubourdin", "CCAS de Fâches-Thumesnil",
+        "ESAT les Ateliers de la Lys (AFEJI)",
+    }
+    assert User.objects.filter(role_assignments__structure__in=lille.partner_structures.all()).count() == 13
+
+
+@pytest.mark.django_db
+def test_the_rural_programme_recruited_twenty_seven_staff(demo: None) -> None:
+    def holders(role: str, **scope: object) -> int:
+        return User.objects.filter(role_assignments__role=role, **scope).distinct().count()
+
+    assert holders(Role.MEDIATOR, role_assignments__departments__code__in=RURAL) == 18
+    assert holders(Role.TERRITORY_MANAGER, role_assignments__departments__code__in=RURAL) == 6
+    assert holders(Role.REGIONAL_MANAGER, role_assignments__region__code__in=["24", "44"]) == 2
+    assert holders(Role.ADMIN) == 1
+
+
+@pytest.mark.django_db
+def test_every_role_has_a_demo_account(demo: None) -> None:
+    for role in Role.values:
+        assert User.objects.filter(role_assignments__role=role).exists(), role
+
+
+@pytest.mark.django_db
+def test_the_demo_refuses_to_run_on_a_database_that_has_accounts(demo: None) -> None:
+    with pytest.raises(CommandError, match="base vide"):
+        call_command("demo")

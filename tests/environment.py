@@ -1,0 +1,15 @@
+"""Loaded by pytest before Django's settings (see `addopts` in pyproject.toml): the environment
+every test runs in, whatever the developer's shell holds."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["DEBUG"] = "false"
+os.environ["HTTPS"] = "false"
+os.environ["STATIC_MANIFEST"] = "false"
+os.environ["SMS_BACKEND"] = "maillage.notifications.sms.LocmemBackend"
+os.environ["TASKS_BACKEND"] = "django.tasks.backends.immediate.ImmediateBackend"
+# Playwright's synchronous API runs an event loop in the test thread; the ORM calls made by the
+# tests themselves are still synchronous.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

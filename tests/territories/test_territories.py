@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import pytest
+from django import forms
+from django.test import Client
+
+from maillage.territories.forms import CommuneField
+from maillage.territories.loader import load_territories
+from maillage.territories.models import Commune, Department, PostalCode, Region, normalise
+from tests.factories import CommuneFactory, DepartmentFactory
+
+
+def test_names_are_normalised_for_search() -> None:
+    assert normalise("Saint-Étienne-du-Rouvray") == "saint etienne du rouvray"
+    assert normalise("L'Haÿ-les-Roses") == "l hay les roses"
+
+
+@pytest.mark.django_db
+def test_the_shipped_files_load_every_territory_of_france() -> None:
+    report = load_territories()
+    assert report.regions == Region.objects.count() >= 18
+    assert Department.objects.count() == report.departments >= 101
+    assert report.communes == Commune.objects.count() > 34_000
+    # Corsica and overseas départements are there, with their région.
+    assert Department.objects.get(code="2A").region.name == "Corse"
+    assert Department.objects.get(code="974").region.name == "La Réunion"
+    assert Department.objects.get(code="976").name == "Mayotte"
+    # Postal codes of municipal districts go to their commune.
+    assert Commune.objects.get(code="75056").postal_codes.filter(code="75011").exists()
+    assert Commune.objects.get(code="05093").name == "Névache"
+    # Loading again changes nothing.
+    counts = (Commune.objects.count(), PostalCode.objects.count())
+    load_territories()
+    assert (Commune.objects.count(), PostalCode.objects.count()) == counts
+
+
+@pytest.fixture
+def communes(db: None) -> dict[str, Commune]:
+    marne = DepartmentFactory(code="51", name="Marne")
+    aube = DepartmentFactory(code="10", name="Aube")
+    return {
+        "reims": CommuneFactory(code="51454", name="Reims", department=marne, population=180000,
+                                postal_codes=["51100"]),
+        "saint_brice": CommuneFactory(code="51486", name="Saint-Brice-Courcelles", department=marne,
+                                      population=3000, postal_codes=["51370"]),
+        "saint_germain_marne": CommuneFactory(code="51480", name="Saint-Germain-la-Ville",
+                                              department=marne, postal_codes=["51240"]),
+        "sainte_maure": CommuneFactory(code="10333", name="Sainte-Maure", department=aube,
+                                       postal_codes=["10150"]),
+    }
+
+
+def test_communes_are_found_by_name_without_accents_or_by_postal_code(communes: dict) -> None:
+    assert list(Commune.objects.search("reims")) == [communes["reims"]]
+    assert list(Commune.objects.search("brice")) == [communes["saint_brice"]]
+    assert list(Commune.objects.search("513")) == [communes["saint_brice"]]
+    assert not Commune.objects.search("").exists()
+
+
+def test_the_commune_search_answers_htmx_with_suggestions(communes: dict) -> None:
+    response = Client().get("/territoires/communes/", {"field": "commune", "commune": "sain"})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Saint-Brice-Courcelles (51370)" in content
+    assert f'data-commune-id="{communes["sainte_maure"].pk}"' in content
+
+
+def test_the_commune_search_says_when_nothing_matches(communes: dict) -> None:
+    content = Client().get("/territoires/communes/", {"q": "zzzz"}).content.decode()
+    assert "Aucune commune ne correspond à « zzzz »" in content
+
+
+class _Form(forms.Form):
+    commune = CommuneField()
+
+
+def test_a_typed_name_matching_one_commune_is_accepted(communes: dict) -> None:
+    form = _Form({"commune": "reims"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["commune"] == communes["reims"]
+
+
+def test_a_picked_suggestion_is_accepted(communes: dict) -> None:
+    commune = communes["saint_brice"]
+    form = _Form({"commune": commune.label, "commune_id": str(commune.pk)})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["commune"] == commune
+
+
+def test_a_name_with_its_postal_code_is_accepted_without_javascript(communes: dict) -> None:
+    form = _Form({"commune": "Sainte-Maure (10150)"})
+    assert form.is_valid(), form.errors
+
+
+def test_an_ambiguous_name_offers_a_choice(communes: dict) -> None:
+    form = _Form({"commune": "saint"})
+    assert not form.is_valid()
+    assert "Plusieurs communes correspondent" in form.errors["commune"][0]
+    html = str(form["commune"])
+    assert 'type="radio"' in html and "Saint-Germain-la-Ville" in html
+
+
+def test_an_unknown_commune_is_refused_clearly(communes: dict) -> None:
+    form = _Form({"commune": "Atlantide"})
+    assert not form.is_valid()
+    assert "Aucune commune ne correspond à « Atlantide »" in form.errors["commune"][0]
+
+
+def test_an_empty_commune_is_required(communes: dict) -> None:
+    form = _Form({"commune": ""})
+    assert form.errors["commune"] == ["Indiquez une commune."]

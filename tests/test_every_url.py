@@ -1,0 +1,110 @@
+"""Every URL pattern of the project, requested as every persona (and anonymously), with GET and
+POST: no answer may be a server error, and an object outside the persona's scope answers 404.
+
+A new URL with parameters needs a line in KWARGS below, or this test fails and says so: that
+is how later work joins the walk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from maillage.network.models import Structure
+from maillage.programmes.models import Programme
+from tests.conftest import PERSONAS, World
+
+SKIPPED_NAMESPACES = {"admin"}  # Django's own admin, tested by Django
+
+
+def _patterns(
+    resolver: URLResolver | None = None, prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, URLPattern]]:
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            if ns in SKIPPED_NAMESPACES:
+                continue
+            yield from _patterns(entry, prefix + str(entry.pattern), ns)
+        else:
+            name = f"{namespace}:{entry.name}" if namespace else str(entry.name)
+            yield name, entry
+
+
+def _structure(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    visible = Structure.objects.visible_to(user)
+    pool = visible if inside else Structure.objects.exclude(pk__in=visible.values("pk"))
+    found = pool.order_by("pk").first()
+    return {"pk": found.pk} if found else None
+
+
+def _programme(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    visible = Programme.objects.visible_to(user)
+    pool = visible if inside else Programme.objects.exclude(pk__in=visible.values("pk"))
+    found = pool.order_by("pk").first()
+    return {"slug": found.slug} if found else None
+
+
+def _reset_link(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    return {"uidb64": "MQ", "token": "bad-token"} if inside else None
+
+
+# URL name → function(world, user, inside) giving kwargs of an object inside (or outside) the
+# persona's scope, or None where there is none.
+KWARGS: dict[str, Callable[[World, Any, bool], dict[str, Any] | None]] = {
+    "network:structure_detail": _structure,
+    "network:structure_edit": _structure,
+    "network:structure_transition": _structure,
+    "programmes:programme_detail": _programme,
+    "programmes:programme_edit": _programme,
+    "accounts:password_reset_confirm": _reset_link,
+}
+
+
+def _urls_for(world: World, user: Any) -> Iterator[tuple[str, str, bool]]:
+    """(name, url, inside) for every pattern."""
+    from django.urls import reverse
+
+    for name, pattern in _patterns():
+        if not pattern.pattern.converters:
+            yield name, reverse(name), True
+            continue
+        assert name in KWARGS, f"Add a kwargs provider for the URL {name!r} in tests/test_every_url.py"
+        for inside in (True, False):
+            kwargs = KWARGS[name](world, user, inside)
+            if kwargs is not None:
+                yield name, reverse(name, kwargs=kwargs), inside
+
+
+@pytest.mark.parametrize("persona", [*PERSONAS, "anonymous"])
+def test_every_url_answers_without_error_and_hides_what_is_out_of_scope(
+    world: World, persona: str
+) -> None:
+    user = world.personas.get(persona)
+    failures = []
+    checked = 0
+    for name, url, inside in _urls_for(world, user):
+        for method in ("get", "post"):
+            client = Client(raise_request_exception=False)
+            if user is not None:
+                client.force_login(user)
+            response = getattr(client, method)(url)
+            checked += 1
+            if response.status_code >= 500:
+                failures.append(f"{method.upper()} {url} ({name}): {response.status_code}")
+            elif not inside:
+                expected = {302} if user is None else {404}
+                if response.status_code not in expected and not (
+                    method == "get" and response.status_code == 405
+                ):
+                    failures.append(
+                        f"{method.upper()} {url} ({name}) outside the scope: "
+                        f"{response.status_code}, expected {expected}"
+                    )
+    assert checked > 20
+    assert not failures, "\n".join(failures)
