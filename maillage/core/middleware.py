@@ -15,7 +15,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequired
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 SESSION_STARTED = "maillage_started_at"
@@ -98,3 +99,23 @@ def keep_pending_post(request: HttpRequest) -> None:
         "data": data,
         "at": timezone.now().isoformat(),
     }
+
+
+class LanguageMiddleware:
+    """French unless the person chose another language with the switch (a cookie). The
+    browser's Accept-Language is not followed: the interface is written in French first, and a
+    half-translated page would serve no one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.supported = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
+        return response

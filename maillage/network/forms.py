@@ -37,6 +37,12 @@ class StructureForm(forms.ModelForm):
         label=gettext_lazy("Commune"),
         help_text=gettext_lazy("Nom de la commune ou code postal."),
     )
+    siret = forms.CharField(
+        label=gettext_lazy("SIRET"),
+        required=False,
+        max_length=20,
+        help_text=gettext_lazy("14 chiffres, facultatif. Les espaces sont acceptés."),
+    )
     services = _checkboxes(Service.choices, gettext_lazy("Services proposés"))
     publics = _checkboxes(PublicChoice.choices, gettext_lazy("Publics spécifiquement accueillis"))
     specific_support = _checkboxes(SpecificSupport.choices, gettext_lazy("Prise en charge spécifique"))

@@ -23,3 +23,11 @@ def test_the_language_switch_offers_french_and_english(client_as, world: World) 
     response = client.post("/langue/", {"language": "en", "next": "/espace/"})
     assert response.status_code == 302
     assert client.cookies["django_language"].value == "en"
+
+
+def test_the_interface_stays_french_whatever_the_browser_asks(db: None) -> None:
+    from django.test import Client
+
+    response = Client().get("/espace/connexion/", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert response["Content-Language"] == "fr"
+    assert "Mot de passe" in text(response)

@@ -105,7 +105,7 @@ def test_who_may_not_add_a_structure_gets_404(client_as, world: World, persona: 
         ("phone", "01 23", "n'est pas valide"),
         ("commune", "Lille", "hors de votre territoire"),
         ("name", "", "Ce champ est obligatoire."),
-        ("email", "pas-un-email", "Saisissez une adresse e-mail valide."),
+        ("email", "pas-un-email", "Saisissez une adresse de courriel valide."),
         ("latitude", "48.5", "Indiquez la latitude et la longitude ensemble"),
     ],
 )
