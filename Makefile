@@ -54,7 +54,7 @@ check: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy config maillage tests
 	$(PY) manage.py makemigrations --check --dry-run
-	DEBUG=false HTTPS=true SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	DEBUG=false HTTPS=true EMAIL_BACKEND=smtp SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 		ALLOWED_HOSTS=maillage.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
 format: install

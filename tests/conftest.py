@@ -67,40 +67,53 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 def build_world() -> World:
-    grand_est = RegionFactory(code="44", name="Grand Est")
-    hdf = RegionFactory(code="32", name="Hauts-de-France")
-    marne = DepartmentFactory(code="51", name="Marne", region=grand_est)
-    ardennes = DepartmentFactory(code="08", name="Ardennes", region=grand_est)
-    nord = DepartmentFactory(code="59", name="Nord", region=hdf)
-    reims = CommuneFactory(
-        code="51454", name="Reims", department=marne, population=180000,
+    grand_est = RegionFactory.create(code="44", name="Grand Est")
+    hdf = RegionFactory.create(code="32", name="Hauts-de-France")
+    marne = DepartmentFactory.create(code="51", name="Marne", region=grand_est)
+    ardennes = DepartmentFactory.create(code="08", name="Ardennes", region=grand_est)
+    nord = DepartmentFactory.create(code="59", name="Nord", region=hdf)
+    reims = CommuneFactory.create(
+        code="51454",
+        name="Reims",
+        department=marne,
+        population=180000,
         postal_codes=["51100"],
     )
-    charleville = CommuneFactory(
-        code="08105", name="Charleville-Mézières", department=ardennes, population=46000,
+    charleville = CommuneFactory.create(
+        code="08105",
+        name="Charleville-Mézières",
+        department=ardennes,
+        population=46000,
         postal_codes=["08000"],
     )
-    lille = CommuneFactory(
-        code="59350", name="Lille", department=nord, population=236000,
+    lille = CommuneFactory.create(
+        code="59350",
+        name="Lille",
+        department=nord,
+        population=236000,
         postal_codes=["59000", "59800"],
     )
-    ccas = StructureFactory(name="CCAS de Reims", kind=StructureKind.CCAS_CIAS, commune=reims)
-    mediatheque = StructureFactory(
+    ccas = StructureFactory.create(
+        name="CCAS de Reims", kind=StructureKind.CCAS_CIAS, commune=reims
+    )
+    mediatheque = StructureFactory.create(
         name="Médiathèque de Charleville", kind=StructureKind.LIBRARY, commune=charleville
     )
-    centre = StructureFactory(
+    centre = StructureFactory.create(
         name="Centre social de Lille", kind=StructureKind.SOCIAL_CENTRE, commune=lille
     )
-    ruralite = ProgrammeFactory(name="Ruralité", slug="ruralite")
+    ruralite = ProgrammeFactory.create(name="Ruralité", slug="ruralite")
     ruralite.departments.set([marne, ardennes])
     ruralite.partner_structures.set([ccas])
-    ruralite.funders.set([FunderFactory(name="DGCS")])
-    metropole = ProgrammeFactory(name="Métropole", slug="metropole")
+    ruralite.funders.set([FunderFactory.create(name="DGCS")])
+    metropole = ProgrammeFactory.create(name="Métropole", slug="metropole")
     metropole.departments.set([nord])
     metropole.partner_structures.set([centre])
 
     personas = {
-        name: UserFactory(email=f"{name.replace('_', '.')}@exemple.test", full_name=f"Persona {name}")
+        name: UserFactory.create(
+            email=f"{name.replace('_', '.')}@exemple.test", full_name=f"Persona {name}"
+        )
         for name in PERSONAS
     }
     grant(personas["admin"], Role.ADMIN)

@@ -15,7 +15,7 @@ from maillage.territories.models import Commune, Department, PostalCode, Region
 PASSWORD = "Un-mot-de-passe-solide-42"
 
 
-class RegionFactory(DjangoModelFactory):
+class RegionFactory(DjangoModelFactory[Region]):
     class Meta:
         model = Region
         django_get_or_create = ["code"]
@@ -24,7 +24,7 @@ class RegionFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Région {n}")
 
 
-class DepartmentFactory(DjangoModelFactory):
+class DepartmentFactory(DjangoModelFactory[Department]):
     class Meta:
         model = Department
         django_get_or_create = ["code"]
@@ -34,7 +34,7 @@ class DepartmentFactory(DjangoModelFactory):
     region = factory.SubFactory(RegionFactory)
 
 
-class CommuneFactory(DjangoModelFactory):
+class CommuneFactory(DjangoModelFactory[Commune]):
     class Meta:
         model = Commune
         django_get_or_create = ["code"]
@@ -46,13 +46,13 @@ class CommuneFactory(DjangoModelFactory):
     population = 1000
 
     @factory.post_generation
-    def postal_codes(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+    def postal_codes(obj: Commune, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create and extracted:
             for code in extracted:
-                PostalCode.objects.create(code=code, commune=self)
+                PostalCode.objects.create(code=code, commune=obj)
 
 
-class StructureFactory(DjangoModelFactory):
+class StructureFactory(DjangoModelFactory[Structure]):
     class Meta:
         model = Structure
 
@@ -61,7 +61,7 @@ class StructureFactory(DjangoModelFactory):
     commune = factory.SubFactory(CommuneFactory)
 
 
-class FunderFactory(DjangoModelFactory):
+class FunderFactory(DjangoModelFactory[Funder]):
     class Meta:
         model = Funder
 
@@ -69,7 +69,7 @@ class FunderFactory(DjangoModelFactory):
     kind = FunderKind.STATE
 
 
-class ProgrammeFactory(DjangoModelFactory):
+class ProgrammeFactory(DjangoModelFactory[Programme]):
     class Meta:
         model = Programme
 
@@ -78,7 +78,7 @@ class ProgrammeFactory(DjangoModelFactory):
     start = date(2022, 1, 1)
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True

@@ -74,7 +74,9 @@ def _urls_for(world: World, user: Any) -> Iterator[tuple[str, str, bool]]:
         if not pattern.pattern.converters:
             yield name, reverse(name), True
             continue
-        assert name in KWARGS, f"Add a kwargs provider for the URL {name!r} in tests/test_every_url.py"
+        assert name in KWARGS, (
+            f"Add a kwargs provider for the URL {name!r} in tests/test_every_url.py"
+        )
         for inside in (True, False):
             kwargs = KWARGS[name](world, user, inside)
             if kwargs is not None:

@@ -83,9 +83,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         """Everything this person's roles let them see (see maillage.core.perms)."""
         if not self.is_active:
             return Scope()
-        assignments = list(
-            self.role_assignments.prefetch_related("departments", "programmes")
-        )
+        assignments = list(self.role_assignments.prefetch_related("departments", "programmes"))
         roles = frozenset(a.role for a in assignments)
 
         def ids(role: str, attr: str) -> frozenset[int]:
@@ -114,7 +112,10 @@ class RoleAssignment(models.Model):
     """One role held by a person, with the scope it applies to."""
 
     user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=gettext_lazy("personne")
+        User,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+        verbose_name=gettext_lazy("personne"),
     )
     role = models.CharField(gettext_lazy("rôle"), max_length=32, choices=Role.choices)
     region = models.ForeignKey(

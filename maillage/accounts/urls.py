@@ -14,7 +14,9 @@ urlpatterns = [
     path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "mot-de-passe/modifie/",
-        auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="accounts/password_change_done.html"
+        ),
         name="password_change_done",
     ),
     path(

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 
 from maillage.accounts.forms import SignInForm
+from maillage.accounts.models import User
 from maillage.core import audit
 from maillage.core.models import AuditEvent
 from maillage.network.enums import RelayStatus
@@ -28,7 +29,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        audit.record(self.request.user, AuditEvent.Action.PASSWORD_CHANGE, self.request.user)
+        user = self.request.user
+        assert isinstance(user, User)
+        audit.record(user, AuditEvent.Action.PASSWORD_CHANGE, user)
         return response
 
 
@@ -37,9 +40,10 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     structures = Structure.objects.visible_to(user)
     counts = dict(
-        structures.order_by().values_list("relay_status").annotate(n=Count("pk")).values_list(
-            "relay_status", "n"
-        )
+        structures.order_by()
+        .values_list("relay_status")
+        .annotate(n=Count("pk"))
+        .values_list("relay_status", "n")
     )
     return render(
         request,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -13,8 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.core.middleware import SESSION_PENDING_POST, _read_time
-
-F = TypeVar("F", bound=forms.BaseForm)
 
 
 class FormRenderer(TemplatesSetting):
@@ -44,7 +42,7 @@ def recovered_post(request: HttpRequest) -> QueryDict | None:
     return data
 
 
-def bind(request: HttpRequest, form_class: type[F], **kwargs: Any) -> F:
+def bind[F: forms.BaseForm](request: HttpRequest, form_class: type[F], **kwargs: Any) -> F:
     """The form for this request: bound to what was posted, or to the form recovered after
     a new sign-in (shown filled in, to confirm), or empty."""
     if request.method == "POST":

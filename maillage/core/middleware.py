@@ -78,13 +78,13 @@ class LoginRequiredMiddleware(BaseLoginRequired):
     """Django's middleware, which keeps a form posted without a session and answers htmx
     requests with a full-page redirect."""
 
-    def handle_no_permission(self, request: HttpRequest, view_func: Any) -> HttpResponse:
+    def handle_no_permission(self, request: HttpRequest, view_func: Any) -> HttpResponse:  # type: ignore[override]
         if request.method == "POST":
             keep_pending_post(request)
-        response = super().handle_no_permission(request, view_func)
+        redirect = super().handle_no_permission(request, view_func)
         if getattr(request, "htmx", False):
-            response = HttpResponse(status=204, headers={"HX-Redirect": response["Location"]})
-        return response
+            return HttpResponse(status=204, headers={"HX-Redirect": redirect["Location"]})
+        return redirect
 
 
 def keep_pending_post(request: HttpRequest) -> None:
@@ -114,7 +114,7 @@ class LanguageMiddleware:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
         translation.activate(language)
-        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))

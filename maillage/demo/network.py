@@ -27,26 +27,112 @@ from maillage.network.models import Structure
 from maillage.programmes.models import Funder, FunderKind, Programme
 from maillage.territories.models import Commune, Department, Region
 
-DEMO_PASSWORD = "Maillage-demo-2026"
+DEMO_PASSWORD = "Maillage-demo-2026"  # noqa: S105 (public demo accounts)
 EMAIL_DOMAIN = "maillage.test"
 
-RURAL_DEPARTMENTS = ["51", "08", "36", "45", "62", "02"]  # Marne, Ardennes, Indre, Loiret, P.-de-C., Aisne
+RURAL_DEPARTMENTS = [
+    "51",
+    "08",
+    "36",
+    "45",
+    "62",
+    "02",
+]  # Marne, Ardennes, Indre, Loiret, P.-de-C., Aisne
 RURAL_START = date(2022, 1, 1)
 RURAL_JOINED_FIRST_YEAR = 92
 # Per département: how many invented structures, and how many became relays in 2022.
-RURAL_PLAN = {"51": (27, 17), "08": (24, 15), "36": (24, 15), "45": (28, 17), "62": (26, 15), "02": (24, 13)}
+RURAL_PLAN = {
+    "51": (27, 17),
+    "08": (24, 15),
+    "36": (24, 15),
+    "45": (28, 17),
+    "62": (26, 15),
+    "02": (24, 13),
+}
 
 FIRST_NAMES = [
-    "Camille", "Nadia", "Julien", "Sophie", "Karim", "Élodie", "Thomas", "Amina", "Lucas", "Claire",
-    "Mehdi", "Laura", "Nicolas", "Sarah", "Antoine", "Fatou", "Hugo", "Inès", "Romain", "Manon",
-    "Youssef", "Pauline", "Maxime", "Léa", "Bastien", "Chloé", "Samir", "Justine", "Florian", "Aïcha",
-    "Quentin", "Marion", "Rachid", "Émilie", "Damien", "Océane", "Kevin", "Mathilde", "Loïc", "Agathe",
+    "Camille",
+    "Nadia",
+    "Julien",
+    "Sophie",
+    "Karim",
+    "Élodie",
+    "Thomas",
+    "Amina",
+    "Lucas",
+    "Claire",
+    "Mehdi",
+    "Laura",
+    "Nicolas",
+    "Sarah",
+    "Antoine",
+    "Fatou",
+    "Hugo",
+    "Inès",
+    "Romain",
+    "Manon",
+    "Youssef",
+    "Pauline",
+    "Maxime",
+    "Léa",
+    "Bastien",
+    "Chloé",
+    "Samir",
+    "Justine",
+    "Florian",
+    "Aïcha",
+    "Quentin",
+    "Marion",
+    "Rachid",
+    "Émilie",
+    "Damien",
+    "Océane",
+    "Kevin",
+    "Mathilde",
+    "Loïc",
+    "Agathe",
 ]
 LAST_NAMES = [
-    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau",
-    "Simon", "Laurent", "Lefebvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier",
-    "Morel", "Girard", "Andre", "Mercier", "Dupont", "Lambert", "Bonnet", "Francois", "Martinez", "Legrand",
-    "Garnier", "Faure", "Rousseau", "Blanc", "Guerin", "Muller", "Henry", "Roussel", "Nicolas", "Perrin",
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Thomas",
+    "Robert",
+    "Richard",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefebvre",
+    "Michel",
+    "Garcia",
+    "David",
+    "Bertrand",
+    "Roux",
+    "Vincent",
+    "Fournier",
+    "Morel",
+    "Girard",
+    "Andre",
+    "Mercier",
+    "Dupont",
+    "Lambert",
+    "Bonnet",
+    "Francois",
+    "Martinez",
+    "Legrand",
+    "Garnier",
+    "Faure",
+    "Rousseau",
+    "Blanc",
+    "Guerin",
+    "Muller",
+    "Henry",
+    "Roussel",
+    "Nicolas",
+    "Perrin",
 ]
 
 # Invented structure names by kind; {commune} is replaced by the commune's name.
@@ -164,19 +250,30 @@ def _commune(code: str) -> Commune:
 def build_network() -> DemoNetwork:
     b = Builder()
     regions = {r.code: r for r in Region.objects.filter(code__in=["24", "44", "32", "93"])}
-    departments = {d.code: d for d in Department.objects.filter(code__in=[*RURAL_DEPARTMENTS, "05", "59", "75"])}
+    departments = {
+        d.code: d
+        for d in Department.objects.filter(code__in=[*RURAL_DEPARTMENTS, "05", "59", "75"])
+    }
 
     # National lead and technical administration.
     admin = b.user("admin", "Camille Fournier", is_staff=True, is_superuser=True)
     b.grant(admin, Role.ADMIN)
     net = DemoNetwork(admin=admin)
-    net.accounts.append((admin.email, str(Role.ADMIN.label), "Tout le réseau — cheffe de projet nationale"))
+    net.accounts.append(
+        (admin.email, str(Role.ADMIN.label), "Tout le réseau — cheffe de projet nationale")
+    )
 
     # --- Funders and programmes ------------------------------------------
-    dgcs = Funder.objects.create(name="Direction générale de la cohésion sociale (DGCS)", kind=FunderKind.STATE)
-    cd05 = Funder.objects.create(name="Département des Hautes-Alpes", kind=FunderKind.LOCAL_AUTHORITY)
+    dgcs = Funder.objects.create(
+        name="Direction générale de la cohésion sociale (DGCS)", kind=FunderKind.STATE
+    )
+    cd05 = Funder.objects.create(
+        name="Département des Hautes-Alpes", kind=FunderKind.LOCAL_AUTHORITY
+    )
     sfr = Funder.objects.create(name="Fondation SFR", kind=FunderKind.FOUNDATION)
-    mel = Funder.objects.create(name="Métropole Européenne de Lille", kind=FunderKind.LOCAL_AUTHORITY)
+    mel = Funder.objects.create(
+        name="Métropole Européenne de Lille", kind=FunderKind.LOCAL_AUTHORITY
+    )
 
     rural = Programme.objects.create(
         name="Ruralité Connectée",
@@ -220,18 +317,31 @@ def build_network() -> DemoNetwork:
     for code, region_code in (("24", "24"), ("44", "44")):
         manager = b.user(f"responsable.region-{code}")
         b.grant(manager, Role.REGIONAL_MANAGER, region=regions[region_code])
-        net.accounts.append((manager.email, str(Role.REGIONAL_MANAGER.label), regions[region_code].name))
-    slugs = {"51": "marne", "08": "ardennes", "36": "indre", "45": "loiret", "62": "pas-de-calais", "02": "aisne"}
+        net.accounts.append(
+            (manager.email, str(Role.REGIONAL_MANAGER.label), regions[region_code].name)
+        )
+    slugs = {
+        "51": "marne",
+        "08": "ardennes",
+        "36": "indre",
+        "45": "loiret",
+        "62": "pas-de-calais",
+        "02": "aisne",
+    }
     for code in RURAL_DEPARTMENTS:
         manager = b.user(f"responsable.{slugs[code]}")
         b.grant(manager, Role.TERRITORY_MANAGER, departments=[departments[code]])
         net.staff_by_department[code] = manager
-        net.accounts.append((manager.email, str(Role.TERRITORY_MANAGER.label), departments[code].name))
+        net.accounts.append(
+            (manager.email, str(Role.TERRITORY_MANAGER.label), departments[code].name)
+        )
         for n in range(1, 4):
             facilitator = b.user(f"conseiller.{slugs[code]}.{n}")
             b.grant(facilitator, Role.MEDIATOR, departments=[departments[code]])
             if n == 1:
-                net.accounts.append((facilitator.email, str(Role.MEDIATOR.label), departments[code].name))
+                net.accounts.append(
+                    (facilitator.email, str(Role.MEDIATOR.label), departments[code].name)
+                )
 
     # --- Ruralité Connectée structures ------------------------------------
     familles_rurales = b.structure(
@@ -246,7 +356,9 @@ def build_network() -> DemoNetwork:
         count, joined = RURAL_PLAN[code]
         manager = net.staff_by_department[code]
         communes = list(
-            Commune.objects.filter(department__code=code).order_by("-population", "code")[: count * 2]
+            Commune.objects.filter(department__code=code).order_by("-population", "code")[
+                : count * 2
+            ]
         )
         b.rng.shuffle(communes)
         structures: list[Structure] = []
@@ -264,8 +376,11 @@ def build_network() -> DemoNetwork:
         for structure in rest[2:5]:
             b.walk(
                 structure,
-                [(RelayStatus.CANDIDATE, date(2023, 1, 16)), (RelayStatus.SELECTED, date(2023, 2, 1)),
-                 (RelayStatus.IN_COACHING, date(2023, 2, 15))],
+                [
+                    (RelayStatus.CANDIDATE, date(2023, 1, 16)),
+                    (RelayStatus.SELECTED, date(2023, 2, 1)),
+                    (RelayStatus.IN_COACHING, date(2023, 2, 15)),
+                ],
                 manager,
             )
         for structure in rest[5:7]:
@@ -294,18 +409,35 @@ def build_network() -> DemoNetwork:
         ("Médiathèque de L'Argentière-la-Bessée", StructureKind.LIBRARY, "05006"),
         ("Mairie de Névache", StructureKind.TOWN_HALL, "05093"),
     ]
-    sim_services = [str(Service.ACCESS), str(Service.EVERYDAY_TOOLS), str(Service.SOLIDARITY_EQUIPMENT)]
-    relay_days = [date(2022, 6, 15), date(2022, 9, 12), date(2022, 11, 7), date(2023, 1, 16),
-                  date(2023, 3, 13), date(2023, 4, 17), date(2023, 5, 22), date(2023, 6, 19), date(2023, 9, 4)]
-    for (name, kind, code), joined in zip(alps_relays, relay_days, strict=True):
+    sim_services = [
+        str(Service.ACCESS),
+        str(Service.EVERYDAY_TOOLS),
+        str(Service.SOLIDARITY_EQUIPMENT),
+    ]
+    relay_days = [
+        date(2022, 6, 15),
+        date(2022, 9, 12),
+        date(2022, 11, 7),
+        date(2023, 1, 16),
+        date(2023, 3, 13),
+        date(2023, 4, 17),
+        date(2023, 5, 22),
+        date(2023, 6, 19),
+        date(2023, 9, 4),
+    ]
+    for (name, kind, code), joined_on in zip(alps_relays, relay_days, strict=True):
         structure = b.structure(name, kind, _commune(code), services=sim_services)
-        b.journey_to_relay(structure, joined, alps_manager)
+        b.journey_to_relay(structure, joined_on, alps_manager)
         alps.partner_structures.add(structure)
         referent = b.user(f"referent.{slugify(name)}")
         b.grant(referent, Role.RELAY_REFERENT, structure=structure)
     alps_partners = [
         ("CIDFF 05", StructureKind.ASSOCIATION, "05061"),
-        ("Environnement et Solidarité — chantier d'insertion", StructureKind.INTEGRATION_WORKSITE, "05061"),
+        (
+            "Environnement et Solidarité — chantier d'insertion",
+            StructureKind.INTEGRATION_WORKSITE,
+            "05061",
+        ),
         ("CCAS de Veynes", StructureKind.CCAS_CIAS, "05179"),
         ("Centre social de Guillestre", StructureKind.SOCIAL_CENTRE, "05065"),
         ("France Services de Tallard", StructureKind.FRANCE_SERVICES, "05170"),

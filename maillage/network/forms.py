@@ -11,14 +11,14 @@ from django.utils.translation import gettext_lazy
 
 from maillage.core.phones import normalise_phone
 from maillage.network.enums import (
+    Public as PublicChoice,
+)
+from maillage.network.enums import (
     RelayStatus,
     Service,
     SpecificSupport,
     StructureKind,
     SupportMode,
-)
-from maillage.network.enums import (
-    Public as PublicChoice,
 )
 from maillage.network.models import Structure
 from maillage.network.validators import normalise_siret, validate_siret
@@ -45,7 +45,9 @@ class StructureForm(forms.ModelForm):
     )
     services = _checkboxes(Service.choices, gettext_lazy("Services proposés"))
     publics = _checkboxes(PublicChoice.choices, gettext_lazy("Publics spécifiquement accueillis"))
-    specific_support = _checkboxes(SpecificSupport.choices, gettext_lazy("Prise en charge spécifique"))
+    specific_support = _checkboxes(
+        SpecificSupport.choices, gettext_lazy("Prise en charge spécifique")
+    )
     support_modes = _checkboxes(SupportMode.choices, gettext_lazy("Modalités d'accompagnement"))
 
     class Meta:
@@ -79,7 +81,10 @@ class StructureForm(forms.ModelForm):
         """`allowed_department_ids`: where this person may place a structure (None: anywhere)."""
         super().__init__(*args, **kwargs)
         self.allowed_department_ids = allowed_department_ids
-        self.fields["kind"].choices = [("", _("Choisir un type"))] + list(StructureKind.choices)
+        self.fields["kind"].choices = [  # type: ignore[attr-defined]
+            ("", _("Choisir un type")),
+            *StructureKind.choices,
+        ]
         self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
         self.fields["email"].widget.attrs.update({"autocomplete": "email"})
         self.fields["siret"].widget.attrs.update({"inputmode": "numeric"})
@@ -92,7 +97,8 @@ class StructureForm(forms.ModelForm):
         duplicate = Structure.objects.filter(siret=siret).exclude(pk=self.instance.pk).first()
         if duplicate:
             raise forms.ValidationError(
-                _("Ce SIRET est déjà celui de la structure « %(name)s ».") % {"name": duplicate.name}
+                _("Ce SIRET est déjà celui de la structure « %(name)s ».")
+                % {"name": duplicate.name}
             )
         return siret
 
@@ -109,7 +115,9 @@ class StructureForm(forms.ModelForm):
             and commune.pk != self.instance.commune_id
         ):
             raise forms.ValidationError(
-                _("Cette commune est hors de votre territoire : choisissez-en une de vos départements.")
+                _(
+                    "Cette commune est hors de votre territoire : choisissez-en une de vos départements."
+                )
             )
         return commune
 
@@ -143,8 +151,8 @@ class StructureFilterForm(forms.Form):
         ).distinct()
         self.fields["region"].empty_label = _("Toutes")  # type: ignore[attr-defined]
         self.fields["department"].empty_label = _("Tous")  # type: ignore[attr-defined]
-        self.fields["kind"].choices = [("", _("Tous"))] + list(StructureKind.choices)  # type: ignore[attr-defined]
-        self.fields["relay_status"].choices = [("", _("Tous"))] + list(RelayStatus.choices)  # type: ignore[attr-defined]
+        self.fields["kind"].choices = [("", _("Tous")), *StructureKind.choices]  # type: ignore[attr-defined]
+        self.fields["relay_status"].choices = [("", _("Tous")), *RelayStatus.choices]  # type: ignore[attr-defined]
 
     def filter(self, queryset: Any) -> Any:
         if not self.is_valid():

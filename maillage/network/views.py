@@ -20,18 +20,25 @@ from maillage.core.statemachine import TransitionNotAllowed
 from maillage.network.enums import RelayStatus
 from maillage.network.forms import RelayTransitionForm, StructureFilterForm, StructureForm
 from maillage.network.models import Structure
-from maillage.network.perms import can_create_structure, placeable_department_ids, visible_departments
+from maillage.network.perms import (
+    can_create_structure,
+    placeable_department_ids,
+    visible_departments,
+)
 
 
 def structure_list(request: HttpRequest) -> HttpResponse:
     visible = Structure.objects.visible_to(request.user)
     require(visible.exists() or can_create_structure(request.user))
-    filters = StructureFilterForm(request.GET or None, departments=visible_departments(request.user))
+    filters = StructureFilterForm(
+        request.GET or None, departments=visible_departments(request.user)
+    )
     structures = filters.filter(visible).select_related("commune__department")
     counts = dict(
-        structures.order_by().values_list("relay_status").annotate(n=Count("pk")).values_list(
-            "relay_status", "n"
-        )
+        structures.order_by()
+        .values_list("relay_status")
+        .annotate(n=Count("pk"))
+        .values_list("relay_status", "n")
     )
     return render(
         request,
@@ -51,7 +58,9 @@ def structure_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     can_edit = Structure.objects.editable_by(request.user).filter(pk=pk).exists()
-    can_transition = Structure.objects.relay_status_changeable_by(request.user).filter(pk=pk).exists()
+    can_transition = (
+        Structure.objects.relay_status_changeable_by(request.user).filter(pk=pk).exists()
+    )
     return render(
         request,
         "network/structure_detail.html",
@@ -77,7 +86,9 @@ def structure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def structure_create(request: HttpRequest) -> HttpResponse:
     require(can_create_structure(request.user))
-    form = bind(request, StructureForm, allowed_department_ids=placeable_department_ids(request.user))
+    form = bind(
+        request, StructureForm, allowed_department_ids=placeable_department_ids(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             structure = form.save()

@@ -45,9 +45,9 @@ class ProgrammeQuerySet(models.QuerySet["Programme"]):
         condition = Q(pk__in=scope.programme_ids)
         if scope.region_ids:
             condition |= Q(
-                pk__in=Programme.objects.filter(
-                    departments__region_id__in=scope.region_ids
-                ).values("pk")
+                pk__in=Programme.objects.filter(departments__region_id__in=scope.region_ids).values(
+                    "pk"
+                )
             )
         if scope.department_ids:
             condition |= Q(
@@ -55,9 +55,9 @@ class ProgrammeQuerySet(models.QuerySet["Programme"]):
             )
         if scope.structure_ids:
             condition |= Q(
-                pk__in=Programme.objects.filter(
-                    partner_structures__in=scope.structure_ids
-                ).values("pk")
+                pk__in=Programme.objects.filter(partner_structures__in=scope.structure_ids).values(
+                    "pk"
+                )
             )
         return self.filter(condition)
 

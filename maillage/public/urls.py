@@ -8,7 +8,7 @@ app_name = "public"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("mentions-legales/", views.legal_notice, name="legal_notice"),  # type: ignore[arg-type]
-    path("confidentialite/", views.privacy, name="privacy"),  # type: ignore[arg-type]
-    path("accessibilite/", views.accessibility, name="accessibility"),  # type: ignore[arg-type]
+    path("mentions-legales/", views.legal_notice, name="legal_notice"),
+    path("confidentialite/", views.privacy, name="privacy"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
@@ -20,7 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _page(template: str) -> object:
+def _page(template: str) -> Callable[[HttpRequest], HttpResponse]:
     @login_not_required
     def view(request: HttpRequest) -> HttpResponse:
         return render(

@@ -67,9 +67,9 @@ class CommuneField(forms.Field):
         text = text.strip()
         if selected.isdigit():
             commune = Commune.objects.filter(pk=int(selected)).first()
-            if commune and (not text or normalise(text) in {
-                normalise(commune.label), normalise(commune.name)
-            }):
+            if commune and (
+                not text or normalise(text) in {normalise(commune.label), normalise(commune.name)}
+            ):
                 return commune
         if not text:
             return None
@@ -83,7 +83,7 @@ class CommuneField(forms.Field):
         results = Commune.objects.search(code or name).select_related("department")
         if code:
             results = results.filter(search_name=normalise(name))
-        exact = [c for c in results[:MAX_CHOICES * 4] if c.search_name == normalise(name)]
+        exact = [c for c in results[: MAX_CHOICES * 4] if c.search_name == normalise(name)]
         if len(exact) == 1:
             return exact[0]
         candidates = exact or list(results[:MAX_CHOICES])
@@ -91,14 +91,19 @@ class CommuneField(forms.Field):
             return candidates[0]
         if not candidates:
             raise forms.ValidationError(
-                _("Aucune commune ne correspond à « %(text)s ». Vérifiez l'orthographe ou "
-                  "saisissez le code postal.") % {"text": text},
+                _(
+                    "Aucune commune ne correspond à « %(text)s ». Vérifiez l'orthographe ou "
+                    "saisissez le code postal."
+                )
+                % {"text": text},
                 code="unknown",
             )
         assert isinstance(self.widget, CommuneWidget)
         self.widget.candidates = candidates
         raise forms.ValidationError(
-            _("Plusieurs communes correspondent à « %(text)s » : choisissez la vôtre dans la liste.")
+            _(
+                "Plusieurs communes correspondent à « %(text)s » : choisissez la vôtre dans la liste."
+            )
             % {"text": text},
             code="ambiguous",
         )

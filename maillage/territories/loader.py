@@ -46,7 +46,7 @@ def load_territories(data_dir: Path = DATA_DIR) -> LoadReport:
     departments = _read("departements", data_dir)
     Department.objects.bulk_create(
         [
-            Department(code=d["code"], name=d["nom"], region_id=region_ids.get(d.get("region")))
+            Department(code=d["code"], name=d["nom"], region_id=region_ids.get(d.get("region", "")))
             for d in departments
         ],
         update_conflicts=True,

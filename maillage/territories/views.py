@@ -16,8 +16,14 @@ def commune_search(request: HttpRequest) -> HttpResponse:
     field = request.GET.get("field", "commune")
     query = request.GET.get(field, request.GET.get("q", ""))[:100]
     communes = (
-        Commune.objects.search(query).select_related("department").prefetch_related("postal_codes")
-    )[:MAX_CHOICES] if len(query.strip()) >= 2 else []
+        (
+            Commune.objects.search(query)
+            .select_related("department")
+            .prefetch_related("postal_codes")
+        )[:MAX_CHOICES]
+        if len(query.strip()) >= 2
+        else []
+    )
     return render(
         request,
         "territories/commune_options.html",

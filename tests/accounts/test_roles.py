@@ -21,7 +21,7 @@ def test_each_persona_holds_the_scope_of_its_role(world: World) -> None:
 
 
 def test_a_person_may_hold_several_roles(world: World) -> None:
-    user = UserFactory()
+    user = UserFactory.create()
     grant(user, Role.MEDIATOR, departments=[world.marne])
     grant(user, Role.RELAY_REFERENT, structure=world.centre_social_lille)
     scope = User.objects.get(pk=user.pk).scope
@@ -44,7 +44,9 @@ def test_a_deactivated_account_sees_nothing(world: World) -> None:
         (Role.RELAY_REFERENT, "structure", "rattaché·e à une structure"),
     ],
 )
-def test_a_role_without_its_scope_is_refused(world: World, role: str, field: str, message: str) -> None:
+def test_a_role_without_its_scope_is_refused(
+    world: World, role: str, field: str, message: str
+) -> None:
     assignment = RoleAssignment(user=world.personas["stranger"], role=role)
     with pytest.raises(ValidationError) as error:
         assignment.full_clean()
@@ -52,16 +54,22 @@ def test_a_role_without_its_scope_is_refused(world: World, role: str, field: str
 
 
 def test_a_scope_that_does_not_fit_the_role_is_refused(world: World) -> None:
-    assignment = RoleAssignment(user=world.personas["stranger"], role=Role.MEDIATOR, region=world.grand_est)
+    assignment = RoleAssignment(
+        user=world.personas["stranger"], role=Role.MEDIATOR, region=world.grand_est
+    )
     with pytest.raises(ValidationError):
         assignment.full_clean()
 
 
 def test_emails_are_unique_and_stored_in_lower_case(db: None) -> None:
-    user = User.objects.create_user("Quelqu.Un@Exemple.TEST", "Un-mot-de-passe-solide", full_name="Q")
+    user = User.objects.create_user(
+        "Quelqu.Un@Exemple.TEST", "Un-mot-de-passe-solide", full_name="Q"
+    )
     assert user.email == "quelqu.un@exemple.test"
 
 
 def test_a_superuser_is_an_admin(db: None) -> None:
-    user = User.objects.create_superuser("chef@exemple.test", "Un-mot-de-passe-solide", full_name="C")
+    user = User.objects.create_superuser(
+        "chef@exemple.test", "Un-mot-de-passe-solide", full_name="C"
+    )
     assert user.scope.is_admin

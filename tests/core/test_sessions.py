@@ -48,8 +48,12 @@ def test_a_form_posted_after_expiry_is_given_back_filled_in_after_signing_in_aga
     url = EDIT_URL.format(pk=world.ccas_reims.pk)
     response = client.post(
         url,
-        {"name": "CCAS de Reims — antenne Croix-Rouge", "kind": "ccas_cias", "commune": "Reims (51100)",
-         "password": "never-kept"},
+        {
+            "name": "CCAS de Reims — antenne Croix-Rouge",
+            "kind": "ccas_cias",
+            "commune": "Reims (51100)",
+            "password": "never-kept",
+        },
     )
     assert response.status_code == 302
     assert "/espace/connexion/" in response["Location"]
@@ -85,7 +89,13 @@ def test_a_form_kept_after_expiry_is_not_given_to_someone_else(client_as, world:
 def test_pages_need_a_signed_in_person_but_public_pages_do_not(db: None) -> None:
     client = Client()
     assert client.get("/reseau/structures/").status_code == 302
-    for url in ["/", "/mentions-legales/", "/confidentialite/", "/accessibilite/", "/espace/connexion/"]:
+    for url in [
+        "/",
+        "/mentions-legales/",
+        "/confidentialite/",
+        "/accessibilite/",
+        "/espace/connexion/",
+    ]:
         assert client.get(url).status_code == 200, url
 
 

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -15,7 +18,7 @@ RURAL = ["51", "08", "36", "45", "62", "02"]
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     with django_db_blocker.unblock():
         call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
         yield
@@ -50,10 +53,16 @@ def test_the_lille_call_selected_the_four_ccas_and_the_esat(demo: None) -> None:
     lille = Programme.objects.get(slug="relais-numeriques-mel")
     names = set(lille.partner_structures.values_list("name", flat=True))
     assert names == {
-        "CCAS d'Houplines", "CCAS de Leers", "CCAS d'Haubourdin", "CCAS de Fâches-Thumesnil",
+        "CCAS d'Houplines",
+        "CCAS de Leers",
+        "CCAS d'Haubourdin",
+        "CCAS de Fâches-Thumesnil",
         "ESAT les Ateliers de la Lys (AFEJI)",
     }
-    assert User.objects.filter(role_assignments__structure__in=lille.partner_structures.all()).count() == 13
+    assert (
+        User.objects.filter(role_assignments__structure__in=lille.partner_structures.all()).count()
+        == 13
+    )
 
 
 @pytest.mark.django_db

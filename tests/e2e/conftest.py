@@ -51,7 +51,9 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     # axe is injected as a script: the page's own CSP would otherwise refuse it.
-    context = browser.new_context(bypass_csp=True, locale="fr-FR", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        bypass_csp=True, locale="fr-FR", viewport={"width": 1280, "height": 900}
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     errors: list[str] = []
@@ -82,7 +84,9 @@ def check_accessibility(page: Page) -> None:
         for v in result["violations"]
         if v["impact"] in BLOCKING_IMPACTS
     ]
-    assert not blocking, f"axe-core on {page.url}:\n{json.dumps(blocking, indent=2, ensure_ascii=False)}"
+    assert not blocking, (
+        f"axe-core on {page.url}:\n{json.dumps(blocking, indent=2, ensure_ascii=False)}"
+    )
 
 
 class Visitor:
@@ -94,7 +98,9 @@ class Visitor:
 
     def goto(self, path: str) -> Page:
         response = self.page.goto(self.base_url + path)
-        assert response is not None and response.status < 400, f"{path}: {response and response.status}"
+        assert response is not None and response.status < 400, (
+            f"{path}: {response and response.status}"
+        )
         check_accessibility(self.page)
         return self.page
 

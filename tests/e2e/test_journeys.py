@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -40,7 +41,11 @@ def test_each_role_signs_in_and_browses_the_structures_of_its_scope(
 ) -> None:
     visitor.sign_in(PERSONA_EMAILS[persona])
     expect(visitor.page.locator("h1")).to_contain_text("Bonjour")
-    visitor.click(visitor.page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Structures"))
+    visitor.click(
+        visitor.page.get_by_role("navigation", name="Menu principal").get_by_role(
+            "link", name="Structures"
+        )
+    )
     expect(visitor.page.locator("h1")).to_have_text("Structures partenaires")
     visitor.click(visitor.page.get_by_role("link", name="CCAS de Reims"))
     expect(visitor.page.locator("h1")).to_have_text("CCAS de Reims")
@@ -125,7 +130,9 @@ def test_a_territory_manager_records_a_structure_becoming_candidate(
     page.get_by_label("Commentaire").fill("Candidature à l'appel")
     visitor.click(page.get_by_role("button", name="Enregistrer le statut"))
     expect(page.get_by_role("status")).to_contain_text("Statut mis à jour : Candidate")
-    expect(page.get_by_role("table", name="Historique des statuts")).to_contain_text("Candidature à l'appel")
+    expect(page.get_by_role("table", name="Historique des statuts")).to_contain_text(
+        "Candidature à l'appel"
+    )
     assert Transition.objects.get().to_state == "candidate"
 
 
@@ -144,14 +151,16 @@ def test_a_form_posted_after_the_session_expired_comes_back_after_signing_in(
 
     for session in Session.objects.all():
         data = session.get_decoded()
-        data[SESSION_LAST_SEEN] = (timezone.now() - timezone.timedelta(hours=1)).isoformat()
+        data[SESSION_LAST_SEEN] = (timezone.now() - timedelta(hours=1)).isoformat()
         Session.objects.filter(pk=session.pk).update(session_data=Session.objects.encode(data))
     visitor.click(page.get_by_role("button", name="Enregistrer"))
     expect(page.locator("h1")).to_have_text("Se connecter")
     page.get_by_label("Adresse e-mail").fill("territory.manager@exemple.test")
     page.get_by_label("Mot de passe").fill("Un-mot-de-passe-solide-42")
     visitor.click(page.get_by_role("button", name="Se connecter").last)
-    expect(page.get_by_role("status")).to_contain_text("Votre session avait expiré pendant la saisie")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Votre session avait expiré pendant la saisie"
+    )
     expect(page.get_by_label("Horaires d'ouverture")).to_have_value("Mardi et jeudi, 14 h – 17 h")
     visitor.click(page.get_by_role("button", name="Enregistrer"))
     e2e_world.ccas_reims.refresh_from_db()

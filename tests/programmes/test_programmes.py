@@ -18,11 +18,15 @@ VISIBLE = {
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_each_persona_sees_the_programmes_it_works_in(world: World, persona: str) -> None:
-    slugs = set(Programme.objects.visible_to(world.personas[persona]).values_list("slug", flat=True))
+    slugs = set(
+        Programme.objects.visible_to(world.personas[persona]).values_list("slug", flat=True)
+    )
     assert slugs == VISIBLE[persona]
 
 
-def test_a_funder_sees_its_programme_and_only_the_partners_it_may_see(client_as, world: World) -> None:
+def test_a_funder_sees_its_programme_and_only_the_partners_it_may_see(
+    client_as, world: World
+) -> None:
     client = client_as("funder")
     page = text(client.get("/mesurer/programmes/ruralite/"))
     assert "CCAS de Reims" in page and "DGCS" in page
@@ -32,18 +36,32 @@ def test_a_funder_sees_its_programme_and_only_the_partners_it_may_see(client_as,
 def test_an_admin_creates_a_programme(client_as, world: World) -> None:
     response = client_as("admin").post(
         "/mesurer/programmes/nouveau/",
-        {"name": "Hautes-Alpes", "slug": "hautes-alpes", "start": "2022-03-01", "end": "2023-09-30",
-         "departments": [world.marne.pk]},
+        {
+            "name": "Hautes-Alpes",
+            "slug": "hautes-alpes",
+            "start": "2022-03-01",
+            "end": "2023-09-30",
+            "departments": [world.marne.pk],
+        },
     )
     assert response["Location"] == "/mesurer/programmes/hautes-alpes/"
     assert Programme.objects.get(slug="hautes-alpes").departments.get() == world.marne
 
 
 def test_a_programme_cannot_end_before_it_starts(client_as, world: World) -> None:
-    content = client_as("admin").post(
-        "/mesurer/programmes/nouveau/",
-        {"name": "Hautes-Alpes", "slug": "hautes-alpes", "start": "2023-03-01", "end": "2022-09-30"},
-    ).content.decode()
+    content = (
+        client_as("admin")
+        .post(
+            "/mesurer/programmes/nouveau/",
+            {
+                "name": "Hautes-Alpes",
+                "slug": "hautes-alpes",
+                "start": "2023-03-01",
+                "end": "2022-09-30",
+            },
+        )
+        .content.decode()
+    )
     assert "La fin du programme doit suivre son début." in content
     assert not Programme.objects.filter(slug="hautes-alpes").exists()
 

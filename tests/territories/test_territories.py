@@ -22,8 +22,8 @@ def test_the_shipped_files_load_every_territory_of_france() -> None:
     assert Department.objects.count() == report.departments >= 101
     assert report.communes == Commune.objects.count() > 34_000
     # Corsica and overseas départements are there, with their région.
-    assert Department.objects.get(code="2A").region.name == "Corse"
-    assert Department.objects.get(code="974").region.name == "La Réunion"
+    assert Department.objects.filter(code="2A", region__name="Corse").exists()
+    assert Department.objects.filter(code="974", region__name="La Réunion").exists()
     assert Department.objects.get(code="976").name == "Mayotte"
     # Postal codes of municipal districts go to their commune.
     assert Commune.objects.get(code="75056").postal_codes.filter(code="75011").exists()
@@ -36,17 +36,25 @@ def test_the_shipped_files_load_every_territory_of_france() -> None:
 
 @pytest.fixture
 def communes(db: None) -> dict[str, Commune]:
-    marne = DepartmentFactory(code="51", name="Marne")
-    aube = DepartmentFactory(code="10", name="Aube")
+    marne = DepartmentFactory.create(code="51", name="Marne")
+    aube = DepartmentFactory.create(code="10", name="Aube")
     return {
-        "reims": CommuneFactory(code="51454", name="Reims", department=marne, population=180000,
-                                postal_codes=["51100"]),
-        "saint_brice": CommuneFactory(code="51486", name="Saint-Brice-Courcelles", department=marne,
-                                      population=3000, postal_codes=["51370"]),
-        "saint_germain_marne": CommuneFactory(code="51480", name="Saint-Germain-la-Ville",
-                                              department=marne, postal_codes=["51240"]),
-        "sainte_maure": CommuneFactory(code="10333", name="Sainte-Maure", department=aube,
-                                       postal_codes=["10150"]),
+        "reims": CommuneFactory.create(
+            code="51454", name="Reims", department=marne, population=180000, postal_codes=["51100"]
+        ),
+        "saint_brice": CommuneFactory.create(
+            code="51486",
+            name="Saint-Brice-Courcelles",
+            department=marne,
+            population=3000,
+            postal_codes=["51370"],
+        ),
+        "saint_germain_marne": CommuneFactory.create(
+            code="51480", name="Saint-Germain-la-Ville", department=marne, postal_codes=["51240"]
+        ),
+        "sainte_maure": CommuneFactory.create(
+            code="10333", name="Sainte-Maure", department=aube, postal_codes=["10150"]
+        ),
     }
 
 

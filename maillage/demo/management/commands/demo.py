@@ -27,7 +27,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             network = build_network()
         self.stdout.write(
-            self.style.SUCCESS(f"Jeu de démonstration construit en {time.monotonic() - started:.1f} s.")
+            self.style.SUCCESS(
+                f"Jeu de démonstration construit en {time.monotonic() - started:.1f} s."
+            )
         )
         self.stdout.write("")
         self.stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :")
