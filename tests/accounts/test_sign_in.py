@@ -129,3 +129,15 @@ def test_a_password_change_is_recorded(client_as, world: World) -> None:
     )
     assert response["Location"] == "/espace/mot-de-passe/modifie/"
     assert AuditEvent.objects.filter(action="password_change").count() == 1
+
+
+def test_old_sign_in_attempts_are_forgotten_by_the_cron_command(world: World) -> None:
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    LoginAttempt.objects.create(email="x@exemple.test", at=timezone.now() - timedelta(hours=1))
+    LoginAttempt.objects.create(email="y@exemple.test")
+    call_command("prune_login_attempts", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
+    assert list(LoginAttempt.objects.values_list("email", flat=True)) == ["y@exemple.test"]

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from maillage.accounts import throttle
+
+
+class Command(BaseCommand):
+    help = "Forget sign-in attempts older than the throttle window (run by cron)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        deleted = throttle.prune()
+        self.stdout.write(f"{deleted} tentative(s) de connexion oubliée(s).")
