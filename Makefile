@@ -57,6 +57,11 @@ check: install
 	DEBUG=false HTTPS=true EMAIL_BACKEND=smtp SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 		ALLOWED_HOSTS=maillage.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
+## Update the English catalogue after changing French strings, then compile it
+messages: install
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --ignore=static --no-obsolete
+	$(PY) manage.py compilemessages -l en --ignore=.venv
+
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .

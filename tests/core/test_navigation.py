@@ -31,3 +31,11 @@ def test_the_interface_stays_french_whatever_the_browser_asks(db: None) -> None:
     response = Client().get("/espace/connexion/", headers={"Accept-Language": "en-US,en;q=0.9"})
     assert response["Content-Language"] == "fr"
     assert "Mot de passe" in text(response)
+
+
+def test_a_person_who_chose_english_gets_the_interface_in_english(client_as, world: World) -> None:
+    client = client_as("mediator")
+    client.post("/langue/", {"language": "en", "next": "/espace/"})
+    content = text(client.get("/reseau/structures/"))
+    assert "Sign out" in content and "Partner structures" in content
+    assert "Se déconnecter" not in content
