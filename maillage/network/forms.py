@@ -52,24 +52,7 @@ class StructureForm(forms.ModelForm):
 
     class Meta:
         model = Structure
-        fields = [
-            "name",
-            "kind",
-            "siret",
-            "address",
-            "commune",
-            "latitude",
-            "longitude",
-            "phone",
-            "email",
-            "website",
-            "opening_hours",
-            "services",
-            "publics",
-            "specific_support",
-            "support_modes",
-            "accessibility_notes",
-        ]
+        fields = Structure.EDITABLE_FIELDS
         widgets = {
             "opening_hours": forms.Textarea(attrs={"rows": 3}),
             "accessibility_notes": forms.Textarea(attrs={"rows": 3}),

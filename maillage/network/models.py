@@ -153,8 +153,9 @@ class Structure(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("network:structure_detail", args=[self.pk])
 
-    # Fields whose changes are written to the audit journal (organisations' data, not people's).
-    AUDITED_FIELDS = (
+    # Fields staff edit on the form; their changes are written to the audit journal (an
+    # organisation's data, not a person's, so values are kept).
+    EDITABLE_FIELDS = (
         "name",
         "kind",
         "siret",
@@ -176,7 +177,7 @@ class Structure(models.Model):
     def audited_values(self) -> dict[str, Any]:
         return {
             name: getattr(self, f"{name}_id" if name == "commune" else name)
-            for name in self.AUDITED_FIELDS
+            for name in self.EDITABLE_FIELDS
         }
 
     def relay_history(self) -> list[tuple[Any, str]]:
