@@ -4,11 +4,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from maillage.accounts.forms import RoleAssignmentForm
 from maillage.accounts.models import RoleAssignment, User
 
 
 class RoleAssignmentInline(admin.StackedInline):
     model = RoleAssignment
+    form = RoleAssignmentForm
     extra = 0
     raw_id_fields = ["structure"]
     filter_horizontal = ["departments", "programmes"]

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from maillage.accounts import throttle
+from maillage.accounts.models import RoleAssignment
+from maillage.core.perms import Role
 
 
 class SignInForm(AuthenticationForm):
@@ -49,4 +51,37 @@ class SignInForm(AuthenticationForm):
             throttle.record(email, address, succeeded=False)
             raise
         throttle.record(email, address, succeeded=True)
+        return cleaned
+
+
+class RoleAssignmentForm(forms.ModelForm):
+    """A role with exactly the scope it needs (used by the administration screens)."""
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["role", "region", "departments", "structure", "programmes"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        role = cleaned.get("role")
+        departments = cleaned.get("departments")
+        programmes = cleaned.get("programmes")
+        takes_departments = role in {Role.TERRITORY_MANAGER, Role.MEDIATOR}
+        if takes_departments and not departments:
+            self.add_error(
+                "departments", _("Ce rôle porte sur un ou plusieurs départements : choisissez-les.")
+            )
+        if not takes_departments and departments:
+            self.add_error(
+                "departments",
+                _(
+                    "Seuls les responsables de territoire et les conseillers portent sur des départements."
+                ),
+            )
+        if role == Role.FUNDER and not programmes:
+            self.add_error(
+                "programmes", _("Un financeur suit un ou plusieurs programmes : choisissez-les.")
+            )
+        if role != Role.FUNDER and programmes:
+            self.add_error("programmes", _("Seul le rôle de financeur porte sur des programmes."))
         return cleaned

@@ -146,8 +146,8 @@ class RoleAssignment(models.Model):
         return f"{self.get_role_display()}"
 
     def clean(self) -> None:
-        """The scope a role needs: a région, a structure; départements and programmes are
-        checked by the form, since they are only known once saved."""
+        """The scope a role needs: a région, a structure. Départements and programmes (many to
+        many, known only once saved) are checked by `accounts.forms.RoleAssignmentForm`."""
         errors: dict[str, str] = {}
         if self.role == Role.REGIONAL_MANAGER and not self.region_id:
             errors["region"] = _("Un·e responsable régional·e doit avoir une région.")

@@ -73,3 +73,57 @@ def test_a_superuser_is_an_admin(db: None) -> None:
         "chef@exemple.test", "Un-mot-de-passe-solide", full_name="C"
     )
     assert user.scope.is_admin
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"role": "mediator"}, "departments", "choisissez-les"),
+        ({"role": "funder"}, "programmes", "choisissez-les"),
+        ({"role": "admin", "departments": "marne"}, "departments", "Seuls les responsables"),
+        (
+            {"role": "mediator", "departments": "marne", "programmes": "ruralite"},
+            "programmes",
+            "Seul le rôle de financeur",
+        ),
+    ],
+)
+def test_the_role_form_asks_for_exactly_the_scope_of_the_role(
+    world: World, data: dict[str, str], field: str, message: str
+) -> None:
+    from maillage.accounts.forms import RoleAssignmentForm
+
+    ids = {"marne": [world.marne.pk], "ruralite": [world.ruralite.pk]}
+    form = RoleAssignmentForm(
+        {key: ids.get(value, value) for key, value in data.items()},
+        instance=RoleAssignment(user=world.personas["stranger"]),
+    )
+    assert not form.is_valid()
+    assert message in " ".join(form.errors[field])
+
+
+def test_the_role_form_accepts_a_well_scoped_role(world: World) -> None:
+    from maillage.accounts.forms import RoleAssignmentForm
+
+    form = RoleAssignmentForm(
+        {"role": "mediator", "departments": [world.ardennes.pk]},
+        instance=RoleAssignment(user=world.personas["stranger"]),
+    )
+    assert form.is_valid(), form.errors
+    form.save()
+    stranger = User.objects.get(pk=world.personas["stranger"].pk)
+    assert stranger.scope.field_department_ids == {world.ardennes.pk}
+
+
+def test_the_administration_lists_people_for_an_admin(client_as, world: World) -> None:
+    world.personas["admin"].is_staff = True
+    world.personas["admin"].is_superuser = True
+    world.personas["admin"].save()
+    client = client_as("admin")
+    assert client.get("/administration/accounts/user/").status_code == 200
+    assert (
+        client.get(
+            f"/administration/accounts/user/{world.personas['mediator'].pk}/change/"
+        ).status_code
+        == 200
+    )
