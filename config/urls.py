@@ -3,7 +3,12 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
+
+admin.site.site_header = _("Maillage — administration technique")
+admin.site.site_title = _("Maillage")
+admin.site.index_title = _("Administration technique")
 
 urlpatterns = [
     path("", include("maillage.public.urls")),

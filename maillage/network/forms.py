@@ -157,7 +157,7 @@ class RelayTransitionForm(forms.Form):
     target = forms.ChoiceField(label=gettext_lazy("Nouveau statut"))
     on = forms.DateField(
         label=gettext_lazy("Date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=gettext_lazy("La date à laquelle le changement a eu lieu."),
     )
     note = forms.CharField(

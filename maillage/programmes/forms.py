@@ -13,8 +13,8 @@ class ProgrammeForm(forms.ModelForm):
         model = Programme
         fields = ["name", "slug", "description", "start", "end", "funders", "departments"]
         widgets = {
-            "start": forms.DateInput(attrs={"type": "date"}),
-            "end": forms.DateInput(attrs={"type": "date"}),
+            "start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 4}),
             "funders": forms.CheckboxSelectMultiple,
             "departments": forms.SelectMultiple(attrs={"size": 10}),

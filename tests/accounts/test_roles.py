@@ -99,7 +99,7 @@ def test_the_role_form_asks_for_exactly_the_scope_of_the_role(
         instance=RoleAssignment(user=world.personas["stranger"]),
     )
     assert not form.is_valid()
-    assert message in " ".join(form.errors[field])
+    assert message in str(form.errors[field])
 
 
 def test_the_role_form_accepts_a_well_scoped_role(world: World) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from tests.conftest import World, build_world
 from tests.factories import PASSWORD
@@ -56,11 +56,23 @@ def page(browser: Browser) -> Iterator[Page]:
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    problems: list[str] = []
+    expected_missing: set[str] = set()
+    page.expected_missing = expected_missing  # type: ignore[attr-defined]
+
+    def on_console(message: ConsoleMessage) -> None:
+        # Console errors and warnings: a missing file, a CSP refusal, a malformed value…
+        if message.type not in {"error", "warning"}:
+            return
+        if message.location.get("url") in expected_missing:
+            return
+        problems.append(f"{message.type}: {message.text} ({message.location.get('url')})")
+
+    page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
+    page.on("console", on_console)
     yield page
     context.close()
-    assert not errors, f"JavaScript errors: {errors}"
+    assert not problems, "The browser reported problems:\n" + "\n".join(problems)
 
 
 @pytest.fixture
@@ -103,6 +115,13 @@ class Visitor:
         )
         check_accessibility(self.page)
         return self.page
+
+    def expect_not_found(self, path: str) -> None:
+        """Open a page that must answer 404 (its console error is expected)."""
+        url = self.base_url + path
+        self.page.expected_missing.add(url)  # type: ignore[attr-defined]
+        response = self.page.goto(url)
+        assert response is not None and response.status == 404, path
 
     def sign_in(self, email: str, password: str = PASSWORD) -> None:
         self.goto("/espace/connexion/")

@@ -50,10 +50,7 @@ def test_each_role_signs_in_and_browses_the_structures_of_its_scope(
     visitor.click(visitor.page.get_by_role("link", name="CCAS de Reims"))
     expect(visitor.page.locator("h1")).to_have_text("CCAS de Reims")
     if persona != "admin":
-        response = visitor.page.goto(
-            f"{visitor.base_url}/reseau/structures/{e2e_world.centre_social_lille.pk}/"
-        )
-        assert response is not None and response.status == 404
+        visitor.expect_not_found(f"/reseau/structures/{e2e_world.centre_social_lille.pk}/")
     visitor.click(visitor.page.get_by_role("link", name="Programmes"))
     visitor.click(visitor.page.get_by_role("button", name="Se déconnecter"))
     expect(visitor.page.get_by_role("link", name="Se connecter")).to_be_visible()

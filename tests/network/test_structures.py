@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from maillage.core.models import AuditEvent, Transition
@@ -210,3 +212,10 @@ def test_only_managers_change_the_relay_status(client_as, world: World, persona:
 @pytest.mark.parametrize("siret", ["73282932000074", "35600000000001"])
 def test_valid_sirets_pass_including_la_poste(siret: str) -> None:
     validate_siret(siret)
+
+
+def test_the_status_date_is_offered_in_the_format_date_inputs_expect(
+    client_as, world: World
+) -> None:
+    content = text(client_as("territory_manager").get(f"/reseau/structures/{world.ccas_reims.pk}/"))
+    assert re.search(r'type="date" name="on" value="\d{4}-\d{2}-\d{2}"', content)
