@@ -8,7 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from maillage.accounts import throttle
-from maillage.accounts.models import RoleAssignment
+from maillage.accounts.models import RoleAssignment, User
+from maillage.core import audit
+from maillage.core.models import AuditEvent
 from maillage.core.perms import Role
 
 
@@ -34,6 +36,7 @@ class SignInForm(AuthenticationForm):
         address = throttle.client_address(self.request) if self.request else None
         verdict = throttle.check(email, address)
         if verdict.blocked:
+            _record_on_account(email, AuditEvent.Action.LOGIN_THROTTLED)
             raise forms.ValidationError(
                 ngettext(
                     "Trop de tentatives de connexion. Par sécurité, réessayez dans %(minutes)d "
@@ -49,9 +52,17 @@ class SignInForm(AuthenticationForm):
             cleaned = super().clean()
         except forms.ValidationError:
             throttle.record(email, address, succeeded=False)
+            _record_on_account(email, AuditEvent.Action.LOGIN_FAILED)
             raise
         throttle.record(email, address, succeeded=True)
         return cleaned
+
+
+def _record_on_account(email: str, action: str) -> None:
+    """A refused sign-in on an existing account goes to that account's audit trail."""
+    account = User.objects.filter(email__iexact=email).first()
+    if account is not None:
+        audit.record(None, action, account)
 
 
 class RoleAssignmentForm(forms.ModelForm):

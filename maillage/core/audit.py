@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -30,13 +31,32 @@ def record(
     )
 
 
+def values(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The current values of some fields, JSON-safe: a foreign key as its id, a many-to-many
+    as the sorted ids. Only for organisations' data, never a person's."""
+    snapshot: dict[str, Any] = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        if field.many_to_many:
+            related = getattr(instance, name).values_list("pk", flat=True) if instance.pk else []
+            snapshot[name] = sorted(related)
+        else:
+            snapshot[name] = _json_safe(field.value_from_object(instance))  # type: ignore[union-attr]
+    return snapshot
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    """The fields whose value changed, as {field: [old, new]} in JSON-safe form."""
+    """The fields whose value changed, as {field: [old, new]} in JSON-safe form. Empty values
+    (None, "", []) count as equal, so a creation lists only the fields that were filled in."""
     return {
         name: [_json_safe(before.get(name)), _json_safe(value)]
         for name, value in after.items()
-        if before.get(name) != value
+        if before.get(name) != value and not (_is_empty(before.get(name)) and _is_empty(value))
     }
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
 
 
 def _json_safe(value: Any) -> Any:

@@ -174,12 +174,6 @@ class Structure(models.Model):
         "accessibility_notes",
     )
 
-    def audited_values(self) -> dict[str, Any]:
-        return {
-            name: getattr(self, f"{name}_id" if name == "commune" else name)
-            for name in self.EDITABLE_FIELDS
-        }
-
     def relay_history(self) -> list[tuple[Any, str]]:
         """Each status change with the label of the status reached, oldest first."""
         return [

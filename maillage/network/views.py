@@ -96,7 +96,7 @@ def structure_create(request: HttpRequest) -> HttpResponse:
                 request.user,
                 AuditEvent.Action.CREATE,
                 structure,
-                changes=audit.diff({}, structure.audited_values()),
+                changes=audit.diff({}, audit.values(structure, Structure.EDITABLE_FIELDS)),
             )
         messages.success(request, _("La structure « %(name)s » a été créée.") % {"name": structure})
         return redirect(structure)
@@ -106,7 +106,7 @@ def structure_create(request: HttpRequest) -> HttpResponse:
 def structure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     structure = get_object_or_404(Structure.objects.visible_to(request.user), pk=pk)
     require(Structure.objects.editable_by(request.user).filter(pk=pk).exists())
-    before = structure.audited_values()
+    before = audit.values(structure, Structure.EDITABLE_FIELDS)
     form = bind(
         request,
         StructureForm,
@@ -116,7 +116,7 @@ def structure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             structure = form.save()
-            changes = audit.diff(before, structure.audited_values())
+            changes = audit.diff(before, audit.values(structure, Structure.EDITABLE_FIELDS))
             if changes:
                 audit.record(request.user, AuditEvent.Action.UPDATE, structure, changes=changes)
         messages.success(request, _("Les modifications ont été enregistrées."))

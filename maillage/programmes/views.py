@@ -52,16 +52,20 @@ def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _save(request: HttpRequest, programme: Programme | None) -> HttpResponse:
+    fields = ProgrammeForm.Meta.fields
+    before = audit.values(programme, fields) if programme else {}
     form = bind(request, ProgrammeForm, instance=programme)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             saved = form.save()
-            audit.record(
-                request.user,
-                AuditEvent.Action.CREATE if programme is None else AuditEvent.Action.UPDATE,
-                saved,
-                changes={name: [] for name in form.changed_data},
-            )
+            changes = audit.diff(before, audit.values(saved, fields))
+            if changes:
+                audit.record(
+                    request.user,
+                    AuditEvent.Action.CREATE if programme is None else AuditEvent.Action.UPDATE,
+                    saved,
+                    changes=changes,
+                )
         messages.success(request, _("Le programme « %(name)s » est enregistré.") % {"name": saved})
         return redirect(saved)
     return render(request, "programmes/programme_form.html", {"form": form, "programme": programme})

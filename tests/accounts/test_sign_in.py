@@ -31,6 +31,8 @@ def test_a_wrong_password_gets_a_clear_french_message(world: World) -> None:
     assert "Adresse e-mail ou mot de passe incorrect" in page
     assert "error-summary" in page
     assert LoginAttempt.objects.filter(succeeded=False).count() == 1
+    event = AuditEvent.objects.for_object(world.personas["mediator"]).get()
+    assert (event.action, event.actor) == ("login_failed", None)
 
 
 def test_an_inactive_account_cannot_sign_in(world: World) -> None:
@@ -47,6 +49,7 @@ def test_an_account_is_throttled_after_five_failures_even_with_the_right_passwor
     page = _sign_in(client, "mediator@exemple.test", PASSWORD, address="10.0.0.99")
     assert "Trop de tentatives de connexion" in page
     assert re.search(r"réessayez dans 1[45] minutes", page)
+    assert AuditEvent.objects.filter(action="login_throttled").count() == 1
     # Another account is not affected.
     assert _sign_in(client, "admin@exemple.test", PASSWORD, address="10.0.0.99") == "/espace/"
 

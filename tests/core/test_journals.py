@@ -45,6 +45,7 @@ def test_audit_events_are_found_by_object(world: World) -> None:
 
 def test_diff_keeps_only_changed_fields() -> None:
     assert audit.diff({"a": 1, "b": "x"}, {"a": 1, "b": "y"}) == {"b": ["x", "y"]}
+    assert audit.diff({}, {"a": "", "b": [], "c": "x"}) == {"c": [None, "x"]}
 
 
 def test_an_allowed_transition_records_who_and_when(world: World) -> None:

@@ -71,3 +71,25 @@ def test_only_admins_create_or_edit_programmes(client_as, world: World, persona:
     client = client_as(persona)
     assert client.get("/mesurer/programmes/nouveau/").status_code == 404
     assert client.get("/mesurer/programmes/ruralite/modifier/").status_code == 404
+
+
+def test_a_programme_change_is_recorded_with_its_values(client_as, world: World) -> None:
+    from maillage.core.models import AuditEvent
+
+    response = client_as("admin").post(
+        "/mesurer/programmes/ruralite/modifier/",
+        {
+            "name": "Ruralité Connectée",
+            "slug": "ruralite",
+            "start": "2022-01-01",
+            "departments": [world.marne.pk],
+        },
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.for_object(world.ruralite).get()
+    assert event.action == "update"
+    assert event.changes["name"] == ["Ruralité", "Ruralité Connectée"]
+    assert event.changes["departments"] == [
+        sorted([world.marne.pk, world.ardennes.pk]),
+        [world.marne.pk],
+    ]
