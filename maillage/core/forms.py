@@ -12,7 +12,7 @@ from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maillage.core.middleware import SESSION_PENDING_POST, _read_time
+from maillage.core.middleware import SESSION_PENDING_POST, read_time
 
 
 class FormRenderer(TemplatesSetting):
@@ -29,7 +29,7 @@ def recovered_post(request: HttpRequest) -> QueryDict | None:
     if not pending or pending.get("path") != request.path:
         return None
     del request.session[SESSION_PENDING_POST]
-    posted_at = _read_time(pending.get("at"))
+    posted_at = read_time(pending.get("at"))
     if (
         pending.get("user") != request.user.pk
         or posted_at is None

@@ -30,7 +30,7 @@ _NEVER_KEPT = ("csrfmiddlewaretoken", "password")
 _LAST_SEEN_RESOLUTION = 30
 
 
-def _read_time(value: Any) -> datetime | None:
+def read_time(value: Any) -> datetime | None:
     if not isinstance(value, str):
         return None
     try:
@@ -54,8 +54,8 @@ class SessionTimeoutMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             now = timezone.now()
-            started = _read_time(request.session.get(SESSION_STARTED))
-            last_seen = _read_time(request.session.get(SESSION_LAST_SEEN))
+            started = read_time(request.session.get(SESSION_STARTED))
+            last_seen = read_time(request.session.get(SESSION_LAST_SEEN))
             if started is None or last_seen is None:
                 start_session_clock(request)
             elif (

@@ -57,9 +57,28 @@ def structure_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Structure.objects.visible_to(request.user).select_related("commune__department__region"),
         pk=pk,
     )
-    can_edit = Structure.objects.editable_by(request.user).filter(pk=pk).exists()
-    can_transition = (
-        Structure.objects.relay_status_changeable_by(request.user).filter(pk=pk).exists()
+    return _render_detail(request, structure)
+
+
+def _render_detail(
+    request: HttpRequest,
+    structure: Structure,
+    transition_form: RelayTransitionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The structure page; `transition_form` is given back with its errors after a refusal."""
+    can_edit = Structure.objects.editable_by(request.user).filter(pk=structure.pk).exists()
+    can_transition = Structure.objects.relay_status_changeable_by(request.user).filter(
+        pk=structure.pk
+    ).exists() and bool(Structure.relay_workflow.targets(structure.relay_status))
+    if transition_form is None and can_transition:
+        transition_form = RelayTransitionForm(structure=structure)
+    changes = (
+        AuditEvent.objects.for_object(structure)
+        .filter(action__in=[AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE])
+        .select_related("actor")[:20]
+        if can_edit
+        else []
     )
     return render(
         request,
@@ -67,20 +86,11 @@ def structure_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "structure": structure,
             "can_edit": can_edit,
-            "transition_form": (
-                RelayTransitionForm(structure=structure)
-                if can_transition and Structure.relay_workflow.targets(structure.relay_status)
-                else None
-            ),
+            "transition_form": transition_form,
             "relay_history": structure.relay_history(),
-            "changes": (
-                AuditEvent.objects.for_object(structure)
-                .filter(action__in=[AuditEvent.Action.CREATE, AuditEvent.Action.UPDATE])
-                .select_related("actor")[:20]
-                if can_edit
-                else []
-            ),
+            "changes": changes,
         },
+        status=status,
     )
 
 
@@ -147,18 +157,7 @@ def structure_transition(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"status": structure.get_relay_status_display()},
             )
             return redirect(structure)
-    return render(
-        request,
-        "network/structure_detail.html",
-        {
-            "structure": structure,
-            "can_edit": Structure.objects.editable_by(request.user).filter(pk=pk).exists(),
-            "transition_form": form,
-            "relay_history": structure.relay_history(),
-            "changes": [],
-        },
-        status=400,
-    )
+    return _render_detail(request, structure, transition_form=form, status=400)
 
 
 def _start_of(day: date) -> datetime:
