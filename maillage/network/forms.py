@@ -11,9 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from maillage.core.phones import normalise_phone
 from maillage.network.enums import (
-    Public as PublicChoice,
-)
-from maillage.network.enums import (
+    Public,
     RelayStatus,
     Service,
     SpecificSupport,
@@ -44,7 +42,7 @@ class StructureForm(forms.ModelForm):
         help_text=gettext_lazy("14 chiffres, facultatif. Les espaces sont acceptés."),
     )
     services = _checkboxes(Service.choices, gettext_lazy("Services proposés"))
-    publics = _checkboxes(PublicChoice.choices, gettext_lazy("Publics spécifiquement accueillis"))
+    publics = _checkboxes(Public.choices, gettext_lazy("Publics spécifiquement accueillis"))
     specific_support = _checkboxes(
         SpecificSupport.choices, gettext_lazy("Prise en charge spécifique")
     )
