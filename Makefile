@@ -1,6 +1,8 @@
 # Maillage — the two commands that matter: `make demo` and `make test`.
 SHELL := /bin/bash
-PYTHON ?= python3
+# The first Python >= 3.12 found (pyenv selects 3.13 inside the repository, see .python-version).
+PYTHON ?= $(shell for p in python3 python3.13 python3.12; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements/dev.txt | md5sum | cut -c1-12)
@@ -13,8 +15,7 @@ PYTEST_ARGS ?=
 install: $(STAMP)
 
 $(STAMP): requirements/dev.txt
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || \
-		{ echo "Maillage needs Python 3.12 or newer (found: $$($(PYTHON) --version))."; exit 1; }
+	@test -n "$(PYTHON)" || { echo "Maillage needs Python 3.12 or newer: none was found."; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
