@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -162,3 +163,57 @@ def test_a_form_posted_after_the_session_expired_comes_back_after_signing_in(
     visitor.click(page.get_by_role("button", name="Enregistrer"))
     e2e_world.ccas_reims.refresh_from_db()
     assert e2e_world.ccas_reims.opening_hours == "Mardi et jeudi, 14 h – 17 h"
+
+
+def test_an_admin_creates_a_programme_and_a_funder_reads_it(
+    visitor: Visitor, e2e_world: World
+) -> None:
+    page = visitor.page
+    visitor.sign_in("admin@exemple.test")
+    visitor.goto("/mesurer/programmes/")
+    visitor.click(page.get_by_role("link", name="Créer un programme"))
+    page.get_by_role("textbox", name="Nom").fill("Inclusion numérique dans les Hautes-Alpes")
+    page.get_by_role("textbox", name="Identifiant court").fill("hautes-alpes")
+    page.get_by_label("Début").fill("2022-03-01")
+    page.get_by_label("Fin").fill("2023-09-30")
+    page.get_by_label("DGCS").check()
+    visitor.click(page.get_by_role("button", name="Enregistrer"))
+    expect(page.locator("h1")).to_have_text("Inclusion numérique dans les Hautes-Alpes")
+    expect(page.get_by_role("status")).to_contain_text("est enregistré")
+    visitor.click(page.get_by_role("link", name="Modifier le programme"))
+    visitor.click(page.get_by_role("button", name="Se déconnecter"))
+    visitor.sign_in("funder@exemple.test")
+    visitor.goto("/mesurer/programmes/ruralite/")
+    expect(page.get_by_role("link", name="CCAS de Reims")).to_be_visible()
+
+
+def test_a_person_resets_a_forgotten_password_and_changes_it(
+    visitor: Visitor, e2e_world: World
+) -> None:
+    from django.core import mail
+
+    page = visitor.page
+    visitor.goto("/espace/connexion/")
+    visitor.click(page.get_by_role("link", name="Mot de passe oublié ?"))
+    page.get_by_role("textbox").fill("mediator@exemple.test")
+    visitor.click(page.get_by_role("button", name="Recevoir le lien"))
+    expect(page.locator("h1")).to_have_text("Vérifiez vos e-mails")
+    link = next(
+        line for line in str(mail.outbox[0].body).splitlines() if "/mot-de-passe/nouveau/" in line
+    )
+    visitor.goto("/" + link.strip().split("/", 3)[3])  # the path of http://host/path
+    page.get_by_label(re.compile(r"^Nouveau mot de passe")).fill("Une-phrase-de-passe-tres-longue")
+    page.get_by_label("Confirmation du nouveau mot de passe").fill(
+        "Une-phrase-de-passe-tres-longue"
+    )
+    visitor.click(page.get_by_role("button", name="Enregistrer le mot de passe"))
+    expect(page.locator("h1")).to_have_text("Mot de passe enregistré")
+    visitor.sign_in("mediator@exemple.test", "Une-phrase-de-passe-tres-longue")
+    visitor.goto("/espace/mot-de-passe/")
+    page.get_by_label("Ancien mot de passe").fill("Une-phrase-de-passe-tres-longue")
+    page.get_by_label(re.compile(r"^Nouveau mot de passe")).fill("court")
+    page.get_by_label("Confirmation du nouveau mot de passe").fill("court")
+    visitor.click(page.get_by_role("button", name="Enregistrer le nouveau mot de passe"))
+    expect(page.locator("[data-error-summary]")).to_contain_text(
+        "Il doit contenir au minimum 12 caractères"
+    )
