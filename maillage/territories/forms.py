@@ -66,9 +66,13 @@ class CommuneField(forms.Field):
         text, selected = value if isinstance(value, tuple) else (str(value or ""), "")
         text = text.strip()
         if selected.isdigit():
+            # A suggestion picked with JavaScript, or a choice among the candidates offered
+            # without it: kept while the text still designates that commune.
             commune = Commune.objects.filter(pk=int(selected)).first()
             if commune and (
-                not text or normalise(text) in {normalise(commune.label), normalise(commune.name)}
+                not text
+                or normalise(text) in {normalise(commune.label), normalise(commune.name)}
+                or Commune.objects.search(text).filter(pk=commune.pk).exists()
             ):
                 return commune
         if not text:

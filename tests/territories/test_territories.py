@@ -117,3 +117,16 @@ def test_an_unknown_commune_is_refused_clearly(communes: dict) -> None:
 def test_an_empty_commune_is_required(communes: dict) -> None:
     form = _Form({"commune": ""})
     assert form.errors["commune"] == ["Indiquez une commune."]
+
+
+def test_a_choice_among_the_offered_communes_is_accepted_without_javascript(communes: dict) -> None:
+    chosen = communes["saint_germain_marne"]
+    form = _Form({"commune": "saint", "commune_id": str(chosen.pk)})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["commune"] == chosen
+
+
+def test_a_stale_choice_does_not_override_a_new_text(communes: dict) -> None:
+    form = _Form({"commune": "Sainte-Maure", "commune_id": str(communes["reims"].pk)})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["commune"] == communes["sainte_maure"]
