@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import views as auth_views
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
@@ -12,7 +11,6 @@ from maillage.accounts.forms import SignInForm
 from maillage.accounts.models import User
 from maillage.core import audit
 from maillage.core.models import AuditEvent
-from maillage.network.enums import RelayStatus
 from maillage.network.models import Structure
 from maillage.programmes.models import Programme
 
@@ -38,13 +36,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 def home(request: HttpRequest) -> HttpResponse:
     """A person's landing page: their roles, and where things stand in their scope."""
     user = request.user
-    structures = Structure.objects.visible_to(user)
-    counts = dict(
-        structures.order_by()
-        .values_list("relay_status")
-        .annotate(n=Count("pk"))
-        .values_list("relay_status", "n")
-    )
+    status_counts = Structure.objects.visible_to(user).count_by_relay_status()
     return render(
         request,
         "accounts/home.html",
@@ -52,8 +44,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "assignments": user.role_assignments.select_related(  # type: ignore[union-attr]
                 "region", "structure"
             ).prefetch_related("departments", "programmes"),
-            "structure_total": sum(counts.values()),
-            "status_counts": [(s, counts.get(s.value, 0)) for s in RelayStatus],
+            "structure_total": sum(count for _status, count in status_counts),
+            "status_counts": status_counts,
             "programmes": Programme.objects.visible_to(user)[:10],
         },
     )

@@ -60,6 +60,16 @@ class StructureQuerySet(models.QuerySet["Structure"]):
             condition |= Q(pk__in=scope.structure_ids)
         return condition
 
+    def count_by_relay_status(self) -> list[tuple[RelayStatus, int]]:
+        """Every relay status, in the order of the journey, with how many structures hold it."""
+        counts = dict(
+            self.order_by()
+            .values_list("relay_status")
+            .annotate(n=models.Count("pk"))
+            .values_list("relay_status", "n")
+        )
+        return [(status, counts.get(status.value, 0)) for status in RelayStatus]
+
     def search(self, text: str) -> StructureQuerySet:
         text = text.strip()
         if not text:

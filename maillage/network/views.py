@@ -4,7 +4,6 @@ from datetime import date, datetime, time
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,7 +16,6 @@ from maillage.core.models import AuditEvent
 from maillage.core.pagination import paginate
 from maillage.core.perms import require
 from maillage.core.statemachine import TransitionNotAllowed
-from maillage.network.enums import RelayStatus
 from maillage.network.forms import RelayTransitionForm, StructureFilterForm, StructureForm
 from maillage.network.models import Structure
 from maillage.network.perms import (
@@ -34,19 +32,14 @@ def structure_list(request: HttpRequest) -> HttpResponse:
         request.GET or None, departments=visible_departments(request.user)
     )
     structures = filters.filter(visible).select_related("commune__department")
-    counts = dict(
-        structures.order_by()
-        .values_list("relay_status")
-        .annotate(n=Count("pk"))
-        .values_list("relay_status", "n")
-    )
+    status_counts = structures.count_by_relay_status()
     return render(
         request,
         "network/structure_list.html",
         {
             "filters": filters,
             "page": paginate(request, structures),
-            "status_counts": [(s, counts.get(s.value, 0)) for s in RelayStatus],
+            "status_counts": status_counts,
             "can_create": can_create_structure(request.user),
         },
     )
