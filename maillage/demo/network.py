@@ -30,25 +30,18 @@ from maillage.territories.models import Commune, Department, Region
 DEMO_PASSWORD = "Maillage-demo-2026"  # noqa: S105 (public demo accounts)
 EMAIL_DOMAIN = "maillage.test"
 
-RURAL_DEPARTMENTS = [
-    "51",
-    "08",
-    "36",
-    "45",
-    "62",
-    "02",
-]  # Marne, Ardennes, Indre, Loiret, P.-de-C., Aisne
-RURAL_START = date(2022, 1, 1)
-RURAL_JOINED_FIRST_YEAR = 92
-# Per département: how many invented structures, and how many became relays in 2022.
+# The six départements of the rural programme: the slug of their accounts, how many invented
+# structures, and how many of them became relays in 2022 (17 + 15 + 15 + 17 + 15 + 13 = 92).
 RURAL_PLAN = {
-    "51": (27, 17),
-    "08": (24, 15),
-    "36": (24, 15),
-    "45": (28, 17),
-    "62": (26, 15),
-    "02": (24, 13),
+    "51": ("marne", 27, 17),
+    "08": ("ardennes", 24, 15),
+    "36": ("indre", 24, 15),
+    "45": ("loiret", 28, 17),
+    "62": ("pas-de-calais", 26, 15),
+    "02": ("aisne", 24, 13),
 }
+RURAL_DEPARTMENTS = list(RURAL_PLAN)
+RURAL_START = date(2022, 1, 1)
 
 FIRST_NAMES = [
     "Camille",
@@ -320,23 +313,15 @@ def build_network() -> DemoNetwork:
         net.accounts.append(
             (manager.email, str(Role.REGIONAL_MANAGER.label), regions[region_code].name)
         )
-    slugs = {
-        "51": "marne",
-        "08": "ardennes",
-        "36": "indre",
-        "45": "loiret",
-        "62": "pas-de-calais",
-        "02": "aisne",
-    }
-    for code in RURAL_DEPARTMENTS:
-        manager = b.user(f"responsable.{slugs[code]}")
+    for code, (slug, _count, _joined) in RURAL_PLAN.items():
+        manager = b.user(f"responsable.{slug}")
         b.grant(manager, Role.TERRITORY_MANAGER, departments=[departments[code]])
         net.staff_by_department[code] = manager
         net.accounts.append(
             (manager.email, str(Role.TERRITORY_MANAGER.label), departments[code].name)
         )
         for n in range(1, 4):
-            facilitator = b.user(f"conseiller.{slugs[code]}.{n}")
+            facilitator = b.user(f"conseiller.{slug}.{n}")
             b.grant(facilitator, Role.MEDIATOR, departments=[departments[code]])
             if n == 1:
                 net.accounts.append(
@@ -352,8 +337,7 @@ def build_network() -> DemoNetwork:
     )
     rural.partner_structures.add(familles_rurales)
     months = [date(2022, m, d) for m in range(1, 13) for d in (10, 24)]
-    for code in RURAL_DEPARTMENTS:
-        count, joined = RURAL_PLAN[code]
+    for code, (slug, count, joined) in RURAL_PLAN.items():
         manager = net.staff_by_department[code]
         communes = list(
             Commune.objects.filter(department__code=code).order_by("-population", "code")[
@@ -389,7 +373,7 @@ def build_network() -> DemoNetwork:
             b.journey_to_relay(rest[7], date(2023, 1, 20), manager)  # joined in 2023 …
             b.walk(rest[7], [(RelayStatus.LEFT, date(2023, 5, 2))], manager)  # … and left
         rural.partner_structures.add(*structures)
-        referent = b.user(f"referent.{slugs[code]}")
+        referent = b.user(f"referent.{slug}")
         b.grant(referent, Role.RELAY_REFERENT, structure=structures[0])
 
     # --- Hautes-Alpes: 9 relays, about twenty structures -----------------
