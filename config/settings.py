@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "maillage.network",
     "maillage.programmes",
     "maillage.accounts",
+    "maillage.people",
+    "maillage.diagnostics",
     "maillage.public",
     "maillage.demo",
 ]
@@ -181,6 +183,21 @@ LOGIN_THROTTLE_WINDOW = timedelta(minutes=env_int("LOGIN_THROTTLE_MINUTES", 15))
 LOGIN_THROTTLE_PER_ACCOUNT = env_int("LOGIN_THROTTLE_PER_ACCOUNT", 5)
 LOGIN_THROTTLE_PER_ADDRESS = env_int("LOGIN_THROTTLE_PER_ADDRESS", 20)
 
+# --- People accompanied and referrals ---------------------------------------
+
+# A person's data is anonymised PEOPLE_RETENTION_MONTHS after the last contact
+# (`manage.py purge_inactive`, daily); managers see who is due PEOPLE_RETENTION_WARNING_DAYS ahead.
+PEOPLE_RETENTION_MONTHS = env_int("PEOPLE_RETENTION_MONTHS", 24)
+PEOPLE_RETENTION_WARNING_DAYS = env_int("PEOPLE_RETENTION_WARNING_DAYS", 30)
+# An open referral is recalled to the receiving team after REFERRAL_REMINDER_DAYS without a
+# change, and expires REFERRAL_EXPIRY_DAYS after it was sent (`manage.py referral_reminders`).
+REFERRAL_REMINDER_DAYS = env_int("REFERRAL_REMINDER_DAYS", 10)
+REFERRAL_EXPIRY_DAYS = env_int("REFERRAL_EXPIRY_DAYS", 30)
+# How long a referral link shared with social workers stays valid, by default.
+REFERRAL_LINK_DAYS = env_int("REFERRAL_LINK_DAYS", 180)
+# Largest file accepted by the beneficiary import, in megabytes.
+IMPORT_MAX_MEGABYTES = env_int("IMPORT_MAX_MEGABYTES", 5)
+
 # --- Security headers -------------------------------------------------------
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -269,6 +286,8 @@ MAILERS = {
         ),
     }
 }
+# The address of the site, for links in e-mails sent outside a request.
+SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Maillage <ne-pas-repondre@maillage.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

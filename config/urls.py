@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("maillage.public.urls")),
     path("espace/", include("maillage.accounts.urls")),
     path("reseau/", include("maillage.network.urls")),
+    path("", include("maillage.people.urls")),
+    path("diagnostics/", include("maillage.diagnostics.urls")),
     path("mesurer/", include("maillage.programmes.urls")),
     path("territoires/", include("maillage.territories.urls")),
     path("langue/", login_not_required(set_language), name="set_language"),

@@ -17,8 +17,12 @@ from django.test import Client
 
 from maillage.accounts.models import User
 from maillage.core.perms import Role
+from maillage.diagnostics.loader import load_all
+from maillage.diagnostics.models import Framework
 from maillage.network.enums import StructureKind
 from maillage.network.models import Structure
+from maillage.people.enums import Gender, Need
+from maillage.people.models import Beneficiary, Referral
 from maillage.programmes.models import Programme
 from maillage.territories.models import Commune, Department, Region
 from tests.factories import (
@@ -59,6 +63,12 @@ class World:
     ruralite: Programme
     metropole: Programme
     personas: dict[str, User]
+    # One person followed in each structure, and a referral sent to the Reims CCAS.
+    alice: Beneficiary
+    bruno: Beneficiary
+    chloe: Beneficiary
+    referral: Referral
+    framework: Framework
 
 
 @pytest.fixture(autouse=True)
@@ -122,6 +132,27 @@ def build_world() -> World:
     grant(personas["mediator"], Role.MEDIATOR, departments=[marne])
     grant(personas["relay_referent"], Role.RELAY_REFERENT, structure=ccas)
     grant(personas["funder"], Role.FUNDER, programmes=[ruralite])
+
+    def person(first_name: str, structure: Structure, **fields: Any) -> Beneficiary:
+        values: dict[str, Any] = {
+            "last_name": "Exemple",
+            "birth_year": 1960,
+            "gender": Gender.WOMAN,
+            "commune": structure.commune,
+            **fields,
+        }
+        return Beneficiary.objects.create(first_name=first_name, structure=structure, **values)
+
+    referral = Referral.objects.create(
+        to_structure=ccas,
+        referrer_name="Sam Travailleur",
+        referrer_organisation="Conseil départemental",
+        referrer_email="prescripteur@exemple.test",
+        first_name="Denise",
+        phone="+33612345678",
+        needs=[Need.PROCEDURES],
+        person_agreed=True,
+    )
     return World(
         grand_est=grand_est,
         hauts_de_france=hdf,
@@ -137,6 +168,11 @@ def build_world() -> World:
         ruralite=ruralite,
         metropole=metropole,
         personas=personas,
+        alice=person("Alice", ccas, phone="+33611111111"),
+        bruno=person("Bruno", mediatheque, gender=Gender.MAN),
+        chloe=person("Chloé", centre),
+        referral=referral,
+        framework=load_all()[0][0],
     )
 
 

@@ -8,13 +8,17 @@ is how later work joins the walk.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from maillage.diagnostics import services as diagnostics
+from maillage.diagnostics.models import Diagnostic, Orientation, Recommendation
 from maillage.network.models import Structure
+from maillage.people.models import Beneficiary, Referral, ReferralLink
 from maillage.programmes.models import Programme
 from tests.conftest import PERSONAS, World
 
@@ -50,6 +54,83 @@ def _programme(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
     return {"slug": found.slug} if found else None
 
 
+def _pick(queryset: Any, visible: Any, inside: bool) -> Any:
+    pool = visible if inside else queryset.exclude(pk__in=visible.values("pk"))
+    return pool.order_by("pk").first()
+
+
+def _person(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    found = _pick(Beneficiary.objects, Beneficiary.objects.visible_to(user), inside)
+    return {"reference": found.reference} if found else None
+
+
+def _person_export(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    kwargs = _person(world, user, inside)
+    return {**kwargs, "fmt": "json"} if kwargs else None
+
+
+def _import_template(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    return {"fmt": "xlsx"} if inside else None
+
+
+def _referral(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    found = _pick(Referral.objects, Referral.objects.visible_to(user), inside)
+    return {"reference": found.reference} if found else None
+
+
+def _referral_link(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    for structure in Structure.objects.all():
+        ReferralLink.objects.get_or_create(
+            structure=structure, label="Test", defaults={"expires_on": date(2099, 1, 1)}
+        )
+    editable = Structure.objects.editable_by(user)
+    links = ReferralLink.objects.filter(structure__in=editable)
+    found = _pick(ReferralLink.objects, links, inside)
+    return {"pk": found.pk} if found else None
+
+
+def _referral_token(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    link, _ = ReferralLink.objects.get_or_create(
+        structure=world.ccas_reims, label="Public", defaults={"expires_on": date(2099, 1, 1)}
+    )
+    return {"token": link.token} if inside else None
+
+
+def _completed_diagnostics(world: World) -> None:
+    """A completed diagnostic, with an accepted recommendation, for every person."""
+    for person in Beneficiary.objects.filter(diagnostics__isnull=True):
+        diagnostic = diagnostics.start(person, world.framework, by=None)
+        diagnostic.answers = {}
+        diagnostics.complete(diagnostic, by=None)
+        first = diagnostic.recommendations.order_by("pk").first()
+        if first is not None:
+            diagnostics.accept(first, by=None, note="")
+
+
+def _diagnostic(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    _completed_diagnostics(world)
+    found = _pick(Diagnostic.objects, Diagnostic.objects.visible_to(user), inside)
+    return {"pk": found.pk} if found else None
+
+
+def _diagnostic_step(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    kwargs = _diagnostic(world, user, inside)
+    return {**kwargs, "step": 0} if kwargs else None
+
+
+def _recommendation(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    _completed_diagnostics(world)
+    visible = Recommendation.objects.filter(diagnostic__in=Diagnostic.objects.visible_to(user))
+    found = _pick(Recommendation.objects, visible, inside)
+    return {"pk": found.pk} if found else None
+
+
+def _orientation(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    _completed_diagnostics(world)
+    found = _pick(Orientation.objects, Orientation.objects.visible_to(user), inside)
+    return {"pk": found.pk} if found else None
+
+
 def _reset_link(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
     return {"uidb64": "MQ", "token": "bad-token"} if inside else None
 
@@ -63,6 +144,24 @@ KWARGS: dict[str, Callable[[World, Any, bool], dict[str, Any] | None]] = {
     "programmes:programme_detail": _programme,
     "programmes:programme_edit": _programme,
     "accounts:password_reset_confirm": _reset_link,
+    "people:beneficiary_detail": _person,
+    "people:beneficiary_edit": _person,
+    "people:beneficiary_consent": _person,
+    "people:beneficiary_export": _person_export,
+    "people:beneficiary_erase": _person,
+    "people:import_template": _import_template,
+    "people:referral_detail": _referral,
+    "people:referral_step": _referral,
+    "people:referral_accept": _referral,
+    "people:referral_link_revoke": _referral_link,
+    "people:referral_public": _referral_token,
+    "diagnostics:diagnostic_start": _person,
+    "diagnostics:diagnostic_detail": _diagnostic,
+    "diagnostics:diagnostic_step": _diagnostic_step,
+    "diagnostics:diagnostic_summary": _diagnostic,
+    "diagnostics:recommendation_accept": _recommendation,
+    "diagnostics:recommendation_dismiss": _recommendation,
+    "diagnostics:orientation_outcome": _orientation,
 }
 
 

@@ -60,6 +60,8 @@ class AuditEvent(AppendOnlyModel):
         UPDATE = "update", _("modification")
         DELETE = "delete", _("suppression")
         EXPORT = "export", _("export")
+        ERASE = "erase", _("anonymisation")
+        MERGE = "merge", _("fusion")
         TRANSITION = "transition", _("changement de statut")
         LOGIN = "login", _("connexion")
         LOGIN_FAILED = "login_failed", _("échec de connexion")

@@ -17,6 +17,19 @@ from maillage.network.enums import RELAY_TRANSITIONS, RelayStatus, StructureKind
 from maillage.territories.models import Commune
 
 
+def territory_condition(scope: Any, path: str = "") -> Q:
+    """Structures within a scope: its régions, its départements, its own structures. `path`
+    leads from another model to a structure (e.g. "structure__")."""
+    condition = Q(pk__in=[])
+    if scope.region_ids:
+        condition |= Q(**{f"{path}commune__department__region_id__in": scope.region_ids})
+    if scope.department_ids:
+        condition |= Q(**{f"{path}commune__department_id__in": scope.department_ids})
+    if scope.structure_ids:
+        condition |= Q(**{f"{path}pk__in": scope.structure_ids})
+    return condition
+
+
 class StructureQuerySet(models.QuerySet["Structure"]):
     def visible_to(self, user: Any) -> StructureQuerySet:
         """Structures of the person's territories, their own structure, and the partners of the
@@ -24,7 +37,7 @@ class StructureQuerySet(models.QuerySet["Structure"]):
         scope = scope_of(user)
         if scope.is_admin:
             return self.all()
-        condition = self._territory_condition(scope)
+        condition = territory_condition(scope)
         if scope.programme_ids:
             partners = Structure.objects.filter(programmes__in=scope.programme_ids).values("pk")
             condition |= Q(pk__in=partners)
@@ -35,7 +48,7 @@ class StructureQuerySet(models.QuerySet["Structure"]):
         scope = scope_of(user)
         if scope.is_admin:
             return self.all()
-        return self.filter(self._territory_condition(scope))
+        return self.filter(territory_condition(scope))
 
     def relay_status_changeable_by(self, user: Any) -> StructureQuerySet:
         """Managers decide where a structure stands in the network."""
@@ -48,17 +61,6 @@ class StructureQuerySet(models.QuerySet["Structure"]):
         if scope.managed_department_ids:
             condition |= Q(commune__department_id__in=scope.managed_department_ids)
         return self.filter(condition)
-
-    @staticmethod
-    def _territory_condition(scope: Any) -> Q:
-        condition = Q(pk__in=[])
-        if scope.region_ids:
-            condition |= Q(commune__department__region_id__in=scope.region_ids)
-        if scope.department_ids:
-            condition |= Q(commune__department_id__in=scope.department_ids)
-        if scope.structure_ids:
-            condition |= Q(pk__in=scope.structure_ids)
-        return condition
 
     def count_by_relay_status(self) -> list[tuple[RelayStatus, int]]:
         """Every relay status, in the order of the journey, with how many structures hold it."""

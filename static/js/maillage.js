@@ -21,6 +21,11 @@
     picker.querySelector("[data-commune-id]").value = "";
   });
 
+  // "Imprimer" buttons open the browser's print dialogue.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
+
   // The error summary of a failed form takes the focus, so it is read first.
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.querySelector("[data-error-summary]");

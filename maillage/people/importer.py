@@ -1,0 +1,378 @@
+"""Importing people from a CSV or XLSX file: every line is checked first, every bad line is
+reported with its number and reason, and nothing is written unless the whole file is clean."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from maillage.core.phones import normalise_phone
+from maillage.network.models import Structure
+from maillage.people.enums import (
+    Connection,
+    ConsentPurpose,
+    Equipment,
+    Gender,
+    Language,
+    SocialSituation,
+)
+from maillage.people.forms import clean_birth_year_value, clean_equipment_value
+from maillage.people.models import Beneficiary
+from maillage.people.services import create_beneficiary
+from maillage.territories.models import Commune, normalise
+
+# (column, mandatory, what to write there)
+COLUMNS: list[tuple[str, bool, Any]] = [
+    ("prenom", True, _l("Prénom")),
+    ("nom", False, _l("Nom de famille")),
+    ("annee_naissance", True, _l("Année sur 4 chiffres, par exemple 1961")),
+    ("genre", True, _l("femme, homme ou non communiqué")),
+    ("commune", True, _l("Nom de la commune ou code INSEE")),
+    ("code_postal", False, _l("Aide à trouver la commune quand le nom existe plusieurs fois")),
+    ("telephone", False, _l("06 12 34 56 78 ou format international")),
+    ("email", False, ""),
+    ("langue", False, _l("Français, arabe, ukrainien… (français si vide)")),
+    ("situation", False, _l("Retraité·e, demandeur·se d'emploi, bénéficiaire du RSA…")),
+    (
+        "equipement",
+        False,
+        _l("Plusieurs possibles, séparés par des virgules : smartphone, ordinateur…"),
+    ),
+    ("connexion", False, _l("aucune, mobile seulement ou box")),
+    ("accord_suivi", False, _l("oui ou non")),
+    ("accord_sms", False, _l("oui ou non")),
+]
+HEADERS = [name for name, _mandatory, _help in COLUMNS]
+EXAMPLE = [
+    "Josiane",
+    "Exemple",
+    "1958",
+    "femme",
+    "Reims",
+    "51100",
+    "06 12 34 56 78",
+    "",
+    "français",
+    "retraité·e",
+    "smartphone",
+    "mobile seulement",
+    "oui",
+    "non",
+]
+YES = {"oui", "o", "yes", "1", "x", "vrai"}
+NO = {"non", "n", "no", "0", "", "faux"}
+
+
+def _lookup(choices: Any) -> dict[str, str]:
+    """Accept a choice by its code or its French label, without accents or case."""
+    table: dict[str, str] = {}
+    for value, label in choices.choices:
+        table[normalise(str(value))] = value
+        table[normalise(str(label))] = value
+        table[normalise(str(label).replace("·e", "").replace("·se", ""))] = value
+    return table
+
+
+@dataclass
+class ImportReport:
+    people: list[tuple[Beneficiary, list[Any]]] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class FileError(Exception):
+    """The file cannot be read at all."""
+
+
+def read_rows(name: str, content: IO[bytes]) -> list[dict[str, str]]:
+    """The file's lines as dictionaries keyed by the template's column names."""
+    raw = content.read()
+    if name.lower().endswith(".xlsx"):
+        return _xlsx_rows(raw)
+    return _csv_rows(raw)
+
+
+def _csv_rows(raw: bytes) -> list[dict[str, str]]:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes almost anything
+        raise FileError(_("Le fichier n'est pas lisible : enregistrez-le en UTF-8."))
+    try:
+        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ";", delimiters=";,\t")
+    except csv.Error:
+        dialect = csv.excel
+        dialect.delimiter = ";"
+    reader = csv.reader(io.StringIO(text), dialect)
+    return _as_dicts(list(reader))
+
+
+def _xlsx_rows(raw: bytes) -> list[dict[str, str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:
+        raise FileError(_("Le fichier Excel n'est pas lisible.")) from exc
+    sheet = workbook.worksheets[0]
+    rows = [
+        ["" if cell is None else str(cell).strip() for cell in row]
+        for row in sheet.iter_rows(values_only=True)
+    ]
+    workbook.close()
+    return _as_dicts(rows)
+
+
+def _as_dicts(rows: list[list[str]]) -> list[dict[str, str]]:
+    if not rows:
+        raise FileError(_("Le fichier est vide."))
+    header = [normalise(h).replace(" ", "_") for h in rows[0]]
+    missing = [name for name, mandatory, _help in COLUMNS if mandatory and name not in header]
+    if missing:
+        raise FileError(
+            _("Colonnes obligatoires absentes de la première ligne : %(columns)s.")
+            % {"columns": ", ".join(missing)}
+        )
+    result = []
+    for row in rows[1:]:
+        values = {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header)}
+        result.append(values)
+    return result
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.genders = _lookup(Gender)
+        self.genders.update(
+            {"f": Gender.WOMAN, "h": Gender.MAN, "m": Gender.MAN, "nc": Gender.UNDISCLOSED}
+        )
+        self.languages = _lookup(Language)
+        self.situations = _lookup(SocialSituation)
+        self.equipment = _lookup(Equipment)
+        self.equipment.update({"aucun": Equipment.NONE, "telephone": Equipment.BASIC_PHONE})
+        self.connections = _lookup(Connection)
+        self.connections.update({"aucune": Connection.NONE, "mobile": Connection.MOBILE})
+
+    def commune(self, name: str, postal_code: str) -> Commune:
+        if len(name) == 5 and (name.isdigit() or name[:2] in {"2A", "2B"}):
+            found = Commune.objects.filter(code=name.upper()).first()
+            if found:
+                return found
+        candidates = Commune.objects.filter(search_name=normalise(name))
+        if postal_code:
+            candidates = candidates.filter(postal_codes__code=postal_code).distinct()
+        matches = list(candidates[:2])
+        if not matches:
+            raise ValidationError(_("commune inconnue « %(name)s »") % {"name": name})
+        if len(matches) > 1:
+            raise ValidationError(
+                _("plusieurs communes s'appellent « %(name)s » : indiquez le code postal")
+                % {"name": name}
+            )
+        return matches[0]
+
+    @staticmethod
+    def choice(table: dict[str, str], value: str, column: str, default: str = "") -> str:
+        if not value:
+            return default
+        found = table.get(normalise(value))
+        if found is None:
+            raise ValidationError(
+                _("valeur « %(value)s » non reconnue dans la colonne %(column)s")
+                % {"value": value, "column": column}
+            )
+        return found
+
+    @staticmethod
+    def phone(value: str) -> str:
+        try:
+            return normalise_phone(value)
+        except ValidationError as error:
+            raise ValidationError(
+                _("téléphone « %(value)s » : %(reason)s")
+                % {"value": value, "reason": " ".join(error.messages)}
+            ) from error
+
+    @staticmethod
+    def yes_no(value: str, column: str) -> bool:
+        folded = normalise(value)
+        if folded in YES:
+            return True
+        if folded in NO:
+            return False
+        raise ValidationError(
+            _("répondez oui ou non dans la colonne %(column)s") % {"column": column}
+        )
+
+
+def _attempt(problems: list[str], fn: Any, *args: Any) -> Any:
+    """Call a checker; a refusal joins the line's problems."""
+    try:
+        return fn(*args)
+    except ValidationError as error:
+        problems.extend(str(m) for m in error.messages)
+        return None
+
+
+def check(rows: list[dict[str, str]], structure: Structure) -> ImportReport:
+    report = ImportReport()
+    checker = _Checker()
+    seen_names: dict[tuple[str, int], int] = {}
+    seen_phones: dict[str, int] = {}
+    for index, row in enumerate(rows):
+        line = index + 2  # the first line holds the column names
+        if not any(row.values()):
+            continue
+        problems: list[str] = []
+
+        for name, mandatory, _help in COLUMNS:
+            if mandatory and not row.get(name):
+                problems.append(_("colonne %(column)s obligatoire") % {"column": name})
+        birth_year = None
+        if row.get("annee_naissance"):
+            try:
+                birth_year = int(row["annee_naissance"].split(".")[0])
+            except ValueError:
+                problems.append(
+                    _("année de naissance « %(value)s » invalide")
+                    % {"value": row["annee_naissance"]}
+                )
+            else:
+                if _attempt(problems, clean_birth_year_value, birth_year) is None:
+                    birth_year = None
+        gender = _attempt(problems, checker.choice, checker.genders, row.get("genre", ""), "genre")
+        commune = (
+            _attempt(problems, checker.commune, row["commune"], row.get("code_postal", ""))
+            if row.get("commune")
+            else None
+        )
+        phone = _attempt(problems, checker.phone, row["telephone"]) if row.get("telephone") else ""
+        email = row.get("email", "")
+        if email and "@" not in email:
+            problems.append(_("adresse e-mail « %(value)s » invalide") % {"value": email})
+        language = _attempt(
+            problems,
+            checker.choice,
+            checker.languages,
+            row.get("langue", ""),
+            "langue",
+            Language.FRENCH,
+        )
+        situation = _attempt(
+            problems,
+            checker.choice,
+            checker.situations,
+            row.get("situation", ""),
+            "situation",
+            SocialSituation.UNDISCLOSED,
+        )
+        equipment = [
+            _attempt(problems, checker.choice, checker.equipment, item.strip(), "equipement")
+            for item in row.get("equipement", "").split(",")
+            if item.strip()
+        ]
+        equipment = _attempt(problems, clean_equipment_value, [e for e in equipment if e]) or []
+        connection = _attempt(
+            problems, checker.choice, checker.connections, row.get("connexion", ""), "connexion"
+        )
+        consents = [
+            purpose
+            for column, purpose in (
+                ("accord_suivi", ConsentPurpose.FOLLOW_UP),
+                ("accord_sms", ConsentPurpose.SMS),
+            )
+            if _attempt(problems, checker.yes_no, row.get(column, ""), column)
+        ]
+        first_name = row.get("prenom", "")
+        last_name = row.get("nom", "")
+        if first_name and birth_year:
+            key = (normalise(f"{first_name} {last_name}"), birth_year)
+            if key in seen_names:
+                problems.append(
+                    _("même personne que la ligne %(line)s") % {"line": seen_names[key]}
+                )
+            else:
+                seen_names[key] = line
+        if phone:
+            if phone in seen_phones:
+                problems.append(
+                    _("même téléphone que la ligne %(line)s") % {"line": seen_phones[phone]}
+                )
+            else:
+                seen_phones[phone] = line
+        if problems:
+            report.errors.append((line, " ; ".join(problems)))
+            continue
+        report.people.append(
+            (
+                Beneficiary(
+                    structure=structure,
+                    first_name=first_name,
+                    last_name=last_name,
+                    birth_year=birth_year,
+                    gender=gender,
+                    commune=commune,
+                    phone=phone or "",
+                    email=email,
+                    preferred_language=language,
+                    social_situation=situation,
+                    equipment=equipment,
+                    connection=connection or "",
+                ),
+                consents,
+            )
+        )
+    if not report.errors and not report.people:
+        report.errors.append((2, _("aucune personne dans le fichier")))
+    return report
+
+
+def import_people(report: ImportReport, *, by: Any) -> int:
+    """Write a clean report's people in one transaction."""
+    assert report.ok
+    with transaction.atomic():
+        for beneficiary, consents in report.people:
+            create_beneficiary(beneficiary, by=by, consents=consents, note="import")
+    return len(report.people)
+
+
+def template_csv() -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(HEADERS)
+    writer.writerow(EXAMPLE)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def template_xlsx() -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "personnes"
+    sheet.append(HEADERS)
+    sheet.append(EXAMPLE)
+    for cell, (_name, mandatory, help_text) in zip(sheet[1], COLUMNS, strict=True):
+        cell.font = Font(bold=True)
+        note = (_("Obligatoire. ") if mandatory else "") + str(help_text)
+        if note:
+            cell.comment = Comment(note, "Maillage")
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,567 @@
+"""The people accompanied (*bénéficiaires*), their consents, and the referrals that bring them."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from maillage.core.perms import scope_of
+from maillage.core.statemachine import Workflow
+from maillage.network.models import Structure, territory_condition
+from maillage.people.enums import (
+    OPEN_REFERRAL_STATUSES,
+    REFERRAL_TRANSITIONS,
+    AgeBand,
+    Connection,
+    ConsentPurpose,
+    Eligibility,
+    Equipment,
+    Gender,
+    Language,
+    Need,
+    ReferralStatus,
+    SocialSituation,
+    Urgency,
+)
+from maillage.territories.models import Commune, normalise
+
+# Letters and digits that cannot be mistaken for one another when read aloud or copied.
+REFERENCE_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"
+OLDEST_BIRTH_YEAR = 1900
+
+
+def new_reference(prefix: str) -> str:
+    return prefix + "-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+
+
+def current_year() -> int:
+    return timezone.localdate().year
+
+
+def birth_year_validators() -> list[Any]:
+    return [MinValueValidator(OLDEST_BIRTH_YEAR), MaxValueValidator(current_year)]
+
+
+class BeneficiaryQuerySet(models.QuerySet["Beneficiary"]):
+    def visible_to(self, user: Any) -> BeneficiaryQuerySet:
+        """Staff see the people followed by structures of their territories; a referent sees
+        their structure's people; a funder sees no one."""
+        scope = scope_of(user)
+        if scope.is_admin:
+            return self.all()
+        return self.filter(territory_condition(scope, "structure__"))
+
+    def erasable_by(self, user: Any) -> BeneficiaryQuerySet:
+        """Managers (and the national team) answer requests to erase a person's data."""
+        scope = scope_of(user)
+        if scope.is_admin:
+            return self.all()
+        condition = Q(pk__in=[])
+        if scope.region_ids:
+            condition |= Q(structure__commune__department__region_id__in=scope.region_ids)
+        if scope.managed_department_ids:
+            condition |= Q(structure__commune__department_id__in=scope.managed_department_ids)
+        return self.filter(condition)
+
+    def named(self) -> BeneficiaryQuerySet:
+        return self.filter(is_anonymous=False)
+
+    def search(self, text: str) -> BeneficiaryQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        condition = Q(reference__iexact=text)
+        for word in normalise(text).split():
+            condition |= Q(search_name__contains=word)
+        digits = "".join(c for c in text if c.isdigit())
+        if len(digits) >= 6:
+            condition |= Q(phone__endswith=digits.lstrip("0"))
+        return self.filter(condition)
+
+    def likely_duplicates(
+        self,
+        *,
+        first_name: str,
+        last_name: str,
+        birth_year: int | None,
+        phone: str,
+    ) -> BeneficiaryQuerySet:
+        """Same name and birth year, or the same phone number."""
+        condition = Q(pk__in=[])
+        if first_name and birth_year:
+            condition |= Q(
+                search_name=normalise(f"{first_name} {last_name}"), birth_year=birth_year
+            )
+        if phone:
+            condition |= Q(phone=phone)
+        return self.named().filter(condition)
+
+    def statistics(self, day: date) -> dict[str, Any]:
+        """What the people count for, at a date: how many, by gender, by age band, average
+        age. Anonymous and anonymised people count like everyone else."""
+        people = list(self.values_list("gender", "birth_year", "age_band"))
+        ages = [day.year - year for _gender, year, _band in people if year]
+        bands: dict[str, int] = {}
+        for _gender, year, band in people:
+            key = AgeBand.of_age(day.year - year) if year else band
+            bands[key] = bands.get(key, 0) + 1
+        genders: dict[str, int] = {}
+        for gender, _year, _band in people:
+            genders[gender] = genders.get(gender, 0) + 1
+        return {
+            "people": len(people),
+            "by_gender": genders,
+            "by_age_band": bands,
+            "average_age": round(sum(ages) / len(ages), 1) if ages else None,
+        }
+
+    def inactive_since(self, day: date) -> BeneficiaryQuerySet:
+        """Named people whose last contact is older than `day`."""
+        return self.named().filter(last_contact_on__lt=day)
+
+
+class Beneficiary(models.Model):
+    """A person accompanied (*bénéficiaire*, *apprenant*). An anonymous person is counted by
+    gender and age band only."""
+
+    reference = models.CharField(_("référence"), max_length=12, unique=True, editable=False)
+    structure = models.ForeignKey(
+        Structure,
+        on_delete=models.PROTECT,
+        related_name="beneficiaries",
+        verbose_name=_("structure qui suit la personne"),
+    )
+    is_anonymous = models.BooleanField(_("anonyme"), default=False)
+    first_name = models.CharField(_("prénom"), max_length=100, blank=True, default="")
+    last_name = models.CharField(_("nom"), max_length=100, blank=True, default="")
+    search_name = models.CharField(max_length=201, blank=True, default="", editable=False)
+    birth_year = models.PositiveSmallIntegerField(
+        _("année de naissance"), null=True, blank=True, validators=birth_year_validators()
+    )
+    age_band = models.CharField(
+        _("tranche d'âge"),
+        max_length=8,
+        choices=AgeBand.choices,
+        default=AgeBand.UNKNOWN,
+        help_text=_("Pour une personne anonyme ; sinon déduite de l'année de naissance."),
+    )
+    gender = models.CharField(_("genre"), max_length=16, choices=Gender.choices)
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("commune de résidence"),
+    )
+    phone = models.CharField(_("téléphone"), max_length=20, blank=True, default="")
+    email = models.EmailField(_("e-mail"), blank=True, default="")
+    preferred_language = models.CharField(
+        _("langue préférée"), max_length=8, choices=Language.choices, default=Language.FRENCH
+    )
+    social_situation = models.CharField(
+        _("situation sociale"),
+        max_length=16,
+        choices=SocialSituation.choices,
+        default=SocialSituation.UNDISCLOSED,
+    )
+    equipment = models.JSONField(_("équipement à domicile"), default=list, blank=True)
+    connection = models.CharField(
+        _("connexion à domicile"), max_length=8, choices=Connection.choices, blank=True, default=""
+    )
+    notes = models.TextField(_("notes"), blank=True, default="")
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("créée par"),
+    )
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+    last_contact_on = models.DateField(
+        _("dernier contact"), default=timezone.localdate, db_index=True
+    )
+    erased_at = models.DateTimeField(_("anonymisée le"), null=True, blank=True)
+
+    objects = BeneficiaryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("personne accompagnée")
+        verbose_name_plural = _("personnes accompagnées")
+        ordering = ["-created_at", "pk"]
+        indexes = [
+            models.Index(fields=["structure", "is_anonymous"]),
+            models.Index(fields=["search_name", "birth_year"]),
+            models.Index(fields=["phone"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_anonymous=True) | ~Q(first_name=""),
+                name="named_beneficiary_has_first_name",
+            ),
+        ]
+
+    # Fields that identify or describe the person; erasure empties them.
+    PERSONAL_FIELDS = (
+        "first_name",
+        "last_name",
+        "search_name",
+        "commune",
+        "phone",
+        "email",
+        "social_situation",
+        "equipment",
+        "connection",
+        "notes",
+    )
+    EDITABLE_FIELDS = (
+        "first_name",
+        "last_name",
+        "birth_year",
+        "gender",
+        "commune",
+        "phone",
+        "email",
+        "preferred_language",
+        "social_situation",
+        "equipment",
+        "connection",
+        "notes",
+    )
+
+    def __str__(self) -> str:
+        if self.is_anonymous:
+            return str(_("Personne anonyme %(reference)s") % {"reference": self.reference})
+        return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.reference:
+            self.reference = new_reference("P")
+            while Beneficiary.objects.filter(reference=self.reference).exists():
+                self.reference = new_reference("P")
+        self.search_name = (
+            normalise(f"{self.first_name} {self.last_name}") if not self.is_anonymous else ""
+        )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:beneficiary_detail", args=[self.reference])
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def equipment_labels(self) -> str:
+        return ", ".join(str(Equipment(e).label) for e in self.equipment if e in Equipment.values)
+
+    def age_on(self, day: date) -> int | None:
+        return day.year - self.birth_year if self.birth_year else None
+
+    def band_on(self, day: date) -> AgeBand:
+        """The age band at a date: from the birth year when known, else the recorded band."""
+        if self.birth_year:
+            return AgeBand.of_age(self.age_on(day))
+        return AgeBand(self.age_band)
+
+    def active_consent(self, purpose: str) -> Consent | None:
+        return self.consents.filter(purpose=purpose, withdrawn_at__isnull=True).first()
+
+    def may_receive_sms(self) -> bool:
+        return bool(self.phone) and self.active_consent(ConsentPurpose.SMS) is not None
+
+    def touch(self, day: date | None = None) -> None:
+        """Record a contact with the person (the retention period starts again)."""
+        day = day or timezone.localdate()
+        Beneficiary.objects.filter(pk=self.pk, last_contact_on__lt=day).update(last_contact_on=day)
+        self.last_contact_on = max(self.last_contact_on, day)
+
+
+class Consent(models.Model):
+    """What the person agreed to, for which purpose, recorded by whom; withdrawable."""
+
+    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("finalité"), max_length=16, choices=ConsentPurpose.choices)
+    given_on = models.DateField(_("donné le"), default=timezone.localdate)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recueilli par"),
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    withdrawn_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("retrait enregistré par"),
+    )
+
+    class Meta:
+        verbose_name = _("consentement")
+        verbose_name_plural = _("consentements")
+        ordering = ["purpose", "-given_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["beneficiary", "purpose"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_active_consent_per_purpose",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_purpose_display())
+
+
+# --- Referrals ---------------------------------------------------------------
+
+
+class ReferralLinkQuerySet(models.QuerySet["ReferralLink"]):
+    def active(self) -> ReferralLinkQuerySet:
+        return self.filter(revoked_at__isnull=True, expires_on__gte=timezone.localdate())
+
+
+class ReferralLink(models.Model):
+    """A signed, expiring address a structure shares with social workers who have no account,
+    so that they can refer people to it."""
+
+    SALT = "maillage.people.referral-link"
+
+    structure = models.ForeignKey(
+        Structure, on_delete=models.CASCADE, related_name="referral_links"
+    )
+    label = models.CharField(
+        _("destinataires"),
+        max_length=120,
+        help_text=_("Par exemple : travailleurs sociaux du Département."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_on = models.DateField(_("valable jusqu'au"))
+    revoked_at = models.DateTimeField(_("désactivé le"), null=True, blank=True)
+
+    objects = ReferralLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lien d'orientation")
+        verbose_name_plural = _("liens d'orientation")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:referral_public", args=[self.token])
+
+    @property
+    def token(self) -> str:
+        return signing.dumps(self.pk, salt=self.SALT)
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_on >= timezone.localdate()
+
+    @classmethod
+    def from_token(cls, token: str) -> ReferralLink | None:
+        """The active link a token designates, or None (forged, expired or revoked)."""
+        try:
+            pk = signing.loads(token, salt=cls.SALT)
+        except signing.BadSignature:
+            return None
+        return cls.objects.active().select_related("structure").filter(pk=pk).first()
+
+
+class ReferralQuerySet(models.QuerySet["Referral"]):
+    def visible_to(self, user: Any) -> ReferralQuerySet:
+        """The receiving team sees what it received; a referent also sees what their structure
+        sent. A funder sees none."""
+        scope = scope_of(user)
+        if scope.is_admin:
+            return self.all()
+        received = territory_condition(scope, "to_structure__")
+        sent = Q(from_structure_id__in=scope.structure_ids) if scope.structure_ids else Q(pk__in=[])
+        return self.filter(received | sent)
+
+    def actionable_by(self, user: Any) -> ReferralQuerySet:
+        """Only the receiving team moves a referral along."""
+        scope = scope_of(user)
+        if scope.is_admin:
+            return self.all()
+        return self.filter(territory_condition(scope, "to_structure__"))
+
+    def open(self) -> ReferralQuerySet:
+        return self.filter(status__in=OPEN_REFERRAL_STATUSES)
+
+    def count_by_status(self) -> list[tuple[ReferralStatus, int]]:
+        counts = dict(
+            self.order_by()
+            .values_list("status")
+            .annotate(n=models.Count("pk"))
+            .values_list("status", "n")
+        )
+        return [(status, counts.get(status.value, 0)) for status in ReferralStatus]
+
+    def waiting_since(self, moment: Any) -> ReferralQuerySet:
+        """Open referrals whose status has not changed since `moment`."""
+        return self.open().filter(status_changed_at__lt=moment)
+
+
+class Referral(models.Model):
+    """An inbound orientation: a social worker refers a person to a structure."""
+
+    reference = models.CharField(_("référence"), max_length=12, unique=True, editable=False)
+    to_structure = models.ForeignKey(
+        Structure,
+        on_delete=models.PROTECT,
+        related_name="referrals_received",
+        verbose_name=_("structure destinataire"),
+    )
+    from_structure = models.ForeignKey(
+        Structure,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals_sent",
+        verbose_name=_("structure qui oriente"),
+    )
+    referrer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("prescripteur (compte)"),
+    )
+    link = models.ForeignKey(
+        ReferralLink, on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals"
+    )
+    referrer_name = models.CharField(_("nom du prescripteur"), max_length=150)
+    referrer_organisation = models.CharField(_("organisme du prescripteur"), max_length=200)
+    referrer_email = models.EmailField(_("e-mail du prescripteur"))
+    referrer_phone = models.CharField(
+        _("téléphone du prescripteur"), max_length=20, blank=True, default=""
+    )
+    # The person, as the referrer describes them.
+    first_name = models.CharField(_("prénom"), max_length=100)
+    last_name = models.CharField(_("nom"), max_length=100, blank=True, default="")
+    birth_year = models.PositiveSmallIntegerField(
+        _("année de naissance"), null=True, blank=True, validators=birth_year_validators()
+    )
+    gender = models.CharField(
+        _("genre"), max_length=16, choices=Gender.choices, default=Gender.UNDISCLOSED
+    )
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("commune de résidence"),
+    )
+    phone = models.CharField(_("téléphone de la personne"), max_length=20, blank=True, default="")
+    email = models.EmailField(_("e-mail de la personne"), blank=True, default="")
+    preferred_language = models.CharField(
+        _("langue préférée"), max_length=8, choices=Language.choices, default=Language.FRENCH
+    )
+    needs = models.JSONField(_("besoins"), default=list)
+    urgency = models.CharField(
+        _("urgence"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    eligibility = models.CharField(
+        _("éligibilité à l'offre solidaire"),
+        max_length=16,
+        choices=Eligibility.choices,
+        blank=True,
+        default="",
+    )
+    person_agreed = models.BooleanField(_("la personne est d'accord"), default=False)
+    message = models.TextField(_("précisions"), blank=True, default="")
+    status = models.CharField(
+        _("statut"),
+        max_length=16,
+        choices=ReferralStatus.choices,
+        default=ReferralStatus.SENT,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(_("envoyée le"), default=timezone.now, editable=False)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(_("motif du refus"), blank=True, default="")
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("personne accompagnée"),
+    )
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    workflow = Workflow(field="status", choices=ReferralStatus, transitions=REFERRAL_TRANSITIONS)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("orientation")
+        verbose_name_plural = _("orientations")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["to_structure", "status"]),
+            models.Index(fields=["status", "status_changed_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(person_agreed=True), name="referral_person_agreed"),
+        ]
+
+    PERSONAL_FIELDS = (
+        "first_name",
+        "last_name",
+        "commune",
+        "phone",
+        "email",
+        "message",
+        "decline_reason",
+    )
+
+    def __str__(self) -> str:
+        return str(_("Orientation %(reference)s") % {"reference": self.reference})
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.reference:
+            self.reference = new_reference("O")
+            while Referral.objects.filter(reference=self.reference).exists():
+                self.reference = new_reference("O")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:referral_detail", args=[self.reference])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_REFERRAL_STATUSES
+
+    def expires_on(self) -> date:
+        return (self.created_at + timedelta(days=settings.REFERRAL_EXPIRY_DAYS)).date()
+
+    def need_labels(self) -> list[str]:
+        return [str(Need(n).label) for n in self.needs if n in Need.values]
+
+    def history(self) -> list[tuple[Any, str]]:
+        return [(step, self.workflow.label(step.to_state)) for step in self.workflow.history(self)]

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from maillage.people import importer
+from maillage.people.enums import ConsentPurpose
+from maillage.people.models import Beneficiary
+from tests.conftest import World, text
+
+HEADER = "prenom;nom;annee_naissance;genre;commune;code_postal;telephone;accord_sms"
+GOOD = [
+    "Josiane;Exemple;1958;femme;Reims;51100;06 12 34 56 78;oui",
+    "Marcel;Exemple;1949;homme;51454;;;non",
+    "Nadia;;1990;F;Lille;;+33 7 81 23 45 67;",
+]
+
+
+def csv_file(lines: list[str], name: str = "personnes.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, ("\n".join([HEADER, *lines]) + "\n").encode("utf-8"))
+
+
+def test_a_clean_file_imports_every_person_with_their_consents(world: World, tmp_path) -> None:
+    path = tmp_path / "personnes.csv"
+    path.write_text("\n".join([HEADER, *GOOD]), encoding="utf-8")
+    call_command("import_beneficiaries", str(path), "--structure", str(world.ccas_reims.pk))
+    josiane = Beneficiary.objects.get(first_name="Josiane")
+    assert josiane.structure == world.ccas_reims and josiane.commune == world.reims
+    assert josiane.phone == "+33612345678" and josiane.birth_year == 1958
+    assert josiane.active_consent(ConsentPurpose.SMS) is not None
+    assert Beneficiary.objects.get(first_name="Marcel").commune == world.reims
+    assert Beneficiary.objects.get(first_name="Nadia").commune == world.lille
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Paul;Exemple;1950;homme;Atlantide;;;", "commune inconnue « Atlantide »"),
+        ("Paul;Exemple;1950;homme;Reims;;06 12;", "numéro de téléphone"),
+        ("Paul;Exemple;1850;homme;Reims;;;", "année de naissance entre 1900"),
+        ("Paul;Exemple;;homme;Reims;;;", "colonne annee_naissance obligatoire"),
+        (";Exemple;1950;homme;Reims;;;", "colonne prenom obligatoire"),
+        ("Paul;Exemple;1950;robot;Reims;;;", "valeur « robot » non reconnue dans la colonne genre"),
+        ("Paul;Exemple;1950;homme;Reims;;;peut-être", "répondez oui ou non"),
+        ("Josiane;EXEMPLE;1958;femme;Reims;;;", "même personne que la ligne 2"),
+        ("Paul;Exemple;1950;homme;Reims;;0612345678;", "même téléphone que la ligne 2"),
+    ],
+)
+def test_one_bad_line_is_named_and_nothing_is_imported(
+    world: World, tmp_path, line: str, reason: str
+) -> None:
+    before = Beneficiary.objects.count()
+    path = tmp_path / "personnes.csv"
+    path.write_text("\n".join([HEADER, *GOOD, line]), encoding="utf-8")
+    with pytest.raises(CommandError, match="rien n'a été importé"):
+        call_command("import_beneficiaries", str(path), "--structure", str(world.ccas_reims.pk))
+    assert Beneficiary.objects.count() == before
+    report = importer.check(
+        importer.read_rows("x.csv", io.BytesIO(path.read_bytes())), world.ccas_reims
+    )
+    assert report.errors[0][0] == 5
+    assert reason in report.errors[0][1]
+
+
+def test_the_command_prints_each_bad_line_and_exits_non_zero(
+    world: World, tmp_path, capsys
+) -> None:
+    path = tmp_path / "personnes.csv"
+    path.write_text(
+        "\n".join([HEADER, "Paul;Exemple;1950;homme;Atlantide;;;", *GOOD]), encoding="utf-8"
+    )
+    with pytest.raises(CommandError) as error:
+        call_command("import_beneficiaries", str(path), "--structure", str(world.ccas_reims.pk))
+    assert error.value.returncode == 1
+    assert "Ligne 2 : commune inconnue" in capsys.readouterr().err
+
+
+def test_a_file_without_the_mandatory_columns_is_refused(world: World, tmp_path) -> None:
+    path = tmp_path / "personnes.csv"
+    path.write_text("nom;telephone\nExemple;0612345678\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="prenom, annee_naissance, genre, commune"):
+        call_command("import_beneficiaries", str(path), "--structure", str(world.ccas_reims.pk))
+
+
+def test_an_xlsx_file_imports_like_a_csv(world: World) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    for line in [HEADER, *GOOD]:
+        sheet.append(line.split(";"))
+    out = io.BytesIO()
+    workbook.save(out)
+    out.seek(0)
+    report = importer.check(importer.read_rows("personnes.xlsx", out), world.ccas_reims)
+    assert report.ok and len(report.people) == 3
+
+
+def test_the_templates_round_trip_through_the_importer(client_as, world: World) -> None:
+    client = client_as("relay_referent")
+    for fmt in ("csv", "xlsx"):
+        response = client.get(f"/personnes/importer/modele.{fmt}")
+        assert response.status_code == 200
+        rows = importer.read_rows(f"modele.{fmt}", io.BytesIO(response.content))
+        assert importer.check(rows, world.ccas_reims).ok, fmt
+
+
+def test_the_screen_refuses_a_bad_file_and_lists_its_lines(client_as, world: World) -> None:
+    before = Beneficiary.objects.count()
+    response = client_as("relay_referent").post(
+        "/personnes/importer/",
+        {
+            "structure": world.ccas_reims.pk,
+            "file": csv_file([*GOOD, "Paul;Exemple;1850;homme;Reims;;;"]),
+        },
+    )
+    assert response.status_code == 200
+    assert "Ligne 5 : Indiquez une année de naissance entre 1900" in text(response)
+    assert "rien n'a été importé" in text(response)
+    assert Beneficiary.objects.count() == before
+
+
+def test_the_screen_imports_a_clean_file(client_as, world: World) -> None:
+    response = client_as("relay_referent").post(
+        "/personnes/importer/", {"structure": world.ccas_reims.pk, "file": csv_file(GOOD)}
+    )
+    assert response.status_code == 302
+    assert Beneficiary.objects.filter(structure=world.ccas_reims).count() == 4
+
+
+def test_the_screen_refuses_another_structure_and_other_formats(client_as, world: World) -> None:
+    client = client_as("relay_referent")
+    other = client.post(
+        "/personnes/importer/",
+        {"structure": world.centre_social_lille.pk, "file": csv_file(GOOD)},
+    )
+    assert "Sélectionnez un choix valide" in text(other)
+    pdf = client.post(
+        "/personnes/importer/",
+        {"structure": world.ccas_reims.pk, "file": csv_file(GOOD, name="personnes.pdf")},
+    )
+    assert "CSV ou XLSX" in text(pdf)
+    assert Beneficiary.objects.count() == 3
+
+
+@pytest.mark.parametrize("persona", ["funder", "stranger"])
+def test_funders_cannot_import(client_as, world: World, persona: str) -> None:
+    assert client_as(persona).get("/personnes/importer/").status_code == 404
