@@ -375,6 +375,10 @@ def build_network() -> DemoNetwork:
         rural.partner_structures.add(*structures)
         referent = b.user(f"referent.{slug}")
         b.grant(referent, Role.RELAY_REFERENT, structure=structures[0])
+        if code == "51":
+            net.accounts.append(
+                (referent.email, str(Role.RELAY_REFERENT.label), structures[0].name)
+            )
 
     # --- Hautes-Alpes: 9 relays, about twenty structures -----------------
     alps_manager = b.user("responsable.hautes-alpes", "Isabelle Garnier")

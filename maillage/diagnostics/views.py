@@ -40,7 +40,7 @@ def _visible_diagnostic(request: HttpRequest, pk: int) -> Diagnostic:
 def diagnostic_list(request: HttpRequest) -> HttpResponse:
     require(can_see_people(request.user))
     visible = Diagnostic.objects.visible_to(request.user).select_related(
-        "beneficiary", "structure", "conducted_by"
+        "beneficiary", "structure", "conducted_by", "framework"
     )
     return render(
         request,

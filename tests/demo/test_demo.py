@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import models
 
 from maillage.accounts.models import User
 from maillage.core.models import Transition
@@ -86,3 +87,44 @@ def test_every_role_has_a_demo_account(demo: None) -> None:
 def test_the_demo_refuses_to_run_on_a_database_that_has_accounts(demo: None) -> None:
     with pytest.raises(CommandError, match="base vide"):
         call_command("demo")
+
+
+@pytest.mark.django_db
+def test_the_lille_metropolis_accompanied_144_people_61_percent_women_aged_60(
+    demo: None,
+) -> None:
+    from datetime import date
+
+    from maillage.people.models import Beneficiary
+
+    lille = Programme.objects.get(slug="relais-numeriques-mel")
+    people = Beneficiary.objects.filter(structure__in=lille.partner_structures.all())
+    figures = people.statistics(date(2023, 12, 14))
+    assert figures["people"] == 144
+    assert figures["by_gender"] == {"woman": 88, "man": 56}  # 61 % and 39 %
+    assert figures["average_age"] == 60
+
+
+@pytest.mark.django_db
+def test_the_demo_people_have_referrals_diagnostics_and_invented_phones(demo: None) -> None:
+    from maillage.diagnostics.models import Diagnostic
+    from maillage.people.models import Beneficiary, Referral
+
+    assert Referral.objects.filter(status="accepted").count() >= 90
+    for status in ("sent", "received", "contacted", "declined", "expired"):
+        assert Referral.objects.filter(status=status).exists(), status
+    assert Diagnostic.objects.completed().count() >= 100
+    assert Diagnostic.objects.filter(recommendations__isnull=False).exists()
+    twice = Beneficiary.objects.annotate(n=models.Count("diagnostics")).filter(n__gte=2)
+    assert twice.count() >= 10
+    phones = set(Beneficiary.objects.exclude(phone="").values_list("phone", flat=True))
+    assert phones and all(p.startswith("+3335301") for p in phones)  # the range kept for fiction
+
+
+@pytest.mark.django_db
+def test_no_demo_record_is_past_retention_and_a_few_are_due(demo: None) -> None:
+    from maillage.people import services
+    from maillage.people.models import Beneficiary
+
+    assert not Beneficiary.objects.inactive_since(services.retention_limit()).exists()
+    assert services.due_for_anonymisation(Beneficiary.objects.all()).count() == 3

@@ -5,9 +5,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test import override_settings
 
 from maillage.accounts.models import User
 from maillage.demo.network import DEMO_PASSWORD, build_network
+from maillage.demo.people import build_people
+from maillage.diagnostics.loader import load_all
 from maillage.territories.loader import load_territories
 from maillage.territories.models import Commune
 
@@ -24,12 +27,22 @@ class Command(BaseCommand):
         started = time.monotonic()
         if not Commune.objects.exists():
             load_territories()
-        with transaction.atomic():
+        load_all()
+        # The demo's referrals would otherwise queue hundreds of e-mails to invented people.
+        quiet = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+        with override_settings(TASKS=quiet), transaction.atomic():
             network = build_network()
+            figures = build_people()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Jeu de démonstration construit en {time.monotonic() - started:.1f} s."
             )
+        )
+        mel = figures["mel"]
+        women = mel["by_gender"].get("woman", 0)
+        self.stdout.write(
+            f"Métropole de Lille : {mel['people']} personnes accompagnées, "
+            f"{round(100 * women / mel['people'])} % de femmes, âge moyen {mel['average_age']:g} ans."
         )
         self.stdout.write("")
         self.stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :")
