@@ -47,3 +47,32 @@ def test_the_compiled_catalogue_matches_the_source() -> None:
     for msgid, strings in _entries():
         if len(strings) == 1:
             assert compiled.gettext(msgid) == strings[0], msgid
+
+
+def test_every_french_string_of_the_source_is_in_the_catalogue(settings, tmp_path) -> None:
+    """Extract the strings again, from a copy of the sources into a copy of the catalogue: none
+    may be new or fuzzy, so a string added without `make messages` fails here."""
+    import os
+    import shutil
+
+    from django.core.management import call_command
+
+    base = Path(settings.BASE_DIR)
+    for folder in ("config", "maillage", "templates", "locale"):
+        shutil.copytree(
+            base / folder, tmp_path / folder, ignore=shutil.ignore_patterns("data", "*.pyc")
+        )
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+    cwd = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        call_command("makemessages", locale=["en"], no_obsolete=True, verbosity=0)
+    finally:
+        os.chdir(cwd)
+    fresh = (tmp_path / "locale" / "en" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    missing = [
+        block.splitlines()[-2:]
+        for block in fresh.split("\n\n")[1:]
+        if "#, fuzzy" in block or re.search(r'^msgstr(?:\[\d\])? ""\Z', block.strip(), re.M)
+    ]
+    assert not missing, f"Run `make messages` and translate: {missing[:5]}"
