@@ -11,7 +11,11 @@ from maillage.diagnostics.enums import LearningDevice, OrientationOutcome, Recom
 from maillage.diagnostics.models import Framework
 from maillage.network.models import Structure
 from maillage.people.enums import Connection, Equipment
-from maillage.people.forms import StructureChoiceField, clean_equipment_value
+from maillage.people.forms import (
+    StructureChoiceField,
+    clean_equipment_value,
+    offer_structures,
+)
 
 
 class SituationForm(forms.Form):
@@ -111,7 +115,7 @@ class AcceptForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
-        self.fields["structure"].queryset = structures.select_related("commune")  # type: ignore[attr-defined]
+        offer_structures(self, structures, preselect=False)
         if kind == RecommendationKind.EXTERNAL:
             del self.fields["structure"]
             self.fields["external_service"].choices = framework.external_service_choices()  # type: ignore[attr-defined]

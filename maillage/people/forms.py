@@ -21,7 +21,13 @@ from maillage.people.enums import (
     Need,
     ReferralStatus,
 )
-from maillage.people.models import OLDEST_BIRTH_YEAR, Beneficiary, Referral, ReferralLink
+from maillage.people.models import (
+    OLDEST_BIRTH_YEAR,
+    Beneficiary,
+    PersonDetails,
+    Referral,
+    ReferralLink,
+)
 from maillage.territories.forms import CommuneField
 
 SENSITIVE_DATA_WARNING = gettext_lazy(
@@ -64,6 +70,17 @@ class StructureChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.commune.name})"
 
 
+def offer_structures(
+    form: forms.BaseForm, structures: QuerySet[Structure], *, preselect: bool = True
+) -> None:
+    """Limit the form's structure field to `structures`; a single one is chosen in advance."""
+    field = form.fields["structure"]
+    assert isinstance(field, StructureChoiceField)
+    field.queryset = structures.select_related("commune")
+    if preselect and structures.count() == 1:
+        field.initial = structures.first()
+
+
 class BeneficiaryForm(forms.ModelForm):
     structure = StructureChoiceField(
         label=gettext_lazy("Structure qui suit la personne"), queryset=Structure.objects.none()
@@ -86,15 +103,15 @@ class BeneficiaryForm(forms.ModelForm):
 
     def __init__(self, *args: Any, structures: QuerySet[Structure], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["structure"].queryset = structures.select_related("commune")  # type: ignore[attr-defined]
-        if structures.count() == 1 and not self.instance.pk:
-            self.fields["structure"].initial = structures.first()
+        offer_structures(self, structures, preselect=not self.instance.pk)
         for name in ("first_name", "birth_year", "gender", "commune"):
             self.fields[name].required = True
         self.fields["birth_year"].widget.attrs.update({"inputmode": "numeric"})
         self.fields["phone"].widget.attrs.update({"autocomplete": "off", "inputmode": "tel"})
         self.fields["phone"].help_text = _("Mobile de préférence, pour les rappels par SMS.")
         self.fields["gender"].choices = [("", _("Choisir")), *Gender.choices]  # type: ignore[attr-defined]
+        if not self.instance.pk:
+            self.fields["gender"].initial = None  # an explicit answer, not the default
         self.fields["consents"].help_text = _(
             "Cochez seulement ce que la personne a accepté après explication. Elle peut retirer "
             "son accord à tout moment."
@@ -129,9 +146,7 @@ class AnonymousBeneficiaryForm(forms.ModelForm):
 
     def __init__(self, *args: Any, structures: QuerySet[Structure], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["structure"].queryset = structures.select_related("commune")  # type: ignore[attr-defined]
-        if structures.count() == 1:
-            self.fields["structure"].initial = structures.first()
+        offer_structures(self, structures)
         self.fields["age_band"].help_text = ""
         self.instance.is_anonymous = True
 
@@ -163,7 +178,7 @@ class BeneficiaryFilterForm(forms.Form):
 
     def __init__(self, *args: Any, structures: QuerySet[Structure], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["structure"].queryset = structures.select_related("commune")  # type: ignore[attr-defined]
+        offer_structures(self, structures, preselect=False)
 
     def filter(self, people: QuerySet[Beneficiary]) -> QuerySet[Beneficiary]:
         if not self.is_valid():
@@ -197,7 +212,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, structures: QuerySet[Structure], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["structure"].queryset = structures.select_related("commune")  # type: ignore[attr-defined]
+        offer_structures(self, structures, preselect=False)
         self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"
 
     def clean_file(self) -> Any:
@@ -242,14 +257,7 @@ class ReferralForm(forms.ModelForm):
             "referrer_organisation",
             "referrer_email",
             "referrer_phone",
-            "first_name",
-            "last_name",
-            "birth_year",
-            "gender",
-            "commune",
-            "phone",
-            "email",
-            "preferred_language",
+            *PersonDetails.DETAILS,
             "needs",
             "urgency",
             "eligibility",
@@ -261,6 +269,10 @@ class ReferralForm(forms.ModelForm):
             "urgency": forms.RadioSelect,
         }
         help_texts = {"message": SENSITIVE_DATA_WARNING}
+        labels = {
+            "phone": gettext_lazy("Téléphone de la personne"),
+            "email": gettext_lazy("E-mail de la personne"),
+        }
 
     def __init__(
         self, *args: Any, destinations: QuerySet[Structure] | None = None, **kwargs: Any
@@ -277,6 +289,7 @@ class ReferralForm(forms.ModelForm):
             )
             self.fields["to_structure"] = field
             self.order_fields(["to_structure"])
+        self.fields["first_name"].required = True
         self.fields["eligibility"].choices = [  # type: ignore[attr-defined]
             ("", _("Non éligible ou ne sait pas")),
             *Eligibility.choices,
@@ -352,9 +365,7 @@ class ReferralLinkForm(forms.ModelForm):
 
     def __init__(self, *args: Any, structures: QuerySet[Structure], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["structure"].queryset = structures.select_related("commune")  # type: ignore[attr-defined]
-        if structures.count() == 1:
-            self.fields["structure"].initial = structures.first()
+        offer_structures(self, structures)
         self.fields["expires_on"].initial = timezone.localdate() + timedelta(
             days=settings.REFERRAL_LINK_DAYS
         )

@@ -230,8 +230,8 @@ def _attempt(problems: list[str], fn: Any, *args: Any) -> Any:
 def check(rows: list[dict[str, str]], structure: Structure) -> ImportReport:
     report = ImportReport()
     checker = _Checker()
-    seen_names: dict[tuple[str, int], int] = {}
-    seen_phones: dict[str, int] = {}
+    # The first line of each name and birth year, and of each phone: a later one is a duplicate.
+    seen: dict[Any, int] = {}
     for index, row in enumerate(rows):
         line = index + 2  # the first line holds the column names
         if not any(row.values()):
@@ -298,21 +298,16 @@ def check(rows: list[dict[str, str]], structure: Structure) -> ImportReport:
         ]
         first_name = row.get("prenom", "")
         last_name = row.get("nom", "")
+        keys: list[tuple[Any, str]] = []
         if first_name and birth_year:
-            key = (normalise(f"{first_name} {last_name}"), birth_year)
-            if key in seen_names:
-                problems.append(
-                    _("même personne que la ligne %(line)s") % {"line": seen_names[key]}
-                )
-            else:
-                seen_names[key] = line
+            name_key = (normalise(f"{first_name} {last_name}"), birth_year)
+            keys.append((name_key, _("même personne que la ligne %(line)s")))
         if phone:
-            if phone in seen_phones:
-                problems.append(
-                    _("même téléphone que la ligne %(line)s") % {"line": seen_phones[phone]}
-                )
-            else:
-                seen_phones[phone] = line
+            keys.append((phone, _("même téléphone que la ligne %(line)s")))
+        for key, message in keys:
+            earlier = seen.setdefault(key, line)
+            if earlier != line:
+                problems.append(message % {"line": earlier})
         if problems:
             report.errors.append((line, " ; ".join(problems)))
             continue

@@ -52,6 +52,51 @@ def birth_year_validators() -> list[Any]:
     return [MinValueValidator(OLDEST_BIRTH_YEAR), MaxValueValidator(current_year)]
 
 
+class PersonDetails(models.Model):
+    """Who a person is and how to reach them: kept on their record, and on a referral before
+    any record exists."""
+
+    first_name = models.CharField(_("prénom"), max_length=100, blank=True, default="")
+    last_name = models.CharField(_("nom"), max_length=100, blank=True, default="")
+    birth_year = models.PositiveSmallIntegerField(
+        _("année de naissance"), null=True, blank=True, validators=birth_year_validators()
+    )
+    gender = models.CharField(
+        _("genre"), max_length=16, choices=Gender.choices, default=Gender.UNDISCLOSED
+    )
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("commune de résidence"),
+    )
+    phone = models.CharField(_("téléphone"), max_length=20, blank=True, default="")
+    email = models.EmailField(_("e-mail"), blank=True, default="")
+    preferred_language = models.CharField(
+        _("langue préférée"), max_length=8, choices=Language.choices, default=Language.FRENCH
+    )
+
+    DETAILS = (
+        "first_name",
+        "last_name",
+        "birth_year",
+        "gender",
+        "commune",
+        "phone",
+        "email",
+        "preferred_language",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
 class BeneficiaryQuerySet(models.QuerySet["Beneficiary"]):
     def visible_to(self, user: Any) -> BeneficiaryQuerySet:
         """Staff see the people followed by structures of their territories; a referent sees
@@ -130,7 +175,7 @@ class BeneficiaryQuerySet(models.QuerySet["Beneficiary"]):
         return self.named().filter(last_contact_on__lt=day)
 
 
-class Beneficiary(models.Model):
+class Beneficiary(PersonDetails):
     """A person accompanied (*bénéficiaire*, *apprenant*). An anonymous person is counted by
     gender and age band only."""
 
@@ -142,32 +187,13 @@ class Beneficiary(models.Model):
         verbose_name=_("structure qui suit la personne"),
     )
     is_anonymous = models.BooleanField(_("anonyme"), default=False)
-    first_name = models.CharField(_("prénom"), max_length=100, blank=True, default="")
-    last_name = models.CharField(_("nom"), max_length=100, blank=True, default="")
     search_name = models.CharField(max_length=201, blank=True, default="", editable=False)
-    birth_year = models.PositiveSmallIntegerField(
-        _("année de naissance"), null=True, blank=True, validators=birth_year_validators()
-    )
     age_band = models.CharField(
         _("tranche d'âge"),
         max_length=8,
         choices=AgeBand.choices,
         default=AgeBand.UNKNOWN,
         help_text=_("Pour une personne anonyme ; sinon déduite de l'année de naissance."),
-    )
-    gender = models.CharField(_("genre"), max_length=16, choices=Gender.choices)
-    commune = models.ForeignKey(
-        Commune,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("commune de résidence"),
-    )
-    phone = models.CharField(_("téléphone"), max_length=20, blank=True, default="")
-    email = models.EmailField(_("e-mail"), blank=True, default="")
-    preferred_language = models.CharField(
-        _("langue préférée"), max_length=8, choices=Language.choices, default=Language.FRENCH
     )
     social_situation = models.CharField(
         _("situation sociale"),
@@ -227,14 +253,7 @@ class Beneficiary(models.Model):
         "notes",
     )
     EDITABLE_FIELDS = (
-        "first_name",
-        "last_name",
-        "birth_year",
-        "gender",
-        "commune",
-        "phone",
-        "email",
-        "preferred_language",
+        *PersonDetails.DETAILS,
         "social_situation",
         "equipment",
         "connection",
@@ -258,10 +277,6 @@ class Beneficiary(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("people:beneficiary_detail", args=[self.reference])
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
 
     def equipment_labels(self) -> str:
         return ", ".join(str(Equipment(e).label) for e in self.equipment if e in Equipment.values)
@@ -423,7 +438,7 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
         return self.open().filter(status_changed_at__lt=moment)
 
 
-class Referral(models.Model):
+class Referral(PersonDetails):
     """An inbound orientation: a social worker refers a person to a structure."""
 
     reference = models.CharField(_("référence"), max_length=12, unique=True, editable=False)
@@ -458,28 +473,7 @@ class Referral(models.Model):
     referrer_phone = models.CharField(
         _("téléphone du prescripteur"), max_length=20, blank=True, default=""
     )
-    # The person, as the referrer describes them.
-    first_name = models.CharField(_("prénom"), max_length=100)
-    last_name = models.CharField(_("nom"), max_length=100, blank=True, default="")
-    birth_year = models.PositiveSmallIntegerField(
-        _("année de naissance"), null=True, blank=True, validators=birth_year_validators()
-    )
-    gender = models.CharField(
-        _("genre"), max_length=16, choices=Gender.choices, default=Gender.UNDISCLOSED
-    )
-    commune = models.ForeignKey(
-        Commune,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("commune de résidence"),
-    )
-    phone = models.CharField(_("téléphone de la personne"), max_length=20, blank=True, default="")
-    email = models.EmailField(_("e-mail de la personne"), blank=True, default="")
-    preferred_language = models.CharField(
-        _("langue préférée"), max_length=8, choices=Language.choices, default=Language.FRENCH
-    )
+    # The person, as the referrer describes them: the details of PersonDetails, and
     needs = models.JSONField(_("besoins"), default=list)
     urgency = models.CharField(
         _("urgence"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL
@@ -528,6 +522,7 @@ class Referral(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(person_agreed=True), name="referral_person_agreed"),
+            models.CheckConstraint(condition=~Q(first_name=""), name="referral_has_first_name"),
         ]
 
     PERSONAL_FIELDS = (
