@@ -33,7 +33,7 @@ from maillage.people.enums import (
     SocialSituation,
     Urgency,
 )
-from maillage.people.models import Beneficiary, Referral, ReferralLink
+from maillage.people.models import Beneficiary, Consent, Referral, ReferralLink
 
 MEL_STRUCTURES = [
     "CCAS d'Houplines",
@@ -145,7 +145,9 @@ class PeopleBuilder:
         consents = [ConsentPurpose.FOLLOW_UP] + (
             [ConsentPurpose.SMS] if person.phone and self.rng.random() < 0.7 else []
         )
-        return services.create_beneficiary(person, by=by, consents=consents)
+        person = services.create_beneficiary(person, by=by, consents=consents)
+        Consent.objects.filter(beneficiary=person).update(given_on=person.created_at.date())
+        return person
 
     def diagnose(self, person: Beneficiary, by: User | None, level: str, on: date) -> None:
         """A completed interview; `level` is the usual answer, with some variety."""
@@ -179,7 +181,13 @@ class PeopleBuilder:
         )
         for recommendation in diagnostic.recommendations.all():
             if recommendation.kind in ("course", "equip", "connect") and self.rng.random() < 0.8:
-                diagnostics.accept(recommendation, by=by, structure=person.structure, note="")
+                diagnostics.accept(
+                    recommendation,
+                    by=by,
+                    structure=person.structure,
+                    note="",
+                    created_at=_at(on) + timedelta(hours=1),
+                )
 
     def referral(
         self,

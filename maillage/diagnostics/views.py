@@ -110,7 +110,9 @@ def _step_form(diagnostic: Diagnostic, name: str, data: Any) -> Any:
         initial = {
             "equipment": diagnostic.equipment,
             "connection": diagnostic.connection,
-            "learning_device": diagnostic.learning_device,
+            # The device the person learns on: by default the best one they have.
+            "learning_device": diagnostic.learning_device
+            or (diagnostic.facts().device if not diagnostic.facts().has_no_device else ""),
         }
         return SituationForm(data, initial=initial)
     if name == "barriers":
