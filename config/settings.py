@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "maillage.accounts",
     "maillage.people",
     "maillage.diagnostics",
+    "maillage.learning",
     "maillage.public",
     "maillage.demo",
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("reseau/", include("maillage.network.urls")),
     path("", include("maillage.people.urls")),
     path("diagnostics/", include("maillage.diagnostics.urls")),
+    path("accompagner/", include("maillage.learning.urls")),
     path("mesurer/", include("maillage.programmes.urls")),
     path("territoires/", include("maillage.territories.urls")),
     path("langue/", login_not_required(set_language), name="set_language"),

@@ -76,7 +76,18 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def seed_catalogue() -> None:
+    """The catalogue a data migration seeds: browser tests flush the database between tests,
+    so the world puts it back."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("maillage.learning.migrations.0002_seed_catalogue").seed(apps, None)
+
+
 def build_world() -> World:
+    seed_catalogue()
     grand_est = RegionFactory.create(code="44", name="Grand Est")
     hdf = RegionFactory.create(code="32", name="Hauts-de-France")
     marne = DepartmentFactory.create(code="51", name="Marne", region=grand_est)

@@ -131,6 +131,66 @@ def _orientation(world: World, user: Any, inside: bool) -> dict[str, Any] | None
     return {"pk": found.pk} if found else None
 
 
+def _course(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    return {"code": "initiation-computer"} if inside else None
+
+
+def _cohorts(world: World) -> None:
+    """A cohort with one learner at each structure of the world."""
+    from datetime import date, time
+
+    from maillage.learning import services as learning
+    from maillage.learning.models import Cohort, Course
+
+    if Cohort.objects.exists():
+        return
+    course = Course.objects.get(code="initiation-computer")
+    for person in (world.alice, world.bruno, world.chloe):
+        cohort = learning.plan_cohort(
+            Cohort(course=course, structure=person.structure),
+            first=date(2026, 3, 2),
+            at=time(14, 0),
+            facilitators=[world.personas["mediator"]],
+            by=None,
+        )
+        learning.enrol(cohort, person, by=None)
+
+
+def _cohort(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    from maillage.learning.models import Cohort
+
+    _cohorts(world)
+    found = _pick(Cohort.objects, Cohort.objects.visible_to(user), inside)
+    return {"pk": found.pk} if found else None
+
+
+def _session(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    from maillage.learning.models import Cohort, Session
+
+    _cohorts(world)
+    visible = Session.objects.filter(cohort__in=Cohort.objects.visible_to(user))
+    found = _pick(Session.objects, visible, inside)
+    return {"pk": found.pk} if found else None
+
+
+def _enrolment(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    from maillage.learning.models import Cohort, Enrolment
+
+    _cohorts(world)
+    visible = Enrolment.objects.filter(cohort__in=Cohort.objects.visible_to(user))
+    found = _pick(Enrolment.objects, visible, inside)
+    return {"pk": found.pk} if found else None
+
+
+def _course_orientation(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    from maillage.diagnostics.models import Orientation
+
+    _completed_diagnostics(world)
+    courses = Orientation.objects.filter(kind="course")
+    found = _pick(courses, courses.visible_to(user), inside)
+    return {"pk": found.pk} if found else None
+
+
 def _reset_link(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
     return {"uidb64": "MQ", "token": "bad-token"} if inside else None
 
@@ -162,6 +222,16 @@ KWARGS: dict[str, Callable[[World, Any, bool], dict[str, Any] | None]] = {
     "diagnostics:recommendation_accept": _recommendation,
     "diagnostics:recommendation_dismiss": _recommendation,
     "diagnostics:orientation_outcome": _orientation,
+    "learning:course_detail": _course,
+    "learning:course_edit": _course,
+    "learning:cohort_detail": _cohort,
+    "learning:cohort_transition": _cohort,
+    "learning:cohort_enrol": _cohort,
+    "learning:enrolment_drop": _enrolment,
+    "learning:enrol_from_orientation": _course_orientation,
+    "learning:session_roll_call": _session,
+    "learning:session_move": _session,
+    "learning:session_report": _session,
 }
 
 

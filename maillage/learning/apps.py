@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LearningConfig(AppConfig):
+    name = "maillage.learning"
+    label = "learning"
+    verbose_name = _("Accompagnement")
+
+    def ready(self) -> None:
+        from maillage.core.navigation import NavItem, register
+        from maillage.learning import person
+        from maillage.people import registry
+        from maillage.people.perms import can_see_people
+
+        register(
+            NavItem(
+                pillar="accompagner",
+                label=_("Parcours"),
+                url_name="learning:cohort_list",
+                visible=can_see_people,
+            )
+        )
+        register(
+            NavItem(
+                pillar="accompagner",
+                label=_("Catalogue"),
+                url_name="learning:course_list",
+                visible=can_see_people,
+                order=1,
+            )
+        )
+        registry.register(
+            registry.PersonData(
+                key="learning",
+                section=person.section,
+                export=person.export,
+                erase=person.erase,
+                order=1,
+            )
+        )

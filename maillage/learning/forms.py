@@ -1,0 +1,289 @@
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from maillage.accounts.models import User
+from maillage.core.perms import STAFF_ROLES, Role
+from maillage.learning.enums import Presence, Theme
+from maillage.learning.models import Cohort, Course
+from maillage.network.models import Structure
+from maillage.people.enums import AgeBand, Gender
+from maillage.people.forms import StructureChoiceField, offer_structures
+from maillage.programmes.models import Programme
+
+
+class PersonChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.full_name or obj.email
+
+
+class CourseForm(forms.ModelForm):
+    themes = forms.MultipleChoiceField(
+        label=gettext_lazy("Thèmes"),
+        choices=Theme.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    syllabus_text = forms.CharField(
+        label=gettext_lazy("Programme des séances"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=gettext_lazy("Une ligne par séance, dans l'ordre."),
+    )
+    publics_text = forms.CharField(
+        label=gettext_lazy("Publics visés"),
+        required=False,
+        help_text=gettext_lazy("Séparés par des virgules : seniors, parents, jeunes…"),
+    )
+
+    class Meta:
+        model = Course
+        fields = (
+            "code",
+            "title",
+            "description",
+            "device",
+            "level",
+            "session_count",
+            "minutes_per_session",
+            "themes",
+            "completion_numerator",
+            "completion_denominator",
+            "is_active",
+        )
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["syllabus_text"].initial = "\n".join(self.instance.syllabus)
+            self.fields["publics_text"].initial = ", ".join(self.instance.publics)
+            self.fields["code"].disabled = True  # recommendations point to it
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        numerator, denominator = (
+            cleaned.get("completion_numerator"),
+            cleaned.get("completion_denominator"),
+        )
+        if numerator is not None and denominator and numerator > denominator:
+            self.add_error(
+                "completion_numerator", _("La part des séances à suivre ne peut pas dépasser 1.")
+            )
+        lines = [
+            line.strip() for line in cleaned.get("syllabus_text", "").splitlines() if line.strip()
+        ]
+        count = cleaned.get("session_count")
+        if lines and count and len(lines) != count:
+            self.add_error(
+                "syllabus_text",
+                _(
+                    "Le programme compte %(lines)s lignes pour %(count)s séances : une ligne par séance."
+                )
+                % {"lines": len(lines), "count": count},
+            )
+        return cleaned
+
+    def save(self, commit: bool = True) -> Course:
+        course = super().save(commit=False)
+        course.syllabus = [
+            line.strip()
+            for line in self.cleaned_data.get("syllabus_text", "").splitlines()
+            if line.strip()
+        ]
+        course.publics = [
+            p.strip() for p in self.cleaned_data.get("publics_text", "").split(",") if p.strip()
+        ]
+        if commit:
+            course.save()
+        return course
+
+
+def facilitator_choices(user: Any, structures: QuerySet[Structure]) -> QuerySet[User]:
+    """Who may facilitate: the network's staff, and the referents of the host structures."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(role_assignments__role__in=STAFF_ROLES)
+            | Q(
+                role_assignments__role=Role.RELAY_REFERENT,
+                role_assignments__structure__in=structures,
+            )
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+class CohortForm(forms.ModelForm):
+    structure = StructureChoiceField(
+        label=gettext_lazy("Structure d'accueil"), queryset=Structure.objects.none()
+    )
+    facilitators = PersonChoiceField(
+        label=gettext_lazy("Animateurs"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    co_facilitators = PersonChoiceField(
+        label=gettext_lazy("Co-animateurs de la structure d'accueil"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Les référents de la structure qui animent avec vous."),
+    )
+    first_day = forms.DateField(
+        label=gettext_lazy("Date de la première séance"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=gettext_lazy(
+            "Les séances suivantes ont lieu chaque semaine le même jour, sauf jours fériés et "
+            "indisponibilités des animateurs."
+        ),
+    )
+    start_time = forms.TimeField(
+        label=gettext_lazy("Heure de début"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        initial=time(14, 0),
+    )
+
+    class Meta:
+        model = Cohort
+        fields = ("course", "structure", "place", "programme", "capacity")
+
+    def __init__(
+        self, *args: Any, user: Any, structures: QuerySet[Structure], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        offer_structures(self, structures)
+        self.fields["course"].queryset = Course.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["programme"].queryset = Programme.objects.visible_to(user)  # type: ignore[attr-defined]
+        people = facilitator_choices(user, structures)
+        self.fields["facilitators"].queryset = people  # type: ignore[attr-defined]
+        referents = User.objects.filter(
+            role_assignments__role=Role.RELAY_REFERENT, role_assignments__structure__in=structures
+        )
+        self.fields["co_facilitators"].queryset = referents.distinct().order_by("full_name")  # type: ignore[attr-defined]
+        if people.filter(pk=user.pk).exists():
+            self.fields["facilitators"].initial = [user.pk]
+
+    def clean_first_day(self) -> date:
+        """Past cohorts may be recorded afterwards; a date years away is a typing mistake."""
+        day = self.cleaned_data["first_day"]
+        today = timezone.localdate()
+        if not date(2015, 1, 1) <= day <= today.replace(year=today.year + 2):
+            raise forms.ValidationError(
+                _("Choisissez une date entre 2015 et dans deux ans au plus.")
+            )
+        return day
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        structure = cleaned.get("structure")
+        co = cleaned.get("co_facilitators")
+        if structure is not None and co:
+            outside = [u for u in co if not u.role_assignments.filter(structure=structure).exists()]
+            if outside:
+                self.add_error(
+                    "co_facilitators",
+                    _("Les co-animateurs sont des référents de la structure d'accueil."),
+                )
+        return cleaned
+
+
+class SessionMoveForm(forms.Form):
+    day = forms.DateField(
+        label=gettext_lazy("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    start_time = forms.TimeField(
+        label=gettext_lazy("Heure de début"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    place = forms.CharField(
+        label=gettext_lazy("Lieu"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("Si vide : le lieu du parcours."),
+    )
+
+
+class EnrolForm(forms.Form):
+    beneficiary = forms.CharField(
+        label=gettext_lazy("Référence de la personne"),
+        max_length=12,
+        help_text=gettext_lazy("Cherchez la personne ci-dessous, ou tapez sa référence (P-…)."),
+    )
+
+
+class DropForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Motif de l'abandon"), max_length=255)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Motif de l'annulation"), max_length=255)
+
+
+class RollCallForm(forms.Form):
+    """Every learner's presence, and the anonymous walk-ins by gender and age band."""
+
+    def __init__(self, *args: Any, learners: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.learners = learners
+        for person in learners:
+            self.fields[f"p{person.pk}"] = forms.ChoiceField(
+                label=person.full_name,
+                choices=Presence.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Indiquez si la personne est présente.")},
+            )
+        for gender, gender_label in Gender.choices:
+            for band, band_label in AgeBand.choices:
+                self.fields[f"w_{gender}_{band}"] = forms.IntegerField(
+                    label=f"{gender_label}, {band_label}",
+                    min_value=0,
+                    max_value=100,
+                    required=False,
+                    widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                )
+
+    def learner_fields(self) -> list[Any]:
+        return [self[f"p{person.pk}"] for person in self.learners]
+
+    def walk_in_fields(self) -> list[Any]:
+        return [self[name] for name in self.fields if name.startswith("w_")]
+
+    def presences(self) -> dict[int, str]:
+        return {person.pk: self.cleaned_data[f"p{person.pk}"] for person in self.learners}
+
+    def walk_ins(self) -> dict[tuple[str, str], int]:
+        counts = {}
+        for name, value in self.cleaned_data.items():
+            if name.startswith("w_") and value:
+                _prefix, gender, band = name.split("_", 2)
+                counts[(gender, band)] = value
+        return counts
+
+
+class SessionReportForm(forms.Form):
+    report = forms.CharField(
+        label=gettext_lazy("Comment s'est passée la séance ?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "Ce qui a été vu, ce qui a plu ou posé problème. Sans information personnelle sur les participants."
+        ),
+    )
+    new_needs = forms.MultipleChoiceField(
+        label=gettext_lazy("Nouveaux besoins exprimés"),
+        choices=Theme.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Pour préparer les prochaines séances."),
+    )

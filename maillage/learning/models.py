@@ -1,0 +1,361 @@
+"""Accompaniment: the course catalogue, cohorts and their sessions, enrolment and attendance,
+workshops and drop-ins."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from maillage.core.perms import scope_of
+from maillage.core.statemachine import Workflow
+from maillage.learning.enums import (
+    COHORT_TRANSITIONS,
+    ENROLMENT_TRANSITIONS,
+    CohortStatus,
+    CourseDevice,
+    EnrolmentStatus,
+    Level,
+    Presence,
+)
+from maillage.network.models import Structure, territory_condition
+from maillage.people.enums import AgeBand, Gender
+from maillage.people.models import Beneficiary
+from maillage.programmes.models import Programme
+
+
+class Course(models.Model):
+    """A parcours in the catalogue (*parcours type*)."""
+
+    code = models.SlugField(
+        _("code"),
+        max_length=64,
+        unique=True,
+        help_text=_("Identifiant court, utilisé par les recommandations du diagnostic."),
+    )
+    title = models.CharField(_("titre"), max_length=200)
+    description = models.TextField(_("présentation"), blank=True, default="")
+    device = models.CharField(_("appareil"), max_length=16, choices=CourseDevice.choices)
+    level = models.CharField(_("niveau"), max_length=16, choices=Level.choices)
+    session_count = models.PositiveSmallIntegerField(
+        _("nombre de séances"), validators=[MinValueValidator(1), MaxValueValidator(40)]
+    )
+    minutes_per_session = models.PositiveSmallIntegerField(
+        _("durée d'une séance (minutes)"),
+        validators=[MinValueValidator(15), MaxValueValidator(480)],
+    )
+    syllabus = models.JSONField(
+        _("programme des séances"),
+        default=list,
+        blank=True,
+        help_text=_("Une ligne par séance."),
+    )
+    themes = models.JSONField(_("thèmes"), default=list, blank=True)
+    publics = models.JSONField(_("publics visés"), default=list, blank=True)
+    completion_numerator = models.PositiveSmallIntegerField(
+        _("part des séances à suivre : numérateur"), default=2
+    )
+    completion_denominator = models.PositiveSmallIntegerField(
+        _("part des séances à suivre : dénominateur"),
+        default=3,
+        validators=[MinValueValidator(1)],
+    )
+    is_active = models.BooleanField(_("proposé"), default=True)
+
+    class Meta:
+        verbose_name = _("parcours du catalogue")
+        verbose_name_plural = _("catalogue des parcours")
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(completion_numerator__lte=models.F("completion_denominator")),
+                name="course_completion_share_at_most_one",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("learning:course_detail", args=[self.code])
+
+    @property
+    def total_minutes(self) -> int:
+        return self.session_count * self.minutes_per_session
+
+    @property
+    def total_duration(self) -> str:
+        """The whole parcours, as people say it: « 12 h », « 7 h 30 »."""
+        hours, minutes = divmod(self.total_minutes, 60)
+        return f"{hours} h {minutes:02d}" if minutes else f"{hours} h"
+
+    def sessions_needed(self) -> int:
+        """How many sessions a learner must attend to complete the parcours: the share of the
+        sessions (by default two thirds), rounded up."""
+        share = self.session_count * self.completion_numerator
+        return -(-share // self.completion_denominator)
+
+    def is_completed_with(self, attended: int) -> bool:
+        return attended >= self.sessions_needed()
+
+
+class CohortQuerySet(models.QuerySet["Cohort"]):
+    def visible_to(self, user: Any) -> CohortQuerySet:
+        """Staff see the cohorts hosted in their territories and those they facilitate; a
+        referent sees those their structure hosts. Funders see figures, not cohorts."""
+        scope = scope_of(user)
+        if scope.is_admin:
+            return self.all()
+        condition = territory_condition(scope, "structure__")
+        if getattr(user, "pk", None) is not None:
+            condition |= Q(facilitators=user) | Q(co_facilitators=user)
+        return self.filter(condition).distinct()
+
+    def realised(self) -> CohortQuerySet:
+        """Cohorts that count as parcours realised: not cancelled."""
+        return self.exclude(status=CohortStatus.CANCELLED)
+
+
+class Cohort(models.Model):
+    """One run of a course at a place, with its learners (*parcours réalisé*)."""
+
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("parcours")
+    )
+    structure = models.ForeignKey(
+        Structure,
+        on_delete=models.PROTECT,
+        related_name="cohorts",
+        verbose_name=_("structure d'accueil"),
+    )
+    place = models.CharField(
+        _("lieu"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_("Salle, adresse : si vide, les locaux de la structure d'accueil."),
+    )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cohorts",
+        verbose_name=_("programme"),
+    )
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="cohorts_facilitated", verbose_name=_("animateurs")
+    )
+    co_facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="cohorts_co_facilitated",
+        blank=True,
+        verbose_name=_("co-animateurs de la structure"),
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("places"),
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(40)],
+        help_text=_("Un appareil par participant : 8 par défaut."),
+    )
+    status = models.CharField(
+        _("statut"),
+        max_length=16,
+        choices=CohortStatus.choices,
+        default=CohortStatus.PLANNED,
+        db_index=True,
+    )
+    cancel_reason = models.CharField(
+        _("motif d'annulation"), max_length=255, blank=True, default=""
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    workflow = Workflow(field="status", choices=CohortStatus, transitions=COHORT_TRANSITIONS)
+
+    objects = CohortQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("parcours réalisé")
+        verbose_name_plural = _("parcours réalisés")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.course.title} — {self.structure.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("learning:cohort_detail", args=[self.pk])
+
+    @property
+    def where(self) -> str:
+        return self.place or f"{self.structure.name}, {self.structure.commune.name}"
+
+    def first_session(self) -> Session | None:
+        return self.sessions.order_by("starts_at").first()
+
+    def seats_taken(self) -> int:
+        return self.enrolments.filter(
+            status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED]
+        ).count()
+
+    def is_full(self) -> bool:
+        return self.seats_taken() >= self.capacity
+
+
+class Session(models.Model):
+    """One dated meeting of a cohort (*séance*)."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions")
+    number = models.PositiveSmallIntegerField(_("séance n°"))
+    starts_at = models.DateTimeField(_("début"), db_index=True)
+    minutes = models.PositiveSmallIntegerField(_("durée (minutes)"))
+    place = models.CharField(_("lieu"), max_length=200, blank=True, default="")
+    roll_called_at = models.DateTimeField(_("appel fait le"), null=True, blank=True)
+    roll_called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    report = models.TextField(_("comment s'est passée la séance"), blank=True, default="")
+    new_needs = models.JSONField(_("nouveaux besoins exprimés"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("séance")
+        verbose_name_plural = _("séances")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "number"], name="unique_session_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort} — {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("learning:session_roll_call", args=[self.pk])
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.minutes)
+
+    @property
+    def where(self) -> str:
+        return self.place or self.cohort.where
+
+
+class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
+    def seated(self) -> EnrolmentQuerySet:
+        return self.filter(status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED])
+
+
+class Enrolment(models.Model):
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrolments")
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+        verbose_name=_("personne"),
+    )
+    status = models.CharField(
+        _("statut"),
+        max_length=16,
+        choices=EnrolmentStatus.choices,
+        default=EnrolmentStatus.ENROLLED,
+    )
+    enrolled_at = models.DateTimeField(_("inscrite le"), default=timezone.now)
+    drop_reason = models.CharField(_("motif de l'abandon"), max_length=255, blank=True, default="")
+    orientation = models.ForeignKey(
+        "diagnostics.Orientation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enrolments",
+    )
+
+    workflow = Workflow(field="status", choices=EnrolmentStatus, transitions=ENROLMENT_TRANSITIONS)
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inscription")
+        verbose_name_plural = _("inscriptions")
+        ordering = ["enrolled_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "beneficiary"], name="one_enrolment_per_cohort"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.beneficiary} — {self.cohort}"
+
+
+class Attendance(models.Model):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.CASCADE, related_name="attendances"
+    )
+    presence = models.CharField(_("présence"), max_length=8, choices=Presence.choices)
+
+    class Meta:
+        verbose_name = _("présence")
+        verbose_name_plural = _("présences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "beneficiary"], name="one_attendance_per_session"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} — {self.presence}"
+
+
+class WalkIns(models.Model):
+    """Anonymous participants of a session, counted by gender and age band."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="walk_ins")
+    gender = models.CharField(_("genre"), max_length=16, choices=Gender.choices)
+    age_band = models.CharField(_("tranche d'âge"), max_length=8, choices=AgeBand.choices)
+    count = models.PositiveSmallIntegerField(_("nombre"), validators=[MaxValueValidator(100)])
+
+    class Meta:
+        verbose_name = _("participants anonymes")
+        verbose_name_plural = _("participants anonymes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "gender", "age_band"], name="one_walk_in_count_per_group"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} × {self.gender} {self.age_band}"
+
+
+class Unavailability(models.Model):
+    """Days a facilitator cannot run sessions: planning skips them."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unavailabilities"
+    )
+    start = models.DateField(_("du"))
+    end = models.DateField(_("au"))
+    reason = models.CharField(_("motif"), max_length=120, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("indisponibilité")
+        verbose_name_plural = _("indisponibilités")
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="unavailability_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.start} → {self.end}"

@@ -1,0 +1,191 @@
+"""Planning cohorts, enrolling people and taking the roll call: each in one transaction, under
+a lock where places are counted, journalled."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillage.core import audit
+from maillage.core.models import AuditEvent
+from maillage.core.statemachine import TransitionNotAllowed
+from maillage.learning.enums import CohortStatus, EnrolmentStatus, Presence
+from maillage.learning.models import (
+    Attendance,
+    Cohort,
+    Enrolment,
+    Session,
+    Unavailability,
+    WalkIns,
+)
+from maillage.learning.schedule import weekly_dates
+from maillage.people.models import Beneficiary
+
+
+def unavailable_days(users: Iterable[Any], start: date, weeks: int) -> set[date]:
+    """The days, in the coming weeks, when one of these facilitators is not available."""
+    end = start + timedelta(weeks=weeks)
+    days: set[date] = set()
+    for period in Unavailability.objects.filter(
+        user__in=list(users), end__gte=start, start__lte=end
+    ):
+        day = period.start
+        while day <= period.end:
+            days.add(day)
+            day += timedelta(days=1)
+    return days
+
+
+def session_times(cohort: Cohort, first: date, at: time) -> list[datetime]:
+    """When the cohort's sessions take place: every week on `first`'s weekday at `at`."""
+    count = cohort.course.session_count
+    skip = unavailable_days(cohort.facilitators.all(), first, weeks=count + 20)
+    return [
+        timezone.make_aware(datetime.combine(day, at))
+        for day in weekly_dates(first, count, unavailable=skip)
+    ]
+
+
+def plan_cohort(
+    cohort: Cohort,
+    *,
+    first: date,
+    at: time,
+    facilitators: Iterable[Any],
+    co_facilitators: Iterable[Any] = (),
+    by: Any,
+) -> Cohort:
+    with transaction.atomic():
+        cohort.created_by = by
+        cohort.save()
+        cohort.facilitators.set(list(facilitators))
+        cohort.co_facilitators.set(list(co_facilitators))
+        minutes = cohort.course.minutes_per_session
+        Session.objects.bulk_create(
+            Session(cohort=cohort, number=number, starts_at=moment, minutes=minutes)
+            for number, moment in enumerate(session_times(cohort, first, at), start=1)
+        )
+        audit.record(by, AuditEvent.Action.CREATE, cohort)
+    return cohort
+
+
+def move_session(session: Session, starts_at: datetime, *, by: Any, place: str = "") -> None:
+    with transaction.atomic():
+        before = audit.values(session, ["starts_at", "place"])
+        session.starts_at = starts_at
+        session.place = place
+        session.save(update_fields=["starts_at", "place"])
+        # Numbers follow the order of the dates.
+        sessions = list(session.cohort.sessions.order_by("starts_at", "pk"))
+        # Two passes, so that renumbering never meets the unique (cohort, number) halfway.
+        Session.objects.filter(cohort=session.cohort).update(number=F("number") + 1000)
+        for number, each in enumerate(sessions, start=1):
+            Session.objects.filter(pk=each.pk).update(number=number)
+        audit.record(
+            by,
+            AuditEvent.Action.UPDATE,
+            session,
+            changes=audit.diff(before, audit.values(session, ["starts_at", "place"])),
+        )
+
+
+def enrol(
+    cohort: Cohort, beneficiary: Beneficiary, *, by: Any, orientation: Any = None
+) -> Enrolment:
+    """A seat if one is free, else the waiting list. The cohort row is locked while counting."""
+    with transaction.atomic():
+        locked = Cohort.objects.select_for_update().get(pk=cohort.pk)
+        if locked.status in (CohortStatus.COMPLETED, CohortStatus.CANCELLED):
+            raise TransitionNotAllowed(
+                _("Ce parcours est terminé ou annulé : on ne peut plus s'y inscrire.")
+            )
+        existing = Enrolment.objects.filter(cohort=locked, beneficiary=beneficiary).first()
+        if existing is not None:
+            raise TransitionNotAllowed(_("Cette personne est déjà inscrite à ce parcours."))
+        status = EnrolmentStatus.WAITING if locked.is_full() else EnrolmentStatus.ENROLLED
+        enrolment = Enrolment.objects.create(
+            cohort=locked, beneficiary=beneficiary, status=status, orientation=orientation
+        )
+        audit.record(by, AuditEvent.Action.CREATE, enrolment, changes={"status": status})
+        beneficiary.touch()
+    return enrolment
+
+
+def drop(enrolment: Enrolment, *, by: Any, reason: str) -> Enrolment | None:
+    """The learner leaves; the first person waiting takes the seat. Returns who got it."""
+    with transaction.atomic():
+        Cohort.objects.select_for_update().get(pk=enrolment.cohort_id)
+        was_seated = enrolment.status == EnrolmentStatus.ENROLLED
+        Enrolment.workflow.apply(enrolment, EnrolmentStatus.DROPPED, by=by, note=reason)
+        Enrolment.objects.filter(pk=enrolment.pk).update(drop_reason=reason)
+        enrolment.drop_reason = reason
+        if not was_seated:
+            return None
+        waiting = (
+            Enrolment.objects.filter(cohort_id=enrolment.cohort_id, status=EnrolmentStatus.WAITING)
+            .order_by("enrolled_at", "pk")
+            .first()
+        )
+        if waiting is not None:
+            Enrolment.workflow.apply(waiting, EnrolmentStatus.ENROLLED, by=by, note="waiting list")
+        return waiting
+
+
+def take_roll_call(
+    session: Session,
+    presences: Mapping[int, str],
+    walk_ins: Mapping[tuple[str, str], int],
+    *,
+    by: Any,
+) -> list[Enrolment]:
+    """Record the presence of every learner (beneficiary id → presence) and the anonymous
+    participants, in one transaction; mark those who reached the completion rule. Returns the
+    enrolments completed by this roll call."""
+    cohort = session.cohort
+    with transaction.atomic():
+        Cohort.objects.select_for_update().get(pk=cohort.pk)
+        for beneficiary_id, presence in presences.items():
+            Attendance.objects.update_or_create(
+                session=session, beneficiary_id=beneficiary_id, defaults={"presence": presence}
+            )
+        WalkIns.objects.filter(session=session).delete()
+        WalkIns.objects.bulk_create(
+            WalkIns(session=session, gender=gender, age_band=band, count=count)
+            for (gender, band), count in walk_ins.items()
+            if count
+        )
+        session.roll_called_at, session.roll_called_by = timezone.now(), by
+        session.save(update_fields=["roll_called_at", "roll_called_by"])
+        if cohort.status == CohortStatus.PLANNED:
+            Cohort.workflow.apply(cohort, CohortStatus.RUNNING, by=by, note="roll call")
+        present = [b for b, p in presences.items() if p == Presence.PRESENT]
+        day = timezone.localtime(session.starts_at).date()
+        for person in Beneficiary.objects.filter(pk__in=present):
+            person.touch(min(day, timezone.localdate()))
+        completed = complete_learners(cohort, by=by)
+        audit.record(by, AuditEvent.Action.UPDATE, session, changes={"fields": ["attendance"]})
+    return completed
+
+
+def complete_learners(cohort: Cohort, *, by: Any) -> list[Enrolment]:
+    """Mark as completed the enrolled learners who attended enough sessions."""
+    needed = cohort.course.sessions_needed()
+    completed = []
+    for enrolment in cohort.enrolments.filter(status=EnrolmentStatus.ENROLLED):
+        attended = Attendance.objects.filter(
+            session__cohort=cohort,
+            beneficiary_id=enrolment.beneficiary_id,
+            presence=Presence.PRESENT,
+        ).count()
+        if attended >= needed:
+            Enrolment.workflow.apply(
+                enrolment, EnrolmentStatus.COMPLETED, by=by, note="completion rule"
+            )
+            completed.append(enrolment)
+    return completed

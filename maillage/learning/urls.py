@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from maillage.learning import views
+
+app_name = "learning"
+
+urlpatterns = [
+    path("catalogue/", views.course_list, name="course_list"),
+    path("catalogue/nouveau/", views.course_create, name="course_create"),
+    path("catalogue/<slug:code>/", views.course_detail, name="course_detail"),
+    path("catalogue/<slug:code>/modifier/", views.course_edit, name="course_edit"),
+    path("parcours/", views.cohort_list, name="cohort_list"),
+    path("parcours/nouveau/", views.cohort_create, name="cohort_create"),
+    path("parcours/<int:pk>/", views.cohort_detail, name="cohort_detail"),
+    path("parcours/<int:pk>/statut/", views.cohort_transition, name="cohort_transition"),
+    path("parcours/<int:pk>/inscrire/", views.cohort_enrol, name="cohort_enrol"),
+    path("inscriptions/<int:pk>/abandon/", views.enrolment_drop, name="enrolment_drop"),
+    path(
+        "orientations/<int:pk>/inscrire/",
+        views.enrol_from_orientation,
+        name="enrol_from_orientation",
+    ),
+    path("seances/<int:pk>/", views.session_roll_call, name="session_roll_call"),
+    path("seances/<int:pk>/deplacer/", views.session_move, name="session_move"),
+    path("seances/<int:pk>/compte-rendu/", views.session_report, name="session_report"),
+]

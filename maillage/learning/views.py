@@ -1,0 +1,456 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from maillage.core import audit
+from maillage.core.forms import bind
+from maillage.core.models import AuditEvent
+from maillage.core.pagination import paginate
+from maillage.core.perms import STAFF_ROLES, Role, require, scope_of
+from maillage.core.statemachine import TransitionNotAllowed
+from maillage.diagnostics.enums import OrientationOutcome, RecommendationKind
+from maillage.diagnostics.models import Orientation
+from maillage.learning import services
+from maillage.learning.enums import CohortStatus, EnrolmentStatus, Presence
+from maillage.learning.forms import (
+    CancelForm,
+    CohortForm,
+    CourseForm,
+    DropForm,
+    EnrolForm,
+    RollCallForm,
+    SessionMoveForm,
+    SessionReportForm,
+)
+from maillage.learning.models import Attendance, Cohort, Course, Enrolment, Session
+from maillage.network.models import Structure
+from maillage.people.models import Beneficiary
+from maillage.people.perms import can_see_people
+
+
+def _is_admin(user: Any) -> bool:
+    return scope_of(user).is_admin
+
+
+def _hosts(user: Any) -> Any:
+    """Structures where this person may plan a cohort."""
+    if not scope_of(user).has_role(*STAFF_ROLES, Role.RELAY_REFERENT):
+        return Structure.objects.none()
+    return Structure.objects.editable_by(user)
+
+
+# --- Catalogue ---------------------------------------------------------------
+
+
+def course_list(request: HttpRequest) -> HttpResponse:
+    require(can_see_people(request.user))
+    courses = Course.objects.annotate(
+        runs=Count("cohorts", filter=~Q(cohorts__status=CohortStatus.CANCELLED))
+    )
+    if not _is_admin(request.user):
+        courses = courses.filter(is_active=True)
+    return render(
+        request,
+        "learning/course_list.html",
+        {
+            "courses": courses,
+            "can_edit": _is_admin(request.user),
+            "can_plan": _hosts(request.user).exists(),
+        },
+    )
+
+
+def course_detail(request: HttpRequest, code: str) -> HttpResponse:
+    require(can_see_people(request.user))
+    course = get_object_or_404(Course, code=code)
+    return render(
+        request,
+        "learning/course_detail.html",
+        {
+            "course": course,
+            "can_edit": _is_admin(request.user),
+            "can_plan": _hosts(request.user).exists(),
+        },
+    )
+
+
+def course_create(request: HttpRequest) -> HttpResponse:
+    require(_is_admin(request.user))
+    form = bind(request, CourseForm)
+    if request.method == "POST" and form.is_valid():
+        course = form.save()
+        audit.record(request.user, AuditEvent.Action.CREATE, course)
+        messages.success(
+            request, _("Le parcours « %(title)s » est ajouté au catalogue.") % {"title": course}
+        )
+        return redirect(course)
+    return render(request, "learning/course_form.html", {"form": form, "course": None})
+
+
+def course_edit(request: HttpRequest, code: str) -> HttpResponse:
+    require(_is_admin(request.user))
+    course = get_object_or_404(Course, code=code)
+    fields = [f for f in CourseForm.Meta.fields if f != "code"]
+    before = audit.values(course, [*fields, "syllabus", "publics"])
+    form = bind(request, CourseForm, instance=course)
+    if request.method == "POST" and form.is_valid():
+        course = form.save()
+        changes = audit.diff(before, audit.values(course, [*fields, "syllabus", "publics"]))
+        if changes:
+            audit.record(request.user, AuditEvent.Action.UPDATE, course, changes=changes)
+        messages.success(request, _("Les modifications ont été enregistrées."))
+        return redirect(course)
+    return render(request, "learning/course_form.html", {"form": form, "course": course})
+
+
+# --- Cohorts -----------------------------------------------------------------
+
+
+def cohort_list(request: HttpRequest) -> HttpResponse:
+    require(can_see_people(request.user))
+    cohorts = (
+        Cohort.objects.visible_to(request.user)
+        .select_related("course", "structure__commune")
+        .annotate(
+            seated=Count(
+                "enrolments",
+                filter=Q(
+                    enrolments__status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED]
+                ),
+                distinct=True,
+            )
+        )
+        .order_by("-created_at", "-pk")
+    )
+    status = request.GET.get("statut", "")
+    if status in CohortStatus.values:
+        cohorts = cohorts.filter(status=status)
+    course = request.GET.get("parcours", "")
+    if course:
+        cohorts = cohorts.filter(course__code=course)
+    return render(
+        request,
+        "learning/cohort_list.html",
+        {
+            "page": paginate(request, cohorts),
+            "status": status,
+            "statuses": CohortStatus.choices,
+            "course": course,
+            "courses": Course.objects.all(),
+            "can_plan": _hosts(request.user).exists(),
+        },
+    )
+
+
+def cohort_create(request: HttpRequest) -> HttpResponse:
+    hosts = _hosts(request.user)
+    require(hosts.exists())
+    initial = {}
+    if request.GET.get("parcours"):
+        initial["course"] = Course.objects.filter(code=request.GET["parcours"]).first()
+    form = bind(request, CohortForm, user=request.user, structures=hosts, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        cohort = services.plan_cohort(
+            form.save(commit=False),
+            first=form.cleaned_data["first_day"],
+            at=form.cleaned_data["start_time"],
+            facilitators=form.cleaned_data["facilitators"],
+            co_facilitators=form.cleaned_data["co_facilitators"],
+            by=request.user,
+        )
+        messages.success(
+            request,
+            _(
+                "Parcours planifié : %(count)s séances générées. Vous pouvez déplacer chacune d'elles."
+            )
+            % {"count": cohort.sessions.count()},
+        )
+        return redirect(cohort)
+    return render(request, "learning/cohort_form.html", {"form": form})
+
+
+def _visible_cohort(request: HttpRequest, pk: int) -> Cohort:
+    return get_object_or_404(
+        Cohort.objects.visible_to(request.user).select_related(
+            "course", "structure__commune", "programme"
+        ),
+        pk=pk,
+    )
+
+
+def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _visible_cohort(request, pk)
+    sessions = list(cohort.sessions.all())
+    enrolments = list(cohort.enrolments.select_related("beneficiary"))
+    present = dict(
+        Attendance.objects.filter(session__cohort=cohort, presence=Presence.PRESENT)
+        .values_list("beneficiary")
+        .annotate(n=Count("pk"))
+        .values_list("beneficiary", "n")
+    )
+    query = request.GET.get("q", "").strip()
+    candidates = (
+        Beneficiary.objects.visible_to(request.user)
+        .named()
+        .search(query)
+        .exclude(enrolments__cohort=cohort)
+        .select_related("structure")[:20]
+        if query
+        else []
+    )
+    return render(
+        request,
+        "learning/cohort_detail.html",
+        {
+            "cohort": cohort,
+            "sessions": sessions,
+            "enrolments": [(e, present.get(e.beneficiary_id, 0)) for e in enrolments],
+            "seated": sum(
+                1
+                for e in enrolments
+                if e.status in (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
+            ),
+            "waiting": sum(1 for e in enrolments if e.status == EnrolmentStatus.WAITING),
+            "needed": cohort.course.sessions_needed(),
+            "query": query,
+            "candidates": candidates,
+            "enrol_form": EnrolForm(),
+            "cancel_form": CancelForm()
+            if cohort.status in (CohortStatus.PLANNED, CohortStatus.RUNNING)
+            else None,
+            "can_complete": cohort.status == CohortStatus.RUNNING,
+            "history": [
+                (step, Cohort.workflow.label(step.to_state))
+                for step in Cohort.workflow.history(cohort)
+            ],
+        },
+    )
+
+
+@require_POST
+def cohort_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _visible_cohort(request, pk)
+    target = request.POST.get("target", "")
+    reason = ""
+    if target == CohortStatus.CANCELLED:
+        form = CancelForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Indiquez le motif de l'annulation."))
+            return redirect(cohort)
+        reason = form.cleaned_data["reason"]
+    elif target != CohortStatus.COMPLETED:
+        messages.error(request, _("Cette demande n'est pas valide."))
+        return redirect(cohort)
+    try:
+        Cohort.workflow.apply(cohort, target, by=request.user, note=reason)
+    except TransitionNotAllowed as refusal:
+        messages.error(request, str(refusal))
+    else:
+        if reason:
+            Cohort.objects.filter(pk=cohort.pk).update(cancel_reason=reason)
+        messages.success(
+            request, _("Statut mis à jour : %(status)s.") % {"status": cohort.get_status_display()}
+        )
+    return redirect(cohort)
+
+
+@require_POST
+def cohort_enrol(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _visible_cohort(request, pk)
+    form = EnrolForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez une personne à inscrire."))
+        return redirect(cohort)
+    person = get_object_or_404(
+        Beneficiary.objects.visible_to(request.user).named(),
+        reference=form.cleaned_data["beneficiary"].strip().upper(),
+    )
+    orientation = None
+    if request.POST.get("orientation"):
+        orientation = get_object_or_404(
+            Orientation.objects.visible_to(request.user).filter(
+                beneficiary=person, kind=RecommendationKind.COURSE
+            ),
+            pk=request.POST["orientation"],
+        )
+    try:
+        enrolment = services.enrol(cohort, person, by=request.user, orientation=orientation)
+    except TransitionNotAllowed as refusal:
+        messages.error(request, str(refusal))
+        return redirect(cohort)
+    if orientation is not None and orientation.outcome == OrientationOutcome.PENDING:
+        from maillage.diagnostics.services import record_outcome
+
+        record_outcome(orientation, OrientationOutcome.DONE, by=request.user, note=str(cohort))
+    if enrolment.status == EnrolmentStatus.WAITING:
+        messages.warning(
+            request,
+            _("Le parcours est complet : %(name)s est sur la liste d'attente.") % {"name": person},
+        )
+    else:
+        messages.success(request, _("%(name)s est inscrit·e.") % {"name": person})
+    return redirect(cohort)
+
+
+@require_POST
+def enrolment_drop(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = get_object_or_404(
+        Enrolment.objects.filter(cohort__in=Cohort.objects.visible_to(request.user)).select_related(
+            "cohort", "beneficiary"
+        ),
+        pk=pk,
+    )
+    form = DropForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Indiquez le motif de l'abandon."))
+        return redirect(enrolment.cohort)
+    try:
+        promoted = services.drop(enrolment, by=request.user, reason=form.cleaned_data["reason"])
+    except TransitionNotAllowed as refusal:
+        messages.error(request, str(refusal))
+        return redirect(enrolment.cohort)
+    messages.success(request, _("Abandon enregistré."))
+    if promoted is not None:
+        messages.info(
+            request,
+            _("%(name)s quitte la liste d'attente et prend la place.")
+            % {"name": promoted.beneficiary},
+        )
+    return redirect(enrolment.cohort)
+
+
+def enrol_from_orientation(request: HttpRequest, pk: int) -> HttpResponse:
+    """An accepted recommendation of a parcours: the open cohorts of that course."""
+    orientation = get_object_or_404(
+        Orientation.objects.visible_to(request.user)
+        .filter(kind=RecommendationKind.COURSE)
+        .select_related("beneficiary", "recommendation"),
+        pk=pk,
+    )
+    code = orientation.recommendation.target if orientation.recommendation else ""
+    course = Course.objects.filter(code=code).first()
+    cohorts = (
+        Cohort.objects.visible_to(request.user)
+        .filter(status__in=[CohortStatus.PLANNED, CohortStatus.RUNNING])
+        .select_related("course", "structure__commune")
+    )
+    if course is not None:
+        cohorts = cohorts.filter(course=course)
+    return render(
+        request,
+        "learning/enrol_from_orientation.html",
+        {
+            "orientation": orientation,
+            "person": orientation.beneficiary,
+            "course": course,
+            "cohorts": cohorts[:50],
+        },
+    )
+
+
+# --- Sessions ----------------------------------------------------------------
+
+
+def _visible_session(request: HttpRequest, pk: int) -> Session:
+    return get_object_or_404(
+        Session.objects.filter(cohort__in=Cohort.objects.visible_to(request.user)).select_related(
+            "cohort__course", "cohort__structure__commune"
+        ),
+        pk=pk,
+    )
+
+
+def session_move(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _visible_session(request, pk)
+    require(session.cohort.status in (CohortStatus.PLANNED, CohortStatus.RUNNING))
+    local = timezone.localtime(session.starts_at)
+    form = bind(
+        request,
+        SessionMoveForm,
+        initial={"day": local.date(), "start_time": local.time(), "place": session.place},
+    )
+    if request.method == "POST" and form.is_valid():
+        starts_at = timezone.make_aware(
+            datetime.combine(form.cleaned_data["day"], form.cleaned_data["start_time"])
+        )
+        services.move_session(session, starts_at, by=request.user, place=form.cleaned_data["place"])
+        messages.success(request, _("La séance est déplacée."))
+        return redirect(session.cohort)
+    return render(request, "learning/session_move.html", {"form": form, "session": session})
+
+
+def session_roll_call(request: HttpRequest, pk: int) -> HttpResponse:
+    """One screen, usable on a phone: every learner with present / absent / excused, the
+    anonymous walk-ins, saved in one request."""
+    session = _visible_session(request, pk)
+    cohort = session.cohort
+    learners = [
+        e.beneficiary
+        for e in cohort.enrolments.filter(
+            status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED]
+        ).select_related("beneficiary")
+    ]
+    recorded = dict(session.attendances.values_list("beneficiary_id", "presence"))
+    initial: dict[str, Any] = {f"p{pk}": presence for pk, presence in recorded.items()}
+    for group in session.walk_ins.all():
+        initial[f"w_{group.gender}_{group.age_band}"] = group.count
+    data = request.POST if request.method == "POST" else None
+    form = RollCallForm(data, learners=learners, initial=initial)
+    report_form = SessionReportForm(
+        initial={"report": session.report, "new_needs": session.new_needs}
+    )
+    if request.method == "POST" and form.is_valid():
+        require(cohort.status != CohortStatus.CANCELLED)
+        completed = services.take_roll_call(
+            session, form.presences(), form.walk_ins(), by=request.user
+        )
+        messages.success(request, _("Appel enregistré."))
+        for enrolment in completed:
+            messages.info(
+                request, _("%(name)s a terminé le parcours.") % {"name": enrolment.beneficiary}
+            )
+        return redirect(session)
+    return render(
+        request,
+        "learning/session_roll_call.html",
+        {
+            "session": session,
+            "cohort": cohort,
+            "form": form,
+            "report_form": report_form,
+            "walk_in_total": sum(g.count for g in session.walk_ins.all()),
+        },
+    )
+
+
+@require_POST
+def session_report(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _visible_session(request, pk)
+    form = SessionReportForm(request.POST)
+    if form.is_valid():
+        session.report = form.cleaned_data["report"]
+        session.new_needs = form.cleaned_data["new_needs"]
+        session.save(update_fields=["report", "new_needs"])
+        audit.record(
+            request.user,
+            AuditEvent.Action.UPDATE,
+            session,
+            changes={"fields": ["report", "new_needs"]},
+        )
+        messages.success(request, _("Compte rendu enregistré."))
+    else:
+        messages.error(
+            request,
+            _("Le compte rendu n'a pas pu être enregistré : %(errors)s")
+            % {"errors": form.errors.as_text()},
+        )
+    return redirect(session)

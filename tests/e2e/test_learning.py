@@ -1,0 +1,86 @@
+"""Accompagner, in a real browser: planning a cohort from the catalogue, the roll call on a
+phone."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from maillage.learning import services
+from maillage.learning.models import Attendance, Cohort
+from maillage.people.enums import Gender
+from maillage.people.models import Beneficiary
+from tests.conftest import World
+from tests.e2e.conftest import Visitor
+
+
+def test_a_manager_plans_a_cohort_from_the_catalogue(visitor: Visitor, e2e_world: World) -> None:
+    page = visitor.page
+    visitor.sign_in("territory.manager@exemple.test")
+    visitor.click(page.get_by_role("link", name="Catalogue"))
+    visitor.click(page.get_by_role("link", name="Initiation ordinateur"))
+    visitor.click(page.get_by_role("link", name="Planifier ce parcours"))
+    expect(page.get_by_role("combobox", name=re.compile("^Parcours"))).to_have_value(
+        re.compile(r"\d+")
+    )
+    page.get_by_label("Structure d'accueil").select_option(label="CCAS de Reims (Reims)")
+    page.get_by_role("textbox", name="Lieu").fill("Salle des fêtes")
+    page.get_by_label("Persona mediator").check()
+    page.get_by_label("Date de la première séance").fill("2023-04-03")
+    page.get_by_label("Heure de début").fill("14:00")
+    visitor.click(page.get_by_role("button", name="Planifier et générer les séances"))
+    expect(page.locator(".messages")).to_contain_text("6 séances générées")
+    rows = page.locator(
+        "#seances ~ .table-wrapper tbody tr, section[aria-labelledby=seances] tbody tr"
+    )
+    expect(rows).to_have_count(6)
+    expect(rows.nth(1)).to_contain_text("17 avril 2023")  # Easter Monday skipped
+    assert Cohort.objects.get().sessions.count() == 6
+
+
+def test_a_facilitator_takes_the_roll_call_on_a_phone(visitor: Visitor, e2e_world: World) -> None:
+    from datetime import date, time
+
+    from maillage.learning.models import Course
+
+    cohort = services.plan_cohort(
+        Cohort(
+            course=Course.objects.get(code="initiation-computer"), structure=e2e_world.ccas_reims
+        ),
+        first=date(2023, 4, 3),
+        at=time(14, 0),
+        facilitators=[e2e_world.personas["mediator"]],
+        by=None,
+    )
+    names = ["Josiane", "Marcel", "Nadia", "Gérard", "Fatima", "Yvette", "André", "Leïla"]
+    people = [
+        Beneficiary.objects.create(
+            first_name=name,
+            last_name="Exemple",
+            birth_year=1950,
+            gender=Gender.WOMAN,
+            structure=e2e_world.ccas_reims,
+        )
+        for name in names
+    ]
+    for person in people:
+        services.enrol(cohort, person, by=None)
+    session = cohort.sessions.get(number=1)
+
+    page = visitor.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    visitor.sign_in("mediator@exemple.test")
+    visitor.goto(f"/accompagner/seances/{session.pk}/")
+    expect(page.locator("fieldset.question")).to_have_count(8)
+    # Nothing overflows the phone's width.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    for name in names[:-1]:
+        page.get_by_role("group", name=f"{name} Exemple").get_by_text("Présent·e").click()
+    page.get_by_role("group", name="Leïla Exemple").get_by_text("Excusé·e").click()
+    page.get_by_text("Participants sans inscription").click()
+    page.get_by_label("Femme, 60 à 69 ans").fill("2")
+    visitor.click(page.get_by_role("button", name="Enregistrer l'appel"))
+    expect(page.locator(".messages")).to_contain_text("Appel enregistré")
+    assert Attendance.objects.filter(session=session, presence="present").count() == 7
+    expect(page.get_by_role("group", name="Leïla Exemple").get_by_label("Excusé·e")).to_be_checked()
