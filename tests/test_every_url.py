@@ -191,6 +191,52 @@ def _course_orientation(world: World, user: Any, inside: bool) -> dict[str, Any]
     return {"pk": found.pk} if found else None
 
 
+def _activities(world: World) -> None:
+    """A workshop and a drop-in at each structure of the world."""
+    from django.utils import timezone
+
+    from maillage.learning import services as learning
+    from maillage.learning.models import DropIn, Workshop
+
+    if Workshop.objects.exists():
+        return
+    for person in (world.alice, world.bruno, world.chloe):
+        workshop = learning.create_workshop(
+            Workshop(
+                title="Se protéger des arnaques", themes=["safety"], structure=person.structure
+            ),
+            starts_at=timezone.now(),
+            facilitators=[],
+            by=None,
+        )
+        learning.add_participant(workshop, person, by=None)
+        learning.record_drop_in(
+            DropIn(
+                structure=person.structure,
+                beneficiary=person,
+                themes=["procedures"],
+                autonomy="guided",
+            ),
+            by=world.personas["admin"],
+        )
+
+
+def _workshop(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    from maillage.learning.models import Workshop
+
+    _activities(world)
+    found = _pick(Workshop.objects, Workshop.objects.visible_to(user), inside)
+    return {"pk": found.pk} if found else None
+
+
+def _drop_in(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    from maillage.learning.models import DropIn
+
+    _activities(world)
+    found = _pick(DropIn.objects, DropIn.objects.visible_to(user), inside)
+    return {"pk": found.pk} if found else None
+
+
 def _reset_link(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
     return {"uidb64": "MQ", "token": "bad-token"} if inside else None
 
@@ -232,6 +278,9 @@ KWARGS: dict[str, Callable[[World, Any, bool], dict[str, Any] | None]] = {
     "learning:session_roll_call": _session,
     "learning:session_move": _session,
     "learning:session_report": _session,
+    "learning:workshop_detail": _workshop,
+    "learning:workshop_participant": _workshop,
+    "learning:drop_in_detail": _drop_in,
 }
 
 

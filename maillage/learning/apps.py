@@ -32,6 +32,24 @@ class LearningConfig(AppConfig):
                 order=1,
             )
         )
+        register(
+            NavItem(
+                pillar="accompagner",
+                label=_("Ateliers"),
+                url_name="learning:workshop_list",
+                visible=can_see_people,
+                order=2,
+            )
+        )
+        register(
+            NavItem(
+                pillar="accompagner",
+                label=_("Permanences"),
+                url_name="learning:drop_in_list",
+                visible=can_see_people,
+                order=3,
+            )
+        )
         registry.register(
             registry.PersonData(
                 key="learning",

@@ -71,3 +71,35 @@ class Presence(models.TextChoices):
     PRESENT = "present", _("Présent·e")
     ABSENT = "absent", _("Absent·e")
     EXCUSED = "excused", _("Excusé·e")
+
+
+class ProcedureTheme(models.TextChoices):
+    """Sub-themes of online administrative procedures (national standard)."""
+
+    PAPERS = "papers", _("Papiers et citoyenneté")
+    FAMILY = "family", _("Famille et scolarité")
+    SOCIAL = "social", _("Social et santé")
+    WORK = "work", _("Travail et formation")
+    HOUSING = "housing", _("Logement")
+    TRANSPORT = "transport", _("Transports")
+    MONEY = "money", _("Argent et impôts")
+    JUSTICE = "justice", _("Justice")
+    FOREIGNERS = "foreigners", _("Étrangers")
+    LEISURE = "leisure", _("Loisirs")
+
+
+class Autonomy(models.TextChoices):
+    GUIDED = "guided", _("Avec guidage")
+    WITH_HELP = "with_help", _("Autonome avec aide si besoin")
+    AUTONOMOUS = "autonomous", _("Autonome")
+
+
+class ReferredTo(models.TextChoices):
+    ADMINISTRATION = "administration", _("Administration")
+    FRANCE_SERVICES = "france_services", _("France Services")
+    SOCIAL_HELP = "social_help", _("Aide sociale")
+    EMPLOYMENT = "employment", _("Insertion professionnelle")
+    OTHER = "other", _("Autre")
+
+
+DROP_IN_MINUTES = [15, 30, 45, 60, 90, 120]

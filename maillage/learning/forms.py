@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django import forms
@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy
 
 from maillage.accounts.models import User
 from maillage.core.perms import STAFF_ROLES, Role
-from maillage.learning.enums import Presence, Theme
-from maillage.learning.models import Cohort, Course
+from maillage.learning.enums import DROP_IN_MINUTES, Presence, ProcedureTheme, ReferredTo, Theme
+from maillage.learning.models import Cohort, Course, DropIn, Workshop
 from maillage.network.models import Structure
 from maillage.people.enums import AgeBand, Gender
-from maillage.people.forms import StructureChoiceField, offer_structures
+from maillage.people.forms import SENSITIVE_DATA_WARNING, StructureChoiceField, offer_structures
 from maillage.programmes.models import Programme
 
 
@@ -229,7 +229,40 @@ class CancelForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Motif de l'annulation"), max_length=255)
 
 
-class RollCallForm(forms.Form):
+class WalkInsMixin:
+    """Anonymous participants by gender and age band: one number field per group."""
+
+    fields: dict[str, forms.Field]
+    cleaned_data: dict[str, Any]
+
+    def add_walk_in_fields(self) -> None:
+        for gender, gender_label in Gender.choices:
+            for band, band_label in AgeBand.choices:
+                self.fields[f"w_{gender}_{band}"] = forms.IntegerField(
+                    label=f"{gender_label}, {band_label}",
+                    min_value=0,
+                    max_value=100,
+                    required=False,
+                    widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                )
+
+    def walk_in_fields(self) -> list[Any]:
+        return [self[name] for name in self.fields if name.startswith("w_")]  # type: ignore[index]
+
+    def walk_ins(self) -> dict[tuple[str, str], int]:
+        counts = {}
+        for name, value in self.cleaned_data.items():
+            if name.startswith("w_") and value:
+                _prefix, gender, band = name.split("_", 2)
+                counts[(gender, band)] = value
+        return counts
+
+
+def walk_in_initial(groups: Any) -> dict[str, int]:
+    return {f"w_{g.gender}_{g.age_band}": g.count for g in groups}
+
+
+class RollCallForm(WalkInsMixin, forms.Form):
     """Every learner's presence, and the anonymous walk-ins by gender and age band."""
 
     def __init__(self, *args: Any, learners: list[Any], **kwargs: Any) -> None:
@@ -242,32 +275,27 @@ class RollCallForm(forms.Form):
                 widget=forms.RadioSelect,
                 error_messages={"required": _("Indiquez si la personne est présente.")},
             )
-        for gender, gender_label in Gender.choices:
-            for band, band_label in AgeBand.choices:
-                self.fields[f"w_{gender}_{band}"] = forms.IntegerField(
-                    label=f"{gender_label}, {band_label}",
-                    min_value=0,
-                    max_value=100,
-                    required=False,
-                    widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-                )
+        self.add_walk_in_fields()
 
     def learner_fields(self) -> list[Any]:
         return [self[f"p{person.pk}"] for person in self.learners]
 
-    def walk_in_fields(self) -> list[Any]:
-        return [self[name] for name in self.fields if name.startswith("w_")]
-
     def presences(self) -> dict[int, str]:
         return {person.pk: self.cleaned_data[f"p{person.pk}"] for person in self.learners}
 
-    def walk_ins(self) -> dict[tuple[str, str], int]:
-        counts = {}
-        for name, value in self.cleaned_data.items():
-            if name.startswith("w_") and value:
-                _prefix, gender, band = name.split("_", 2)
-                counts[(gender, band)] = value
-        return counts
+
+class WorkshopAttendanceForm(WalkInsMixin, forms.Form):
+    report = forms.CharField(
+        label=gettext_lazy("Comment s'est passé l'atelier ?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Sans information personnelle sur les participants."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_walk_in_fields()
 
 
 class SessionReportForm(forms.Form):
@@ -287,3 +315,182 @@ class SessionReportForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=gettext_lazy("Pour préparer les prochaines séances."),
     )
+
+
+def _day_and_time(label_day: Any, label_time: Any) -> tuple[forms.DateField, forms.TimeField]:
+    return (
+        forms.DateField(
+            label=label_day, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        ),
+        forms.TimeField(
+            label=label_time, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        ),
+    )
+
+
+class WorkshopForm(forms.ModelForm):
+    themes = forms.MultipleChoiceField(
+        label=gettext_lazy("Thèmes"), choices=Theme.choices, widget=forms.CheckboxSelectMultiple
+    )
+    structure = StructureChoiceField(
+        label=gettext_lazy("Structure d'accueil"), queryset=Structure.objects.none()
+    )
+    facilitators = PersonChoiceField(
+        label=gettext_lazy("Animateurs"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    day, start_time = _day_and_time(gettext_lazy("Date"), gettext_lazy("Heure de début"))
+
+    class Meta:
+        model = Workshop
+        fields = (
+            "title",
+            "themes",
+            "structure",
+            "place",
+            "programme",
+            "minutes",
+            "level",
+            "capacity",
+            "is_public",
+        )
+
+    def __init__(
+        self, *args: Any, user: Any, structures: QuerySet[Structure], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        offer_structures(self, structures)
+        self.fields["programme"].queryset = Programme.objects.visible_to(user)  # type: ignore[attr-defined]
+        people = facilitator_choices(user, structures)
+        self.fields["facilitators"].queryset = people  # type: ignore[attr-defined]
+        if people.filter(pk=user.pk).exists():
+            self.fields["facilitators"].initial = [user.pk]
+        self.fields["start_time"].initial = time(14, 0)
+
+    def starts_at(self) -> datetime:
+        return timezone.make_aware(
+            datetime.combine(self.cleaned_data["day"], self.cleaned_data["start_time"])
+        )
+
+
+class DropInForm(forms.ModelForm):
+    """Recording a drop-in in under a minute on a phone: sensible defaults, few fields."""
+
+    structure = StructureChoiceField(
+        label=gettext_lazy("Structure"), queryset=Structure.objects.none()
+    )
+    person = forms.CharField(
+        label=gettext_lazy("Personne suivie (référence)"),
+        required=False,
+        max_length=12,
+        help_text=gettext_lazy(
+            "P-… si la personne a une fiche ; sinon indiquez seulement son genre et sa tranche d'âge."
+        ),
+    )
+    day, start_time = _day_and_time(gettext_lazy("Date"), gettext_lazy("Heure"))
+    duration = forms.TypedChoiceField(
+        label=gettext_lazy("Durée"),
+        choices=[(m, _("%(minutes)s min") % {"minutes": m}) for m in DROP_IN_MINUTES],
+        coerce=int,
+        initial=30,
+        widget=forms.RadioSelect,
+    )
+    other_minutes = forms.IntegerField(
+        label=gettext_lazy("Autre durée (minutes)"), required=False, min_value=5, max_value=480
+    )
+    themes = forms.MultipleChoiceField(
+        label=gettext_lazy("Thèmes"), choices=Theme.choices, widget=forms.CheckboxSelectMultiple
+    )
+    procedure_themes = forms.MultipleChoiceField(
+        label=gettext_lazy("Démarches administratives : lesquelles ?"),
+        choices=ProcedureTheme.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = DropIn
+        fields = (
+            "structure",
+            "gender",
+            "age_band",
+            "themes",
+            "procedure_themes",
+            "device",
+            "autonomy",
+            "referred_to",
+            "notes",
+            "programme",
+        )
+        widgets = {
+            "device": forms.RadioSelect,
+            "autonomy": forms.RadioSelect,
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(
+        self,
+        *args: Any,
+        user: Any,
+        structures: QuerySet[Structure],
+        people: QuerySet[Any],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = people
+        offer_structures(self, structures)
+        self.fields["programme"].queryset = Programme.objects.visible_to(user)  # type: ignore[attr-defined]
+        now = timezone.localtime()
+        self.fields["day"].initial = now.date()
+        self.fields["start_time"].initial = now.time().replace(second=0, microsecond=0)
+        self.fields["gender"].required = False
+        self.fields["age_band"].required = False
+        self.fields["referred_to"].choices = [("", _("Personne d'autre")), *ReferredTo.choices]  # type: ignore[attr-defined]
+        self.fields["notes"].help_text = SENSITIVE_DATA_WARNING
+        self.order_fields(
+            [
+                "structure",
+                "person",
+                "gender",
+                "age_band",
+                "day",
+                "start_time",
+                "duration",
+                "other_minutes",
+            ]
+        )
+
+    def clean_person(self) -> Any:
+        reference = self.cleaned_data.get("person", "").strip().upper()
+        if not reference:
+            return None
+        person = self.people.filter(reference=reference).first()
+        if person is None:
+            raise forms.ValidationError(
+                _("Aucune personne suivie n'a cette référence dans votre périmètre.")
+            )
+        return person
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if (
+            cleaned.get("person") is None
+            and "person" not in self.errors
+            and not cleaned.get("gender")
+        ):
+            self.add_error("gender", _("Sans fiche, indiquez au moins le genre de la personne."))
+        return cleaned
+
+    def save(self, commit: bool = True) -> DropIn:
+        drop_in = super().save(commit=False)
+        drop_in.beneficiary = self.cleaned_data.get("person")
+        if drop_in.beneficiary is not None:
+            drop_in.gender, drop_in.age_band = "", ""
+        drop_in.starts_at = timezone.make_aware(
+            datetime.combine(self.cleaned_data["day"], self.cleaned_data["start_time"])
+        )
+        drop_in.minutes = self.cleaned_data.get("other_minutes") or self.cleaned_data["duration"]
+        if commit:
+            drop_in.save()
+        return drop_in

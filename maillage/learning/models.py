@@ -19,11 +19,15 @@ from maillage.core.statemachine import Workflow
 from maillage.learning.enums import (
     COHORT_TRANSITIONS,
     ENROLMENT_TRANSITIONS,
+    Autonomy,
     CohortStatus,
     CourseDevice,
     EnrolmentStatus,
     Level,
     Presence,
+    ProcedureTheme,
+    ReferredTo,
+    Theme,
 )
 from maillage.network.models import Structure, territory_condition
 from maillage.people.enums import AgeBand, Gender
@@ -106,17 +110,26 @@ class Course(models.Model):
         return attended >= self.sessions_needed()
 
 
-class CohortQuerySet(models.QuerySet["Cohort"]):
-    def visible_to(self, user: Any) -> CohortQuerySet:
-        """Staff see the cohorts hosted in their territories and those they facilitate; a
-        referent sees those their structure hosts. Funders see figures, not cohorts."""
+class ActivityQuerySet(models.QuerySet[Any]):
+    """Cohorts, workshops and drop-ins: seen by the staff of the host structure's territory, by
+    the structure's referents, and by the people who facilitated them. Funders see figures,
+    never activities."""
+
+    facilitator_paths: tuple[str, ...] = ("facilitators",)
+
+    def visible_to(self, user: Any) -> Any:
         scope = scope_of(user)
         if scope.is_admin:
             return self.all()
         condition = territory_condition(scope, "structure__")
-        if getattr(user, "pk", None) is not None:
-            condition |= Q(facilitators=user) | Q(co_facilitators=user)
+        if getattr(user, "pk", None) is not None and not scope.is_empty:
+            for path in self.facilitator_paths:
+                condition |= Q(**{path: user})
         return self.filter(condition).distinct()
+
+
+class CohortQuerySet(ActivityQuerySet):
+    facilitator_paths = ("facilitators", "co_facilitators")
 
     def realised(self) -> CohortQuerySet:
         """Cohorts that count as parcours realised: not cancelled."""
@@ -317,9 +330,14 @@ class Attendance(models.Model):
 
 
 class WalkIns(models.Model):
-    """Anonymous participants of a session, counted by gender and age band."""
+    """Anonymous participants of a session or a workshop, counted by gender and age band."""
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="walk_ins")
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, null=True, blank=True, related_name="walk_ins"
+    )
+    workshop = models.ForeignKey(
+        "Workshop", on_delete=models.CASCADE, null=True, blank=True, related_name="walk_ins"
+    )
     gender = models.CharField(_("genre"), max_length=16, choices=Gender.choices)
     age_band = models.CharField(_("tranche d'âge"), max_length=8, choices=AgeBand.choices)
     count = models.PositiveSmallIntegerField(_("nombre"), validators=[MaxValueValidator(100)])
@@ -328,13 +346,198 @@ class WalkIns(models.Model):
         verbose_name = _("participants anonymes")
         verbose_name_plural = _("participants anonymes")
         constraints = [
+            models.CheckConstraint(
+                condition=Q(session__isnull=False, workshop__isnull=True)
+                | Q(session__isnull=True, workshop__isnull=False),
+                name="walk_ins_of_a_session_or_a_workshop",
+            ),
             models.UniqueConstraint(
-                fields=["session", "gender", "age_band"], name="one_walk_in_count_per_group"
-            )
+                fields=["session", "gender", "age_band"],
+                condition=Q(session__isnull=False),
+                name="one_walk_in_count_per_session_group",
+            ),
+            models.UniqueConstraint(
+                fields=["workshop", "gender", "age_band"],
+                condition=Q(workshop__isnull=False),
+                name="one_walk_in_count_per_workshop_group",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.count} × {self.gender} {self.age_band}"
+
+
+class WorkshopQuerySet(ActivityQuerySet):
+    facilitator_paths = ("facilitators",)
+
+
+class Workshop(models.Model):
+    """A thematic workshop: one collective session (*atelier thématique*)."""
+
+    title = models.CharField(_("titre"), max_length=200)
+    themes = models.JSONField(_("thèmes"), default=list)
+    structure = models.ForeignKey(
+        Structure,
+        on_delete=models.PROTECT,
+        related_name="workshops",
+        verbose_name=_("structure d'accueil"),
+    )
+    place = models.CharField(_("lieu"), max_length=200, blank=True, default="")
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="workshops",
+        verbose_name=_("programme"),
+    )
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="workshops_facilitated", verbose_name=_("animateurs")
+    )
+    starts_at = models.DateTimeField(_("début"), db_index=True)
+    minutes = models.PositiveSmallIntegerField(
+        _("durée (minutes)"),
+        default=120,
+        validators=[MinValueValidator(15), MaxValueValidator(480)],
+    )
+    level = models.CharField(_("niveau"), max_length=16, choices=Level.choices, default=Level.ALL)
+    capacity = models.PositiveSmallIntegerField(
+        _("places"), default=12, validators=[MinValueValidator(1), MaxValueValidator(200)]
+    )
+    is_public = models.BooleanField(
+        _("ouvert au public"),
+        default=False,
+        help_text=_(
+            "Un atelier ouvert pourra être annoncé sur le site public ; sinon il est réservé au public de la structure."
+        ),
+    )
+    participants = models.ManyToManyField(
+        Beneficiary, blank=True, related_name="workshops", verbose_name=_("participants suivis")
+    )
+    report = models.TextField(_("comment s'est passé l'atelier"), blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = WorkshopQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("atelier")
+        verbose_name_plural = _("ateliers")
+        ordering = ["-starts_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("learning:workshop_detail", args=[self.pk])
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.minutes)
+
+    @property
+    def where(self) -> str:
+        return self.place or f"{self.structure.name}, {self.structure.commune.name}"
+
+    def theme_labels(self) -> list[str]:
+        return [str(Theme(t).label) for t in self.themes if t in Theme.values]
+
+
+class DropInQuerySet(ActivityQuerySet):
+    facilitator_paths = ("facilitator",)
+
+
+class DropIn(models.Model):
+    """Individual help: one person, one question (*permanence individuelle*)."""
+
+    structure = models.ForeignKey(
+        Structure, on_delete=models.PROTECT, related_name="drop_ins", verbose_name=_("structure")
+    )
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="drop_ins",
+        verbose_name=_("accompagné par"),
+    )
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="drop_ins",
+        verbose_name=_("personne suivie"),
+    )
+    # A person not followed is counted by gender and age band only.
+    gender = models.CharField(
+        _("genre"), max_length=16, choices=Gender.choices, blank=True, default=""
+    )
+    age_band = models.CharField(
+        _("tranche d'âge"), max_length=8, choices=AgeBand.choices, blank=True, default=""
+    )
+    starts_at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+    minutes = models.PositiveSmallIntegerField(
+        _("durée (minutes)"), default=30, validators=[MinValueValidator(5), MaxValueValidator(480)]
+    )
+    themes = models.JSONField(_("thèmes"), default=list)
+    procedure_themes = models.JSONField(_("démarches"), default=list, blank=True)
+    device = models.CharField(
+        _("appareil utilisé"),
+        max_length=16,
+        choices=CourseDevice.choices,
+        default=CourseDevice.SMARTPHONE,
+    )
+    autonomy = models.CharField(_("autonomie atteinte"), max_length=16, choices=Autonomy.choices)
+    referred_to = models.CharField(
+        _("orientée vers"), max_length=16, choices=ReferredTo.choices, blank=True, default=""
+    )
+    notes = models.TextField(_("notes"), blank=True, default="")
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="drop_ins",
+        verbose_name=_("programme"),
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = DropInQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("permanence")
+        verbose_name_plural = _("permanences")
+        ordering = ["-starts_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(beneficiary__isnull=False) | ~Q(gender=""),
+                name="drop_in_person_or_gender",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(
+            _("Permanence du %(date)s")
+            % {"date": timezone.localtime(self.starts_at).strftime("%d/%m/%Y %H:%M")}
+        )
+
+    def get_absolute_url(self) -> str:
+        return reverse("learning:drop_in_detail", args=[self.pk])
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.minutes)
+
+    def theme_labels(self) -> list[str]:
+        return [str(Theme(t).label) for t in self.themes if t in Theme.values]
+
+    def procedure_labels(self) -> list[str]:
+        return [
+            str(ProcedureTheme(t).label)
+            for t in self.procedure_themes
+            if t in ProcedureTheme.values
+        ]
 
 
 class Unavailability(models.Model):

@@ -22,9 +22,17 @@ def section(request: HttpRequest, beneficiary: Beneficiary) -> tuple[str, dict[s
             outcome=OrientationOutcome.PENDING,
         )
     )
-    if not enrolments and not to_enrol:
-        return None
-    return ("learning/person_section.html", {"enrolments": enrolments, "to_enrol": to_enrol})
+    workshops = list(beneficiary.workshops.order_by("-starts_at")[:20])
+    drop_ins = list(beneficiary.drop_ins.order_by("-starts_at")[:20])
+    return (
+        "learning/person_section.html",
+        {
+            "enrolments": enrolments,
+            "to_enrol": to_enrol,
+            "workshops": workshops,
+            "drop_ins": drop_ins,
+        },
+    )
 
 
 def export(beneficiary: Beneficiary) -> dict[str, Any]:
@@ -39,6 +47,23 @@ def export(beneficiary: Beneficiary) -> dict[str, Any]:
             }
             for e in beneficiary.enrolments.select_related("cohort__course", "cohort__structure")
         ],
+        "workshops": [
+            {"date": w.starts_at.isoformat(), "title": w.title, "structure": w.structure.name}
+            for w in beneficiary.workshops.select_related("structure")
+        ],
+        "drop_ins": [
+            {
+                "date": d.starts_at.isoformat(),
+                "structure": d.structure.name,
+                "minutes": d.minutes,
+                "themes": d.themes,
+                "procedure_themes": d.procedure_themes,
+                "autonomy": d.autonomy,
+                "referred_to": d.referred_to,
+                "notes": d.notes,
+            }
+            for d in beneficiary.drop_ins.select_related("structure")
+        ],
         "attendance": [
             {
                 "session": a.session.starts_at.isoformat(),
@@ -51,5 +76,7 @@ def export(beneficiary: Beneficiary) -> dict[str, Any]:
 
 
 def erase(beneficiary: Beneficiary) -> None:
-    """A drop reason is free text about the person; attendance stays, anonymous."""
+    """Drop reasons and drop-in notes are free text about the person; attendance, workshops and
+    drop-ins stay, anonymous."""
     beneficiary.enrolments.exclude(drop_reason="").update(drop_reason="")
+    beneficiary.drop_ins.exclude(notes="").update(notes="")

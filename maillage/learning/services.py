@@ -19,10 +19,12 @@ from maillage.learning.enums import CohortStatus, EnrolmentStatus, Presence
 from maillage.learning.models import (
     Attendance,
     Cohort,
+    DropIn,
     Enrolment,
     Session,
     Unavailability,
     WalkIns,
+    Workshop,
 )
 from maillage.learning.schedule import weekly_dates
 from maillage.people.models import Beneficiary
@@ -189,3 +191,58 @@ def complete_learners(cohort: Cohort, *, by: Any) -> list[Enrolment]:
             )
             completed.append(enrolment)
     return completed
+
+
+def create_workshop(
+    workshop: Workshop, *, starts_at: datetime, facilitators: Iterable[Any], by: Any
+) -> Workshop:
+    with transaction.atomic():
+        workshop.starts_at = starts_at
+        workshop.created_by = by
+        workshop.save()
+        workshop.facilitators.set(list(facilitators))
+        audit.record(by, AuditEvent.Action.CREATE, workshop)
+    return workshop
+
+
+def add_participant(workshop: Workshop, beneficiary: Beneficiary, *, by: Any) -> None:
+    with transaction.atomic():
+        workshop.participants.add(beneficiary)
+        beneficiary.touch(min(timezone.localtime(workshop.starts_at).date(), timezone.localdate()))
+        audit.record(by, AuditEvent.Action.UPDATE, workshop, changes={"fields": ["participants"]})
+
+
+def remove_participant(workshop: Workshop, beneficiary: Beneficiary, *, by: Any) -> None:
+    with transaction.atomic():
+        workshop.participants.remove(beneficiary)
+        audit.record(by, AuditEvent.Action.UPDATE, workshop, changes={"fields": ["participants"]})
+
+
+def record_workshop(
+    workshop: Workshop, walk_ins: Mapping[tuple[str, str], int], *, report: str, by: Any
+) -> None:
+    """The anonymous participants and the facilitator's report, in one go."""
+    with transaction.atomic():
+        WalkIns.objects.filter(workshop=workshop).delete()
+        WalkIns.objects.bulk_create(
+            WalkIns(workshop=workshop, gender=gender, age_band=band, count=count)
+            for (gender, band), count in walk_ins.items()
+            if count
+        )
+        workshop.report = report
+        workshop.save(update_fields=["report"])
+        audit.record(
+            by, AuditEvent.Action.UPDATE, workshop, changes={"fields": ["walk_ins", "report"]}
+        )
+
+
+def record_drop_in(drop_in: DropIn, *, by: Any) -> DropIn:
+    with transaction.atomic():
+        drop_in.facilitator = by
+        drop_in.save()
+        if drop_in.beneficiary is not None:
+            drop_in.beneficiary.touch(
+                min(timezone.localtime(drop_in.starts_at).date(), timezone.localdate())
+            )
+        audit.record(by, AuditEvent.Action.CREATE, drop_in)
+    return drop_in

@@ -25,4 +25,13 @@ urlpatterns = [
     path("seances/<int:pk>/", views.session_roll_call, name="session_roll_call"),
     path("seances/<int:pk>/deplacer/", views.session_move, name="session_move"),
     path("seances/<int:pk>/compte-rendu/", views.session_report, name="session_report"),
+    path("ateliers/", views.workshop_list, name="workshop_list"),
+    path("ateliers/nouveau/", views.workshop_create, name="workshop_create"),
+    path("ateliers/<int:pk>/", views.workshop_detail, name="workshop_detail"),
+    path(
+        "ateliers/<int:pk>/participants/", views.workshop_participant, name="workshop_participant"
+    ),
+    path("permanences/", views.drop_in_list, name="drop_in_list"),
+    path("permanences/nouvelle/", views.drop_in_create, name="drop_in_create"),
+    path("permanences/<int:pk>/", views.drop_in_detail, name="drop_in_detail"),
 ]

@@ -26,12 +26,24 @@ from maillage.learning.forms import (
     CohortForm,
     CourseForm,
     DropForm,
+    DropInForm,
     EnrolForm,
     RollCallForm,
     SessionMoveForm,
     SessionReportForm,
+    WorkshopAttendanceForm,
+    WorkshopForm,
+    walk_in_initial,
 )
-from maillage.learning.models import Attendance, Cohort, Course, Enrolment, Session
+from maillage.learning.models import (
+    Attendance,
+    Cohort,
+    Course,
+    DropIn,
+    Enrolment,
+    Session,
+    Workshop,
+)
 from maillage.network.models import Structure
 from maillage.people.models import Beneficiary
 from maillage.people.perms import can_see_people
@@ -401,8 +413,7 @@ def session_roll_call(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     recorded = dict(session.attendances.values_list("beneficiary_id", "presence"))
     initial: dict[str, Any] = {f"p{pk}": presence for pk, presence in recorded.items()}
-    for group in session.walk_ins.all():
-        initial[f"w_{group.gender}_{group.age_band}"] = group.count
+    initial.update(walk_in_initial(session.walk_ins.all()))
     data = request.POST if request.method == "POST" else None
     form = RollCallForm(data, learners=learners, initial=initial)
     report_form = SessionReportForm(
@@ -454,3 +465,146 @@ def session_report(request: HttpRequest, pk: int) -> HttpResponse:
             % {"errors": form.errors.as_text()},
         )
     return redirect(session)
+
+
+# --- Workshops ---------------------------------------------------------------
+
+
+def workshop_list(request: HttpRequest) -> HttpResponse:
+    require(can_see_people(request.user))
+    workshops = (
+        Workshop.objects.visible_to(request.user)
+        .select_related("structure__commune")
+        .annotate(followed=Count("participants", distinct=True))
+        .order_by("-starts_at", "-pk")
+    )
+    return render(
+        request,
+        "learning/workshop_list.html",
+        {"page": paginate(request, workshops), "can_create": _hosts(request.user).exists()},
+    )
+
+
+def workshop_create(request: HttpRequest) -> HttpResponse:
+    hosts = _hosts(request.user)
+    require(hosts.exists())
+    form = bind(request, WorkshopForm, user=request.user, structures=hosts)
+    if request.method == "POST" and form.is_valid():
+        workshop = services.create_workshop(
+            form.save(commit=False),
+            starts_at=form.starts_at(),
+            facilitators=form.cleaned_data["facilitators"],
+            by=request.user,
+        )
+        messages.success(
+            request, _("L'atelier « %(title)s » est enregistré.") % {"title": workshop}
+        )
+        return redirect(workshop)
+    return render(request, "learning/workshop_form.html", {"form": form})
+
+
+def _visible_workshop(request: HttpRequest, pk: int) -> Workshop:
+    return get_object_or_404(
+        Workshop.objects.visible_to(request.user).select_related("structure__commune", "programme"),
+        pk=pk,
+    )
+
+
+def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    workshop = _visible_workshop(request, pk)
+    walk_ins = list(workshop.walk_ins.all())
+    form = WorkshopAttendanceForm(
+        request.POST if request.method == "POST" else None,
+        initial={**walk_in_initial(walk_ins), "report": workshop.report},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.record_workshop(
+            workshop, form.walk_ins(), report=form.cleaned_data["report"], by=request.user
+        )
+        messages.success(request, _("Participation enregistrée."))
+        return redirect(workshop)
+    query = request.GET.get("q", "").strip()
+    candidates = (
+        Beneficiary.objects.visible_to(request.user)
+        .named()
+        .search(query)
+        .exclude(workshops=workshop)
+        .select_related("structure")[:20]
+        if query
+        else []
+    )
+    return render(
+        request,
+        "learning/workshop_detail.html",
+        {
+            "workshop": workshop,
+            "participants": workshop.participants.all(),
+            "walk_in_total": sum(g.count for g in walk_ins),
+            "form": form,
+            "query": query,
+            "candidates": candidates,
+        },
+    )
+
+
+@require_POST
+def workshop_participant(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add (or with `remove`, take off) a followed person."""
+    workshop = _visible_workshop(request, pk)
+    person = get_object_or_404(
+        Beneficiary.objects.visible_to(request.user).named(),
+        reference=request.POST.get("beneficiary", ""),
+    )
+    if request.POST.get("remove"):
+        services.remove_participant(workshop, person, by=request.user)
+        messages.success(request, _("%(name)s est retiré·e de l'atelier.") % {"name": person})
+    else:
+        services.add_participant(workshop, person, by=request.user)
+        messages.success(request, _("%(name)s a participé à l'atelier.") % {"name": person})
+    return redirect(workshop)
+
+
+# --- Drop-ins ----------------------------------------------------------------
+
+
+def drop_in_list(request: HttpRequest) -> HttpResponse:
+    require(can_see_people(request.user))
+    drop_ins = (
+        DropIn.objects.visible_to(request.user)
+        .select_related("structure", "beneficiary", "facilitator")
+        .order_by("-starts_at", "-pk")
+    )
+    return render(
+        request,
+        "learning/drop_in_list.html",
+        {"page": paginate(request, drop_ins), "can_create": _hosts(request.user).exists()},
+    )
+
+
+def drop_in_create(request: HttpRequest) -> HttpResponse:
+    hosts = _hosts(request.user)
+    require(hosts.exists())
+    people = Beneficiary.objects.visible_to(request.user).named()
+    initial = {"person": request.GET.get("personne", "")}
+    form = bind(
+        request, DropInForm, user=request.user, structures=hosts, people=people, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        drop_in = services.record_drop_in(form.save(commit=False), by=request.user)
+        messages.success(request, _("Permanence enregistrée."))
+        if request.POST.get("another"):
+            return redirect("learning:drop_in_create")
+        return redirect(drop_in)
+    return render(request, "learning/drop_in_form.html", {"form": form})
+
+
+def drop_in_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    drop_in = get_object_or_404(
+        DropIn.objects.visible_to(request.user).select_related(
+            "structure", "beneficiary", "facilitator"
+        ),
+        pk=pk,
+    )
+    if drop_in.beneficiary is not None:
+        audit.record(request.user, AuditEvent.Action.VIEW, drop_in.beneficiary, note="drop-in")
+    return render(request, "learning/drop_in_detail.html", {"drop_in": drop_in})

@@ -84,3 +84,24 @@ def test_a_facilitator_takes_the_roll_call_on_a_phone(visitor: Visitor, e2e_worl
     expect(page.locator(".messages")).to_contain_text("Appel enregistré")
     assert Attendance.objects.filter(session=session, presence="present").count() == 7
     expect(page.get_by_role("group", name="Leïla Exemple").get_by_label("Excusé·e")).to_be_checked()
+
+
+def test_a_facilitator_records_a_drop_in_on_a_phone(visitor: Visitor, e2e_world: World) -> None:
+    from maillage.learning.models import DropIn
+
+    page = visitor.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    visitor.sign_in("mediator@exemple.test")
+    visitor.goto(e2e_world.alice.get_absolute_url())
+    visitor.click(page.get_by_role("link", name="Enregistrer une permanence"))
+    expect(page.get_by_label("Personne suivie (référence)")).to_have_value(
+        e2e_world.alice.reference
+    )
+    page.get_by_label("Démarches administratives", exact=True).check()
+    page.get_by_label("Argent et impôts").check()
+    page.get_by_label("Autonome avec aide si besoin").check()
+    visitor.click(page.get_by_role("button", name="Enregistrer", exact=True))
+    expect(page.locator(".messages")).to_contain_text("Permanence enregistrée")
+    drop_in = DropIn.objects.get()
+    assert drop_in.beneficiary == e2e_world.alice and drop_in.minutes == 30
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

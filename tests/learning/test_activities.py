@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from maillage.core.models import AuditEvent
+from maillage.learning import services
+from maillage.learning.models import DropIn, WalkIns, Workshop
+from maillage.people.models import Beneficiary
+from tests.conftest import World, text
+
+
+def workshop_form(world: World, **overrides: Any) -> dict[str, Any]:
+    data = {
+        "title": "Se protéger des arnaques en ligne",
+        "themes": ["safety"],
+        "structure": world.ccas_reims.pk,
+        "place": "",
+        "facilitators": [world.personas["mediator"].pk],
+        "day": "2023-05-16",
+        "start_time": "14:00",
+        "minutes": "120",
+        "level": "all",
+        "capacity": "12",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_facilitator_records_a_workshop_with_followed_and_anonymous_participants(
+    client_as, world: World
+) -> None:
+    client = client_as("mediator")
+    response = client.post("/accompagner/ateliers/nouveau/", workshop_form(world))
+    workshop = Workshop.objects.get()
+    assert response["Location"] == workshop.get_absolute_url()
+    assert timezone.localtime(workshop.starts_at).hour == 14
+    client.post(
+        f"/accompagner/ateliers/{workshop.pk}/participants/", {"beneficiary": world.alice.reference}
+    )
+    assert list(workshop.participants.all()) == [world.alice]
+    client.post(
+        workshop.get_absolute_url(),
+        {
+            "w_woman_60-69": "3",
+            "w_man_70+": "1",
+            "report": "Beaucoup de questions sur les faux SMS.",
+        },
+    )
+    assert sorted(WalkIns.objects.filter(workshop=workshop).values_list("count", flat=True)) == [
+        1,
+        3,
+    ]
+    workshop.refresh_from_db()
+    assert workshop.report.startswith("Beaucoup")
+    page = text(client.get(workshop.get_absolute_url()))
+    assert "Alice Exemple" in page and "Participants sans inscription (anonymes) : 4" in page
+
+
+def test_a_workshop_needs_a_theme_a_date_and_a_structure_in_scope(client_as, world: World) -> None:
+    response = client_as("relay_referent").post(
+        "/accompagner/ateliers/nouveau/",
+        workshop_form(world, themes=[], day="", structure=world.centre_social_lille.pk),
+    )
+    content = text(response)
+    assert (
+        content.count("Ce champ est obligatoire") >= 2 and "Sélectionnez un choix valide" in content
+    )
+    assert not Workshop.objects.exists()
+
+
+def test_a_participant_out_of_scope_cannot_be_added(client_as, world: World) -> None:
+    client_as("mediator").post("/accompagner/ateliers/nouveau/", workshop_form(world))
+    workshop = Workshop.objects.get()
+    response = client_as("mediator").post(
+        f"/accompagner/ateliers/{workshop.pk}/participants/", {"beneficiary": world.chloe.reference}
+    )
+    assert response.status_code == 404 and not workshop.participants.exists()
+
+
+@pytest.mark.parametrize("persona", ["funder", "stranger"])
+def test_funders_and_strangers_see_no_activity(client_as, world: World, persona: str) -> None:
+    client = client_as(persona)
+    for url in (
+        "/accompagner/ateliers/",
+        "/accompagner/permanences/",
+        "/accompagner/permanences/nouvelle/",
+    ):
+        assert client.get(url).status_code == 404
+
+
+def drop_in_form(world: World, **overrides: Any) -> dict[str, Any]:
+    data = {
+        "structure": world.ccas_reims.pk,
+        "person": world.alice.reference,
+        "day": "2023-06-01",
+        "start_time": "10:00",
+        "duration": "30",
+        "themes": ["procedures"],
+        "procedure_themes": ["money"],
+        "device": "smartphone",
+        "autonomy": "with_help",
+        "referred_to": "",
+        "notes": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_facilitator_records_a_drop_in_for_a_followed_person(client_as, world: World) -> None:
+    response = client_as("mediator").post("/accompagner/permanences/nouvelle/", drop_in_form(world))
+    drop_in = DropIn.objects.get()
+    assert response["Location"] == drop_in.get_absolute_url()
+    assert drop_in.beneficiary == world.alice and drop_in.minutes == 30
+    assert drop_in.facilitator == world.personas["mediator"]
+    assert drop_in.procedure_themes == ["money"]
+    assert AuditEvent.objects.for_object(drop_in).filter(action="create").exists()
+
+
+def test_a_drop_in_for_an_anonymous_person_needs_a_gender(client_as, world: World) -> None:
+    client = client_as("mediator")
+    refused = client.post("/accompagner/permanences/nouvelle/", drop_in_form(world, person=""))
+    assert "Sans fiche, indiquez au moins le genre" in text(refused)
+    client.post(
+        "/accompagner/permanences/nouvelle/",
+        drop_in_form(
+            world, person="", gender="man", age_band="70+", duration="15", other_minutes="50"
+        ),
+    )
+    drop_in = DropIn.objects.get()
+    assert drop_in.beneficiary is None and drop_in.gender == "man" and drop_in.minutes == 50
+
+
+def test_a_drop_in_refuses_a_person_out_of_scope(client_as, world: World) -> None:
+    response = client_as("mediator").post(
+        "/accompagner/permanences/nouvelle/", drop_in_form(world, person=world.chloe.reference)
+    )
+    assert "Aucune personne suivie n'a cette référence" in text(response)
+    assert not DropIn.objects.exists()
+
+
+def test_drop_ins_are_scoped(client_as, world: World) -> None:
+    drop_in = services.record_drop_in(
+        DropIn(
+            structure=world.centre_social_lille,
+            beneficiary=world.chloe,
+            themes=["email"],
+            autonomy="guided",
+        ),
+        by=world.personas["admin"],
+    )
+    assert client_as("mediator").get(drop_in.get_absolute_url()).status_code == 404
+    assert client_as("relay_referent").get(drop_in.get_absolute_url()).status_code == 404
+    assert client_as("admin").get(drop_in.get_absolute_url()).status_code == 200
+
+
+def test_activities_restart_the_retention_clock_and_appear_on_the_person_page(
+    client_as, world: World
+) -> None:
+    Beneficiary.objects.filter(pk=world.alice.pk).update(last_contact_on="2020-01-01")
+    client_as("mediator").post(
+        "/accompagner/permanences/nouvelle/",
+        drop_in_form(world, day=timezone.localdate().isoformat()),
+    )
+    assert Beneficiary.objects.get(pk=world.alice.pk).last_contact_on == timezone.localdate()
+    page = text(client_as("mediator").get(world.alice.get_absolute_url()))
+    assert "Permanences" in page and "Démarches administratives" in page
+
+
+def test_the_export_and_erasure_cover_drop_in_notes(client_as, world: World) -> None:
+    from maillage.people import services as people
+
+    client_as("mediator").post(
+        "/accompagner/permanences/nouvelle/",
+        drop_in_form(world, notes="Dossier de retraite en cours"),
+    )
+    data = people.export_person(world.alice, by=None)
+    assert data["learning"]["drop_ins"][0]["notes"] == "Dossier de retraite en cours"
+    people.erase(world.alice, by=None)
+    assert DropIn.objects.get().notes == ""
+    assert DropIn.objects.count() == 1
