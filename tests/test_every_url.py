@@ -237,6 +237,15 @@ def _drop_in(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
     return {"pk": found.pk} if found else None
 
 
+def _calendar_feed(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    from maillage.learning.models import CalendarFeed
+
+    feed, _ = CalendarFeed.objects.get_or_create(
+        user=world.personas["mediator"], revoked_at=None, defaults={"token": "jeton-de-test"}
+    )
+    return {"token": feed.token} if inside else None
+
+
 def _reset_link(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
     return {"uidb64": "MQ", "token": "bad-token"} if inside else None
 
@@ -281,6 +290,7 @@ KWARGS: dict[str, Callable[[World, Any, bool], dict[str, Any] | None]] = {
     "learning:workshop_detail": _workshop,
     "learning:workshop_participant": _workshop,
     "learning:drop_in_detail": _drop_in,
+    "learning:calendar_feed": _calendar_feed,
 }
 
 

@@ -11,6 +11,7 @@ class LearningConfig(AppConfig):
 
     def ready(self) -> None:
         from maillage.core.navigation import NavItem, register
+        from maillage.core.perms import STAFF_ROLES, Role, scope_of
         from maillage.learning import person
         from maillage.people import registry
         from maillage.people.perms import can_see_people
@@ -48,6 +49,15 @@ class LearningConfig(AppConfig):
                 url_name="learning:drop_in_list",
                 visible=can_see_people,
                 order=3,
+            )
+        )
+        register(
+            NavItem(
+                pillar="accompagner",
+                label=_("Mon agenda"),
+                url_name="learning:agenda",
+                visible=lambda user: scope_of(user).has_role(*STAFF_ROLES, Role.RELAY_REFERENT),
+                order=-1,
             )
         )
         registry.register(

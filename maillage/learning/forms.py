@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from maillage.accounts.models import User
 from maillage.core.perms import STAFF_ROLES, Role
 from maillage.learning.enums import DROP_IN_MINUTES, Presence, ProcedureTheme, ReferredTo, Theme
-from maillage.learning.models import Cohort, Course, DropIn, Workshop
+from maillage.learning.models import Cohort, Course, DropIn, DropInSlot, Unavailability, Workshop
 from maillage.network.models import Structure
 from maillage.people.enums import AgeBand, Gender
 from maillage.people.forms import SENSITIVE_DATA_WARNING, StructureChoiceField, offer_structures
@@ -494,3 +494,45 @@ class DropInForm(forms.ModelForm):
         if commit:
             drop_in.save()
         return drop_in
+
+
+class DropInSlotForm(forms.ModelForm):
+    structure = StructureChoiceField(
+        label=gettext_lazy("Structure"), queryset=Structure.objects.none()
+    )
+    day, start_time = _day_and_time(gettext_lazy("Date"), gettext_lazy("Heure de début"))
+
+    class Meta:
+        model = DropInSlot
+        fields = ("structure", "minutes")
+
+    def __init__(self, *args: Any, structures: QuerySet[Structure], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_structures(self, structures)
+        self.order_fields(["structure", "day", "start_time", "minutes"])
+
+    def save(self, commit: bool = True) -> DropInSlot:
+        slot = super().save(commit=False)
+        slot.starts_at = timezone.make_aware(
+            datetime.combine(self.cleaned_data["day"], self.cleaned_data["start_time"])
+        )
+        if commit:
+            slot.save()
+        return slot
+
+
+class UnavailabilityForm(forms.ModelForm):
+    class Meta:
+        model = Unavailability
+        fields = ("start", "end", "reason")
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("La fin ne peut pas précéder le début."))
+        return cleaned

@@ -562,3 +562,63 @@ class Unavailability(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.start} → {self.end}"
+
+
+class DropInSlot(models.Model):
+    """A planned drop-in time at a place, in a facilitator's week."""
+
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drop_in_slots"
+    )
+    structure = models.ForeignKey(
+        Structure,
+        on_delete=models.CASCADE,
+        related_name="drop_in_slots",
+        verbose_name=_("structure"),
+    )
+    starts_at = models.DateTimeField(_("début"), db_index=True)
+    minutes = models.PositiveSmallIntegerField(
+        _("durée (minutes)"),
+        default=180,
+        validators=[MinValueValidator(15), MaxValueValidator(600)],
+    )
+
+    class Meta:
+        verbose_name = _("créneau de permanence")
+        verbose_name_plural = _("créneaux de permanence")
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.structure} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.minutes)
+
+
+class CalendarFeedQuerySet(models.QuerySet["CalendarFeed"]):
+    def active(self) -> CalendarFeedQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class CalendarFeed(models.Model):
+    """A private iCalendar address for a facilitator's phone; revocable."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CalendarFeedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("abonnement calendrier")
+        verbose_name_plural = _("abonnements calendrier")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def get_absolute_url(self) -> str:
+        return reverse("learning:calendar_feed", args=[self.token])

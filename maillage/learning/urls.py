@@ -34,4 +34,9 @@ urlpatterns = [
     path("permanences/", views.drop_in_list, name="drop_in_list"),
     path("permanences/nouvelle/", views.drop_in_create, name="drop_in_create"),
     path("permanences/<int:pk>/", views.drop_in_detail, name="drop_in_detail"),
+    path("agenda/", views.agenda, name="agenda"),
+    path("agenda/creneau/", views.agenda_slot, name="agenda_slot"),
+    path("agenda/indisponibilite/", views.agenda_unavailability, name="agenda_unavailability"),
+    path("agenda/calendrier/", views.agenda_feed, name="agenda_feed"),
+    path("agenda/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
-from datetime import datetime
+import secrets
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,7 +22,8 @@ from maillage.core.perms import STAFF_ROLES, Role, require, scope_of
 from maillage.core.statemachine import TransitionNotAllowed
 from maillage.diagnostics.enums import OrientationOutcome, RecommendationKind
 from maillage.diagnostics.models import Orientation
-from maillage.learning import services
+from maillage.learning import agenda as agenda_tools
+from maillage.learning import ical, services
 from maillage.learning.enums import CohortStatus, EnrolmentStatus, Presence
 from maillage.learning.forms import (
     CancelForm,
@@ -27,21 +31,25 @@ from maillage.learning.forms import (
     CourseForm,
     DropForm,
     DropInForm,
+    DropInSlotForm,
     EnrolForm,
     RollCallForm,
     SessionMoveForm,
     SessionReportForm,
+    UnavailabilityForm,
     WorkshopAttendanceForm,
     WorkshopForm,
     walk_in_initial,
 )
 from maillage.learning.models import (
     Attendance,
+    CalendarFeed,
     Cohort,
     Course,
     DropIn,
     Enrolment,
     Session,
+    Unavailability,
     Workshop,
 )
 from maillage.network.models import Structure
@@ -608,3 +616,135 @@ def drop_in_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if drop_in.beneficiary is not None:
         audit.record(request.user, AuditEvent.Action.VIEW, drop_in.beneficiary, note="drop-in")
     return render(request, "learning/drop_in_detail.html", {"drop_in": drop_in})
+
+
+# --- A facilitator's week ----------------------------------------------------
+
+
+def _monday(request: HttpRequest) -> date:
+    """The Monday of the week asked for (?semaine=2023-W14 or ?date=2023-04-05), else this one."""
+    raw = request.GET.get("semaine", "") or request.GET.get("date", "")
+    day = timezone.localdate()
+    try:
+        if "-W" in raw:
+            day = datetime.strptime(raw + "-1", "%G-W%V-%u").date()  # noqa: DTZ007 (a date only)
+        elif raw:
+            day = date.fromisoformat(raw)
+    except ValueError:
+        pass
+    return day - timedelta(days=day.weekday())
+
+
+def agenda(request: HttpRequest) -> HttpResponse:
+    me: Any = request.user
+    require(scope_of(me).has_role(*STAFF_ROLES, Role.RELAY_REFERENT))
+    team = agenda_tools.team_of(me)
+    person: Any = me
+    if request.GET.get("personne"):
+        person = get_object_or_404(team, pk=request.GET["personne"])
+    monday = _monday(request)
+    days = agenda_tools.week_of(person, monday)
+    own = person.pk == me.pk
+    hosts = _hosts(me)
+    return render(
+        request,
+        "learning/agenda.html",
+        {
+            "person": person,
+            "own": own,
+            "team": team if team.count() > 1 else None,
+            "days": days,
+            "monday": monday,
+            "previous": (monday - timedelta(days=7)).strftime("%G-W%V"),
+            "next": (monday + timedelta(days=7)).strftime("%G-W%V"),
+            "problems": sum(len(d.problems) for d in days),
+            "slot_form": DropInSlotForm(structures=hosts) if own and hosts.exists() else None,
+            "unavailability_form": UnavailabilityForm() if own else None,
+            "unavailabilities": Unavailability.objects.filter(user=person, end__gte=monday),
+            "feed": CalendarFeed.objects.active().filter(user=me).first() if own else None,
+        },
+    )
+
+
+@require_POST
+def agenda_slot(request: HttpRequest) -> HttpResponse:
+    me: Any = request.user
+    hosts = _hosts(me)
+    require(hosts.exists())
+    form = DropInSlotForm(request.POST, structures=hosts)
+    if form.is_valid():
+        slot = form.save(commit=False)
+        slot.facilitator = me
+        slot.save()
+        messages.success(request, _("Créneau de permanence ajouté."))
+        return redirect(
+            f"{reverse('learning:agenda')}?date={timezone.localtime(slot.starts_at).date().isoformat()}"
+        )
+    messages.error(
+        request,
+        _("Le créneau n'a pas été ajouté : %(errors)s")
+        % {"errors": " ".join(str(e) for errors in form.errors.values() for e in errors)},
+    )
+    return redirect("learning:agenda")
+
+
+@require_POST
+def agenda_unavailability(request: HttpRequest) -> HttpResponse:
+    me: Any = request.user
+    require(scope_of(me).has_role(*STAFF_ROLES, Role.RELAY_REFERENT))
+    if request.POST.get("delete"):
+        Unavailability.objects.filter(user=me, pk=request.POST["delete"]).delete()
+        messages.success(request, _("Indisponibilité supprimée."))
+        return redirect("learning:agenda")
+    form = UnavailabilityForm(request.POST)
+    if form.is_valid():
+        period = form.save(commit=False)
+        period.user = me
+        period.save()
+        messages.success(
+            request,
+            _("Indisponibilité enregistrée : les prochains parcours planifiés l'éviteront."),
+        )
+    else:
+        messages.error(
+            request,
+            _("L'indisponibilité n'a pas été enregistrée : %(errors)s")
+            % {"errors": " ".join(str(e) for errors in form.errors.values() for e in errors)},
+        )
+    return redirect("learning:agenda")
+
+
+@require_POST
+def agenda_feed(request: HttpRequest) -> HttpResponse:
+    """Create a new private calendar address (the previous one stops working), or revoke it."""
+    me: Any = request.user
+    require(scope_of(me).has_role(*STAFF_ROLES, Role.RELAY_REFERENT))
+    CalendarFeed.objects.active().filter(user=me).update(revoked_at=timezone.now())
+    if request.POST.get("action") == "revoke":
+        messages.success(request, _("L'adresse de votre calendrier est désactivée."))
+    else:
+        CalendarFeed.objects.create(user=me, token=secrets.token_urlsafe(32))
+        messages.success(
+            request, _("Nouvelle adresse de calendrier créée : l'ancienne ne fonctionne plus.")
+        )
+    audit.record(me, AuditEvent.Action.UPDATE, me, changes={"fields": ["calendar_feed"]})
+    return redirect("learning:agenda")
+
+
+@login_not_required
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    feed = get_object_or_404(CalendarFeed.objects.active().select_related("user"), token=token)
+    today = timezone.localdate()
+    items = agenda_tools.items_for(
+        feed.user, today - timedelta(days=30), today + timedelta(days=180)
+    )
+    body = ical.calendar(
+        items,
+        name=_("Maillage — mon agenda"),
+        host=request.get_host().split(":")[0],
+        now=timezone.now(),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="maillage.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response

@@ -105,3 +105,53 @@ def test_a_facilitator_records_a_drop_in_on_a_phone(visitor: Visitor, e2e_world:
     drop_in = DropIn.objects.get()
     assert drop_in.beneficiary == e2e_world.alice and drop_in.minutes == 30
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_facilitator_opens_their_week_and_sees_a_conflict(
+    visitor: Visitor, e2e_world: World
+) -> None:
+    from datetime import date, datetime, time
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from maillage.learning.models import Course, Workshop
+    from maillage.network.models import Structure
+    from tests.factories import StructureFactory
+
+    Structure.objects.filter(pk=e2e_world.ccas_reims.pk).update(
+        latitude=Decimal("49.2583"), longitude=Decimal("4.0317")
+    )
+    epernay = StructureFactory.create(
+        name="Centre social d'Épernay",
+        commune=e2e_world.reims,
+        latitude=Decimal("49.0437"),
+        longitude=Decimal("3.9563"),
+    )
+    mediator = e2e_world.personas["mediator"]
+    monday = date(2023, 4, 3)  # week 14 of 2023
+    services.plan_cohort(
+        Cohort(
+            course=Course.objects.get(code="initiation-tablet"),
+            structure=Structure.objects.get(pk=e2e_world.ccas_reims.pk),
+        ),
+        first=monday,
+        at=time(9, 0),
+        facilitators=[mediator],
+        by=None,
+    )
+    services.create_workshop(
+        Workshop(title="Se protéger des arnaques", themes=["safety"], structure=epernay),
+        starts_at=timezone.make_aware(datetime.combine(monday, time(11, 15))),
+        facilitators=[mediator],
+        by=None,
+    )
+    page = visitor.page
+    visitor.sign_in("mediator@exemple.test")
+    visitor.click(page.get_by_role("link", name="Mon agenda"))
+    expect(page.locator("h1")).to_have_text("Mon agenda")
+    visitor.goto("/accompagner/agenda/?semaine=2023-W14")
+    expect(page.get_by_role("alert")).to_contain_text("Un conflit cette semaine")
+    expect(page.locator(".agenda__leg--problem")).to_contain_text("Trajet trop court")
+    visitor.click(page.get_by_role("link", name="Semaine suivante"))
+    expect(page.get_by_role("alert")).to_have_count(0)

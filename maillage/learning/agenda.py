@@ -1,0 +1,194 @@
+"""A facilitator's week: their sessions, workshops and drop-in slots day by day, the travel
+between consecutive places, and the conflicts (overlaps, too little time to drive)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillage.accounts.models import User
+from maillage.core.perms import Role, scope_of
+from maillage.learning.enums import CohortStatus
+from maillage.learning.models import DropInSlot, Session, Workshop
+from maillage.network.models import Structure
+
+# Winding rural roads: the road is about 1.3 times the straight line, driven at 50 km/h on
+# average, plus a few minutes to park and set up.
+ROAD_FACTOR = 1.3
+AVERAGE_SPEED_KMH = 50
+SETTLING_MINUTES = 5
+
+
+@dataclass
+class Item:
+    kind: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    structure: Structure
+    place: str
+    url: str = ""
+
+    @property
+    def where(self) -> str:
+        return self.place or f"{self.structure.name}, {self.structure.commune.name}"
+
+    @property
+    def coordinates(self) -> tuple[float, float] | None:
+        lat, lon = self.structure.latitude, self.structure.longitude
+        if lat is None or lon is None:
+            return None
+        return float(Decimal(lat)), float(Decimal(lon))
+
+    @property
+    def place_key(self) -> tuple[int, str]:
+        return (self.structure.pk, self.place)
+
+
+@dataclass
+class Leg:
+    """The way from one item to the next on the same day."""
+
+    distance_km: float | None
+    minutes_needed: int | None
+    minutes_available: int
+    problem: str = ""
+
+
+@dataclass
+class Day:
+    day: date
+    items: list[Item] = field(default_factory=list)
+    legs: list[Leg | None] = field(default_factory=list)
+
+    @property
+    def entries(self) -> list[tuple[Leg | None, Item]]:
+        """Each item with the way that leads to it from the previous one."""
+        return list(zip(self.legs, self.items, strict=True))
+
+    @property
+    def problems(self) -> list[str]:
+        return [leg.problem for leg in self.legs if leg is not None and leg.problem]
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance (haversine)."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371 * math.asin(math.sqrt(h))
+
+
+def driving_minutes(km: float) -> int:
+    return math.ceil(km * ROAD_FACTOR / AVERAGE_SPEED_KMH * 60) + SETTLING_MINUTES
+
+
+def leg_between(a: Item, b: Item) -> Leg:
+    available = int((b.starts_at - a.ends_at).total_seconds() // 60)
+    if b.starts_at < a.ends_at:
+        return Leg(
+            None,
+            None,
+            available,
+            _("Chevauchement : « %(a)s » n'est pas fini quand « %(b)s » commence.")
+            % {"a": a.title, "b": b.title},
+        )
+    if a.place_key == b.place_key:
+        return Leg(0.0, 0, available)
+    ca, cb = a.coordinates, b.coordinates
+    if ca is None or cb is None:
+        return Leg(None, None, available)
+    km = distance_km(ca, cb)
+    needed = driving_minutes(km)
+    problem = ""
+    if needed > available:
+        problem = _(
+            "Trajet trop court : environ %(needed)s min de route pour aller à « %(place)s », %(available)s min disponibles."
+        ) % {"needed": needed, "place": b.where, "available": available}
+    return Leg(round(km, 1), needed, available, problem)
+
+
+def items_for(user: Any, start: date, end: date) -> list[Item]:
+    """Everything `user` runs between `start` and `end` (excluded), in time order."""
+    since = timezone.make_aware(datetime.combine(start, datetime.min.time()))
+    until = timezone.make_aware(datetime.combine(end, datetime.min.time()))
+    items: list[Item] = []
+    sessions = (
+        Session.objects.filter(starts_at__gte=since, starts_at__lt=until)
+        .filter(Q(cohort__facilitators=user) | Q(cohort__co_facilitators=user))
+        .exclude(cohort__status=CohortStatus.CANCELLED)
+        .select_related("cohort__course", "cohort__structure__commune")
+        .distinct()
+    )
+    for s in sessions:
+        items.append(
+            Item(
+                "session",
+                _("%(course)s, séance %(n)s") % {"course": s.cohort.course.title, "n": s.number},
+                s.starts_at,
+                s.ends_at,
+                s.cohort.structure,
+                s.place or s.cohort.place,
+                s.get_absolute_url(),
+            )
+        )
+    workshops = Workshop.objects.filter(
+        starts_at__gte=since, starts_at__lt=until, facilitators=user
+    ).select_related("structure__commune")
+    for w in workshops:
+        items.append(
+            Item(
+                "workshop",
+                w.title,
+                w.starts_at,
+                w.ends_at,
+                w.structure,
+                w.place,
+                w.get_absolute_url(),
+            )
+        )
+    slots = DropInSlot.objects.filter(
+        starts_at__gte=since, starts_at__lt=until, facilitator=user
+    ).select_related("structure__commune")
+    for slot in slots:
+        items.append(
+            Item("slot", _("Permanence"), slot.starts_at, slot.ends_at, slot.structure, "")
+        )
+    return sorted(items, key=lambda i: (i.starts_at, i.ends_at))
+
+
+def week_of(user: Any, monday: date) -> list[Day]:
+    days = [Day(monday + timedelta(days=n)) for n in range(7)]
+    by_day = {d.day: d for d in days}
+    for item in items_for(user, monday, monday + timedelta(days=7)):
+        by_day[timezone.localtime(item.starts_at).date()].items.append(item)
+    for day in days:
+        day.legs = [None] + [
+            leg_between(a, b) for a, b in zip(day.items, day.items[1:], strict=False)
+        ]
+    return days
+
+
+def team_of(user: Any) -> Any:
+    """Whose agenda this person may open: their own, and for managers their team's."""
+    scope = scope_of(user)
+    facilitators = Q(role_assignments__role=Role.MEDIATOR)
+    if scope.is_admin:
+        members = facilitators
+    else:
+        territory = Q(pk__in=[])
+        if scope.region_ids:
+            territory |= Q(role_assignments__departments__region_id__in=scope.region_ids)
+        if scope.managed_department_ids:
+            territory |= Q(role_assignments__departments__in=scope.managed_department_ids)
+        members = facilitators & territory
+    return User.objects.filter(Q(pk=user.pk) | members).distinct().order_by("full_name")
