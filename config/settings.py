@@ -294,6 +294,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SMS_BACKEND = env_str("SMS_BACKEND", "maillage.notifications.sms.ConsoleBackend")
 SMS_SENDER = env_str("SMS_SENDER", "Maillage")
+# FileBackend: where messages are written. BrevoBackend: the API address and key.
+SMS_FILE_DIR = env_str("SMS_FILE_DIR", str(BASE_DIR / "var" / "sms"))
+SMS_API_URL = env_str("SMS_API_URL", "https://api.brevo.com/v3/transactionalSMS/sms")
+SMS_API_KEY = env_str("SMS_API_KEY")
+SMS_TIMEOUT = env_int("SMS_TIMEOUT", 10)
+# The secret part of the address where the provider posts the replies people send (STOP).
+SMS_INBOUND_TOKEN = env_str("SMS_INBOUND_TOKEN")
 
 # --- Background tasks -------------------------------------------------------
 

@@ -246,6 +246,10 @@ def _calendar_feed(world: World, user: Any, inside: bool) -> dict[str, Any] | No
     return {"token": feed.token} if inside else None
 
 
+def _sms_reply(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    return {"token": "pas-le-bon-jeton"} if inside else None
+
+
 def _reset_link(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
     return {"uidb64": "MQ", "token": "bad-token"} if inside else None
 
@@ -291,6 +295,7 @@ KWARGS: dict[str, Callable[[World, Any, bool], dict[str, Any] | None]] = {
     "learning:workshop_participant": _workshop,
     "learning:drop_in_detail": _drop_in,
     "learning:calendar_feed": _calendar_feed,
+    "people:sms_reply": _sms_reply,
 }
 
 

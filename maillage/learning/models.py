@@ -622,3 +622,30 @@ class CalendarFeed(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("learning:calendar_feed", args=[self.token])
+
+
+class ReminderSent(models.Model):
+    """One reminder to one person for one session on one channel: the unique row is claimed
+    before sending, so a reminder is never sent twice."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("E-mail")
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="reminders")
+    beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="reminders")
+    channel = models.CharField(_("canal"), max_length=8, choices=Channel.choices)
+    sent_at = models.DateTimeField(_("envoyé le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rappel envoyé")
+        verbose_name_plural = _("rappels envoyés")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "beneficiary", "channel"],
+                name="one_reminder_per_session_person_channel",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} {self.channel}"

@@ -81,7 +81,7 @@ class Connection(models.TextChoices):
 
 class ConsentPurpose(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Suivi de l'accompagnement")
-    SMS = "sms", _("Rappels par SMS")
+    SMS = "sms", _("Rappels par SMS ou e-mail")
 
 
 class Need(models.TextChoices):

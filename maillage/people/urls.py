@@ -42,4 +42,5 @@ urlpatterns = [
     path("orientations/<str:reference>/statut/", views.referral_step, name="referral_step"),
     path("orientations/<str:reference>/accepter/", views.referral_accept, name="referral_accept"),
     path("orienter/<str:token>/", views.referral_public, name="referral_public"),
+    path("sms/reponses/<str:token>/", views.sms_reply, name="sms_reply"),
 ]

@@ -1,17 +1,20 @@
 from __future__ import annotations
 
 import json
+import secrets
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from maillage.core import audit
@@ -19,6 +22,7 @@ from maillage.core.forms import bind
 from maillage.core.models import AuditEvent
 from maillage.core.pagination import paginate
 from maillage.core.perms import STAFF_ROLES, Role, require, scope_of
+from maillage.core.phones import normalise_phone
 from maillage.core.statemachine import TransitionNotAllowed
 from maillage.network.enums import RelayStatus
 from maillage.network.models import Structure
@@ -556,3 +560,34 @@ def referral_public(request: HttpRequest, token: str) -> HttpResponse:
             {"referral": referral, "structure": link.structure},
         )
     return render(request, "people/referral_form.html", {"form": form, "link": link})
+
+
+STOP_WORDS = {"stop", "arret", "arrêt", "stop sms", "desabonner", "désabonner"}
+
+
+@csrf_exempt
+@require_POST
+@login_not_required
+def sms_reply(request: HttpRequest, token: str) -> HttpResponse:
+    """Where the SMS provider posts the replies people send: STOP withdraws the reminders
+    consent of every record with that number."""
+    expected = settings.SMS_INBOUND_TOKEN
+    if not expected or not secrets.compare_digest(token, expected):
+        raise Http404
+    try:
+        payload = (
+            json.loads(request.body) if request.content_type == "application/json" else request.POST
+        )
+    except ValueError:
+        return JsonResponse({"error": "invalid json"}, status=400)
+    sender = str(payload.get("from") or payload.get("number") or "")
+    body = str(payload.get("text") or payload.get("message") or "")
+    try:
+        phone = normalise_phone(sender)
+    except ValidationError:
+        return JsonResponse({"error": "invalid number"}, status=400)
+    stopped = 0
+    if body.strip().lower().strip(".! ") in STOP_WORDS:
+        for person in Beneficiary.objects.filter(phone=phone):
+            stopped += services.withdraw_consent(person, ConsentPurpose.SMS, by=None)
+    return JsonResponse({"opted_out": stopped})
