@@ -24,7 +24,7 @@ from maillage.diagnostics.enums import OrientationOutcome, RecommendationKind
 from maillage.diagnostics.models import Orientation
 from maillage.learning import agenda as agenda_tools
 from maillage.learning import ical, services
-from maillage.learning.enums import CohortStatus, EnrolmentStatus, Presence
+from maillage.learning.enums import CohortStatus, EnrolmentStatus, Presence, Theme
 from maillage.learning.forms import (
     CancelForm,
     CohortForm,
@@ -447,8 +447,17 @@ def session_roll_call(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "report_form": report_form,
             "walk_in_total": sum(g.count for g in session.walk_ins.all()),
+            "earlier_needs": _earlier_needs(session),
         },
     )
+
+
+def _earlier_needs(session: Session) -> list[str]:
+    """The needs learners expressed at the cohort's earlier sessions, to prepare this one."""
+    needs: list[str] = []
+    for earlier in session.cohort.sessions.filter(starts_at__lt=session.starts_at):
+        needs += [n for n in earlier.new_needs if n not in needs]
+    return [str(Theme(n).label) for n in needs if n in Theme.values]
 
 
 @require_POST

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -128,3 +129,53 @@ def test_no_demo_record_is_past_retention_and_a_few_are_due(demo: None) -> None:
 
     assert not Beneficiary.objects.inactive_since(services.retention_limit()).exists()
     assert services.due_for_anonymisation(Beneficiary.objects.all()).count() == 3
+
+
+@pytest.mark.django_db
+def test_the_rural_programme_realised_626_parcours_for_3775_people_in_2022(demo: None) -> None:
+    from maillage.demo.learning import _reach
+    from maillage.learning.models import Cohort
+
+    rural = Programme.objects.get(slug="ruralite-connectee")
+    reach = _reach(rural, date(2022, 1, 1), date(2023, 1, 1))
+    assert reach["parcours"] == 626 and reach["people"] == 3775
+    cohorts = Cohort.objects.realised().filter(programme=rural)
+    assert cohorts.filter(course__code="initiation-computer").count() == 245
+    for code in RURAL:
+        assert cohorts.filter(structure__commune__department__code=code).count() >= 100
+
+
+@pytest.mark.django_db
+def test_the_hautes_alpes_realised_147_parcours_for_130_people(demo: None) -> None:
+    from maillage.demo.learning import _reach
+
+    alps = Programme.objects.get(slug="hautes-alpes")
+    reach = _reach(alps, date(2022, 3, 1), date(2023, 10, 1))
+    assert (reach["parcours"], reach["people"]) == (147, 130)
+
+
+@pytest.mark.django_db
+def test_the_lille_structures_ran_56_activities_for_144_people(demo: None) -> None:
+    from maillage.demo.learning import _reach
+
+    lille = Programme.objects.get(slug="relais-numeriques-mel")
+    reach = _reach(lille, date(2022, 8, 1), date(2024, 1, 1))
+    assert reach["parcours"] == 24 and reach["workshops"] + reach["drop_ins"] == 32
+    assert (reach["people"], reach["people_in_parcours"]) == (144, 136)
+
+
+@pytest.mark.django_db
+def test_the_demo_attendance_is_realistic_and_the_agendas_have_no_conflict(demo: None) -> None:
+    from maillage.learning import agenda
+    from maillage.learning.models import Attendance, Enrolment
+
+    absent = Attendance.objects.exclude(presence="present").count()
+    assert 0.08 < absent / Attendance.objects.count() < 0.2
+    assert Enrolment.objects.filter(status="dropped").exclude(drop_reason="").count() > 100
+    facilitator = User.objects.get(email="conseiller.marne.1@maillage.test")
+    busy = 0
+    for week in range(48):
+        days = agenda.week_of(facilitator, date(2022, 1, 3) + timedelta(weeks=week))
+        busy += any(d.items for d in days)
+        assert [p for d in days for p in d.problems] == []
+    assert busy >= 40  # on the road all year

@@ -326,3 +326,17 @@ def test_only_admins_edit_the_catalogue(client_as, world: World) -> None:
         },
     )
     assert "une ligne par séance" in text(response)
+
+
+def test_needs_expressed_at_a_session_show_when_preparing_the_next(client_as, world: World) -> None:
+    cohort = plan(world)
+    first, second = cohort.sessions.get(number=1), cohort.sessions.get(number=2)
+    client = client_as("mediator")
+    client.post(
+        f"/accompagner/seances/{first.pk}/compte-rendu/",
+        {"report": "Bien passé", "new_needs": ["email", "health"]},
+    )
+    first.refresh_from_db()
+    assert first.new_needs == ["email", "health"] and first.report == "Bien passé"
+    page = text(client.get(f"/accompagner/seances/{second.pk}/"))
+    assert "Besoins exprimés aux séances précédentes : E-mail, Santé" in page

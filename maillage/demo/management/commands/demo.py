@@ -8,6 +8,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from maillage.accounts.models import User
+from maillage.demo.learning import build_learning
 from maillage.demo.network import DEMO_PASSWORD, build_network
 from maillage.demo.people import build_people
 from maillage.diagnostics.loader import load_all
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         with override_settings(TASKS=quiet), transaction.atomic():
             network = build_network()
             figures = build_people()
+            figures["learning"] = build_learning()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Jeu de démonstration construit en {time.monotonic() - started:.1f} s."
@@ -43,6 +45,14 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Métropole de Lille : {mel['people']} personnes accompagnées, "
             f"{round(100 * women / mel['people'])} % de femmes, âge moyen {mel['average_age']:g} ans."
+        )
+        reach = figures["learning"]
+        self.stdout.write(
+            f"Ruralité Connectée 2022 : {reach['rural']['parcours']} parcours, "
+            f"{reach['rural']['people']} personnes. Hautes-Alpes : {reach['alps']['parcours']} parcours, "
+            f"{reach['alps']['people']} personnes. Métropole de Lille : "
+            f"{reach['mel']['parcours'] + reach['mel']['workshops'] + reach['mel']['drop_ins']} actions, "
+            f"{reach['mel']['people']} personnes dont {reach['mel']['people_in_parcours']} en parcours."
         )
         self.stdout.write("")
         self.stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :")
