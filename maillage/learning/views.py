@@ -57,6 +57,15 @@ from maillage.people.models import Beneficiary
 from maillage.people.perms import can_see_people
 
 
+def _people_to_add(request: HttpRequest, **already: Any) -> tuple[str, list[Beneficiary]]:
+    """The people matching the search `q` whom this person may add, less those `already` in."""
+    query = request.GET.get("q", "").strip()
+    if not query:
+        return query, []
+    people = Beneficiary.objects.visible_to(request.user).named().search(query).exclude(**already)
+    return query, list(people.select_related("structure")[:20])
+
+
 def _is_admin(user: Any) -> bool:
     return scope_of(user).is_admin
 
@@ -217,16 +226,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .annotate(n=Count("pk"))
         .values_list("beneficiary", "n")
     )
-    query = request.GET.get("q", "").strip()
-    candidates = (
-        Beneficiary.objects.visible_to(request.user)
-        .named()
-        .search(query)
-        .exclude(enrolments__cohort=cohort)
-        .select_related("structure")[:20]
-        if query
-        else []
-    )
+    query, candidates = _people_to_add(request, enrolments__cohort=cohort)
     return render(
         request,
         "learning/cohort_detail.html",
@@ -540,16 +540,7 @@ def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("Participation enregistrée."))
         return redirect(workshop)
-    query = request.GET.get("q", "").strip()
-    candidates = (
-        Beneficiary.objects.visible_to(request.user)
-        .named()
-        .search(query)
-        .exclude(workshops=workshop)
-        .select_related("structure")[:20]
-        if query
-        else []
-    )
+    query, candidates = _people_to_add(request, workshops=workshop)
     return render(
         request,
         "learning/workshop_detail.html",
