@@ -340,3 +340,13 @@ def test_needs_expressed_at_a_session_show_when_preparing_the_next(client_as, wo
     assert first.new_needs == ["email", "health"] and first.report == "Bien passé"
     page = text(client.get(f"/accompagner/seances/{second.pk}/"))
     assert "Besoins exprimés aux séances précédentes : E-mail, Santé" in page
+
+
+def test_the_people_to_enrol_are_searched_within_the_scope(client_as, world: World) -> None:
+    cohort = plan(world)
+    client = client_as("mediator")
+    page = text(client.get(cohort.get_absolute_url(), {"q": "exemple"}))
+    assert "Inscrire Alice Exemple" in page and "Chloé" not in page
+    services.enrol(cohort, world.alice, by=None)
+    page = text(client.get(cohort.get_absolute_url(), {"q": "alice"}))
+    assert "Inscrire Alice Exemple" not in page and "Aucune personne trouvée" in page
