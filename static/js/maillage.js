@@ -26,6 +26,12 @@
     if (event.target.closest("[data-print]")) window.print();
   });
 
+  // On a phone, the main menu starts folded.
+  document.addEventListener("DOMContentLoaded", function () {
+    var menu = document.querySelector("[data-collapsible-menu]");
+    if (menu && window.matchMedia("(max-width: 40rem)").matches) menu.removeAttribute("open");
+  });
+
   // The error summary of a failed form takes the focus, so it is read first.
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.querySelector("[data-error-summary]");
