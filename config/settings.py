@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "maillage.people",
     "maillage.diagnostics",
     "maillage.learning",
+    "maillage.impact",
     "maillage.public",
     "maillage.demo",
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("diagnostics/", include("maillage.diagnostics.urls")),
     path("accompagner/", include("maillage.learning.urls")),
     path("mesurer/", include("maillage.programmes.urls")),
+    path("mesurer/", include("maillage.impact.urls")),
     path("territoires/", include("maillage.territories.urls")),
     path("langue/", login_not_required(set_language), name="set_language"),
     path("administration/", admin.site.urls),

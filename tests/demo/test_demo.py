@@ -179,3 +179,41 @@ def test_the_demo_attendance_is_realistic_and_the_agendas_have_no_conflict(demo:
         busy += any(d.items for d in days)
         assert [p for d in days for p in d.problems] == []
     assert busy >= 40  # on the road all year
+
+
+@pytest.mark.django_db
+def test_the_indicator_registry_gives_the_articles_figures(demo: None) -> None:
+    from maillage.impact.registry import Filters, compute
+
+    def programme(slug: str) -> frozenset[int]:
+        return frozenset({Programme.objects.get(slug=slug).pk})
+
+    rural = Filters(
+        date(2022, 1, 1), date(2023, 1, 1), programme_ids=programme("ruralite-connectee")
+    )
+    assert compute("parcours_realised", rural) == 626
+    assert (
+        compute(
+            "parcours_realised", rural.narrowed(course_codes=frozenset({"initiation-computer"}))
+        )
+        == 245
+    )
+    assert compute("people_accompanied", rural) == 3775
+    assert compute("structures_joined", rural) == 92
+    alps = Filters(date(2022, 3, 1), date(2023, 10, 1), programme_ids=programme("hautes-alpes"))
+    assert (compute("parcours_realised", alps), compute("people_accompanied", alps)) == (147, 130)
+    assert compute("relays_active", alps) == 9
+    lille = Filters(
+        date(2022, 8, 1), date(2024, 1, 1), programme_ids=programme("relais-numeriques-mel")
+    )
+    assert compute("parcours_realised", lille) == 24
+    assert compute("workshops", lille) + compute("drop_ins", lille) == 32
+    assert compute("people_accompanied", lille) == 144
+    assert (
+        compute(
+            "people_accompanied",
+            lille.narrowed(course_codes=frozenset({"initiation-computer", "initiation-tablet"})),
+        )
+        == 136
+    )
+    assert compute("women_share", lille) == 0.61 and compute("average_age", lille) == 60

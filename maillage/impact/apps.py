@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ImpactConfig(AppConfig):
+    name = "maillage.impact"
+    label = "impact"
+    verbose_name = _("Mesure de l'impact")
+
+    def ready(self) -> None:
+        from maillage.core.navigation import NavItem, register
+        from maillage.core.perms import scope_of
+        from maillage.impact import indicators  # noqa: F401 (registers the indicators)
+
+        register(
+            NavItem(
+                pillar="mesurer",
+                label=_("Indicateurs"),
+                url_name="impact:indicators",
+                visible=lambda user: not scope_of(user).is_empty,
+                order=-1,
+            )
+        )

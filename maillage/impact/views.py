@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from maillage.core.perms import require, scope_of
+from maillage.impact.forms import PeriodForm
+from maillage.impact.registry import Filters, all_indicators
+from maillage.people.enums import AgeBand
+from maillage.programmes.models import Programme
+
+
+def scope_filters(user: Any, start: Any, end: Any) -> Filters:
+    """The figures a person may read: national for the national team, else their région,
+    their départements, their structure, or the programmes they fund."""
+    scope = scope_of(user)
+    filters = Filters(start, end)
+    if scope.is_admin:
+        return filters
+    if scope.region_ids:
+        return filters.narrowed(region_ids=scope.region_ids)
+    if scope.department_ids:
+        return filters.narrowed(department_ids=scope.department_ids)
+    if scope.structure_ids:
+        return filters.narrowed(structure_ids=scope.structure_ids)
+    return filters.narrowed(programme_ids=scope.programme_ids)
+
+
+def indicators(request: HttpRequest) -> HttpResponse:
+    """Every indicator of the registry for the person's scope and a period, with its
+    definition."""
+    require(not scope_of(request.user).is_empty)
+    programmes = Programme.objects.visible_to(request.user)
+    start, end = PeriodForm.default_period()
+    form = PeriodForm(
+        request.GET or None, programmes=programmes, initial={"start": start, "end": end}
+    )
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    filters = scope_filters(request.user, start, end + timedelta(days=1))
+    if form.is_bound and form.is_valid() and form.cleaned_data["programme"]:
+        filters = filters.narrowed(programme_ids=frozenset({form.cleaned_data["programme"].pk}))
+    rows = []
+    for indicator in all_indicators():
+        value = indicator.compute(filters)
+        if indicator.unit == "distribution":
+            value = [(AgeBand(band).label, count) for band, count in value.items()]
+        rows.append((indicator, value))
+    return render(
+        request,
+        "impact/indicators.html",
+        {"form": form, "rows": rows, "start": start, "end": end, "scope": filters},
+    )

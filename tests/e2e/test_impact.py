@@ -1,0 +1,23 @@
+"""Mesurer, in a real browser: a funder reads the figures of their programme."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.conftest import World
+from tests.e2e.conftest import Visitor
+
+
+def test_a_funder_reads_the_indicators_with_their_definitions(
+    visitor: Visitor, e2e_world: World
+) -> None:
+    page = visitor.page
+    visitor.sign_in("funder@exemple.test")
+    visitor.click(page.get_by_role("link", name="Indicateurs"))
+    expect(page.locator("h1")).to_have_text("Indicateurs")
+    page.get_by_label("Du").fill("2022-01-01")
+    page.get_by_label("Au (inclus)").fill("2022-12-31")
+    visitor.click(page.get_by_role("button", name="Afficher"))
+    expect(page.get_by_role("rowheader", name="Personnes accompagnées")).to_be_visible()
+    page.get_by_role("row", name="Personnes accompagnées").get_by_text("Définition").click()
+    expect(page.get_by_text("une personne n'est jamais comptée deux fois")).to_be_visible()
