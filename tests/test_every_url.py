@@ -250,6 +250,36 @@ def _sms_reply(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
     return {"token": "pas-le-bon-jeton"} if inside else None
 
 
+def _target(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    from maillage.programmes.models import Target
+
+    kwargs = _programme(world, user, inside)
+    if kwargs is None:
+        return None
+    programme = Programme.objects.get(slug=kwargs["slug"])
+    target, _ = Target.objects.get_or_create(
+        programme=programme,
+        indicator="parcours_realised",
+        defaults={"value": 10, "deadline": date(2030, 1, 1)},
+    )
+    return {"slug": programme.slug, "pk": target.pk}
+
+
+def _staffing(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    from maillage.programmes.models import Staffing
+
+    kwargs = _programme(world, user, inside)
+    if kwargs is None:
+        return None
+    programme = Programme.objects.get(slug=kwargs["slug"])
+    staffing, _ = Staffing.objects.get_or_create(
+        programme=programme,
+        person=world.personas["mediator"],
+        defaults={"title": "facilitator", "start": date(2022, 1, 1)},
+    )
+    return {"slug": programme.slug, "pk": staffing.pk}
+
+
 def _reset_link(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
     return {"uidb64": "MQ", "token": "bad-token"} if inside else None
 
@@ -296,6 +326,10 @@ KWARGS: dict[str, Callable[[World, Any, bool], dict[str, Any] | None]] = {
     "learning:drop_in_detail": _drop_in,
     "learning:calendar_feed": _calendar_feed,
     "people:sms_reply": _sms_reply,
+    "impact:target_add": _programme,
+    "impact:target_delete": _target,
+    "programmes:staffing_add": _programme,
+    "programmes:staffing_delete": _staffing,
 }
 
 

@@ -12,7 +12,13 @@ class ImpactConfig(AppConfig):
     def ready(self) -> None:
         from maillage.core.navigation import NavItem, register
         from maillage.core.perms import scope_of
-        from maillage.impact import indicators  # noqa: F401 (registers the indicators)
+        from maillage.impact import (
+            indicators,  # noqa: F401 (registers the indicators)
+            programme,
+        )
+        from maillage.programmes import sections
+
+        sections.register(programme.section)
 
         register(
             NavItem(

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from maillage.programmes.models import Programme
+from maillage.impact.registry import all_indicators
+from maillage.programmes.models import Programme, Target
 
 
 class PeriodForm(forms.Form):
@@ -45,3 +46,35 @@ class PeriodForm(forms.Form):
             elif end - start > timedelta(days=366 * 10):
                 self.add_error("end", _("Choisissez une période de dix ans au plus."))
         return cleaned
+
+
+class TargetForm(forms.ModelForm):
+    indicator = forms.ChoiceField(label=gettext_lazy("Indicateur"))
+
+    class Meta:
+        model = Target
+        fields = ("indicator", "value", "deadline", "department")
+        widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        self.fields["indicator"].choices = [  # type: ignore[attr-defined]
+            (i.code, i.label) for i in all_indicators() if i.unit == "count"
+        ]
+        self.fields["department"].queryset = programme.departments.all()  # type: ignore[attr-defined]
+        if programme.end:
+            self.fields["deadline"].initial = programme.end
+
+    def clean_deadline(self) -> date:
+        deadline = self.cleaned_data["deadline"]
+        if deadline < self.programme.start:
+            raise forms.ValidationError(_("L'échéance ne peut pas précéder le début du programme."))
+        return deadline
+
+    def save(self, commit: bool = True) -> Target:
+        target = super().save(commit=False)
+        target.programme = self.programme
+        if commit:
+            target.save()
+        return target

@@ -8,4 +8,10 @@ app_name = "impact"
 
 urlpatterns = [
     path("indicateurs/", views.indicators, name="indicators"),
+    path("programmes/<slug:slug>/objectifs/", views.target_add, name="target_add"),
+    path(
+        "programmes/<slug:slug>/objectifs/<int:pk>/supprimer/",
+        views.target_delete,
+        name="target_delete",
+    ),
 ]

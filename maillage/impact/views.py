@@ -3,14 +3,19 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from maillage.core import audit
+from maillage.core.models import AuditEvent
 from maillage.core.perms import require, scope_of
-from maillage.impact.forms import PeriodForm
+from maillage.impact.forms import PeriodForm, TargetForm
 from maillage.impact.registry import Filters, all_indicators
 from maillage.people.enums import AgeBand
-from maillage.programmes.models import Programme
+from maillage.programmes.models import Programme, Target
 
 
 def scope_filters(user: Any, start: Any, end: Any) -> Filters:
@@ -54,3 +59,41 @@ def indicators(request: HttpRequest) -> HttpResponse:
         "impact/indicators.html",
         {"form": form, "rows": rows, "start": start, "end": end, "scope": filters},
     )
+
+
+@require_POST
+def target_add(request: HttpRequest, slug: str) -> HttpResponse:
+    require(scope_of(request.user).is_admin)
+    programme = get_object_or_404(Programme, slug=slug)
+    form = TargetForm(request.POST, programme=programme)
+    if form.is_valid():
+        target = form.save()
+        audit.record(
+            request.user,
+            AuditEvent.Action.CREATE,
+            target,
+            changes=audit.values(target, ["indicator", "value", "deadline", "department"]),
+        )
+        messages.success(request, _("Objectif ajouté."))
+    else:
+        messages.error(
+            request,
+            _("L'objectif n'a pas été ajouté : %(errors)s")
+            % {"errors": " ".join(str(e) for errors in form.errors.values() for e in errors)},
+        )
+    return redirect(programme)
+
+
+@require_POST
+def target_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    require(scope_of(request.user).is_admin)
+    target = get_object_or_404(Target, programme__slug=slug, pk=pk)
+    audit.record(
+        request.user,
+        AuditEvent.Action.DELETE,
+        target,
+        changes=audit.values(target, ["indicator", "value", "deadline"]),
+    )
+    target.delete()
+    messages.success(request, _("Objectif supprimé."))
+    return redirect(target.programme)

@@ -3,9 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
-from maillage.programmes.models import Programme
+from maillage.programmes.models import Programme, Staffing
 
 
 class ProgrammeForm(forms.ModelForm):
@@ -26,3 +27,34 @@ class ProgrammeForm(forms.ModelForm):
         if start and end and end < start:
             self.add_error("end", _("La fin du programme doit suivre son début."))
         return cleaned
+
+
+class StaffingForm(forms.ModelForm):
+    class Meta:
+        model = Staffing
+        fields = ["title", "person", "fte", "start", "end"]
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        people = get_user_model().objects.filter(is_active=True, role_assignments__isnull=False)
+        self.fields["person"].queryset = people.distinct().order_by("full_name")  # type: ignore[attr-defined]
+        self.fields["start"].initial = programme.start
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("La fin doit suivre le début."))
+        return cleaned
+
+    def save(self, commit: bool = True) -> Staffing:
+        staffing = super().save(commit=False)
+        staffing.programme = self.programme
+        if commit:
+            staffing.save()
+        return staffing

@@ -1,10 +1,11 @@
-"""Programmes (projects funded to reach targets) and their funders. Targets, staffing and
-reporting come with the impact work."""
+"""Programmes (projects funded to reach targets), their funders, targets and staff."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -96,3 +97,74 @@ class Programme(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("programmes:programme_detail", args=[self.slug])
+
+
+class Target(models.Model):
+    """An objective: an indicator of the registry, a value, a deadline, optionally in one
+    département (e.g. 720 parcours realised by the end of month 18)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.CharField(_("indicateur"), max_length=64)
+    value = models.PositiveIntegerField(_("valeur visée"), validators=[MinValueValidator(1)])
+    deadline = models.DateField(_("échéance"))
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("département"),
+        help_text=_("Vide : tout le programme."),
+    )
+
+    class Meta:
+        verbose_name = _("objectif")
+        verbose_name_plural = _("objectifs")
+        ordering = ["deadline", "indicator", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.value} ({self.deadline})"
+
+
+class StaffTitle(models.TextChoices):
+    FACILITATOR = "facilitator", _("Animateur·rice numérique")
+    TERRITORY_MANAGER = "territory_manager", _("Responsable de territoire")
+    REGIONAL_MANAGER = "regional_manager", _("Responsable régional·e")
+    PROJECT_LEAD = "project_lead", _("Chef·fe de projet")
+    OTHER = "other", _("Autre")
+
+
+class Staffing(models.Model):
+    """Who works on a programme, as what, at what share of a full-time post, when."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="staffing")
+    title = models.CharField(_("fonction"), max_length=32, choices=StaffTitle.choices)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("personne"),
+    )
+    fte = models.DecimalField(
+        _("équivalent temps plein"),
+        max_digits=3,
+        decimal_places=2,
+        default=1,
+        validators=[MinValueValidator(0.05), MaxValueValidator(1)],
+    )
+    start = models.DateField(_("début"))
+    end = models.DateField(_("fin"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("poste")
+        verbose_name_plural = _("équipe")
+        ordering = ["title", "start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="staffing_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_title_display()} — {self.person}"

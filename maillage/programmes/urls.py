@@ -11,4 +11,10 @@ urlpatterns = [
     path("programmes/nouveau/", views.programme_create, name="programme_create"),
     path("programmes/<slug:slug>/", views.programme_detail, name="programme_detail"),
     path("programmes/<slug:slug>/modifier/", views.programme_edit, name="programme_edit"),
+    path("programmes/<slug:slug>/equipe/", views.staffing_add, name="staffing_add"),
+    path(
+        "programmes/<slug:slug>/equipe/<int:pk>/retirer/",
+        views.staffing_delete,
+        name="staffing_delete",
+    ),
 ]

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from maillage.core import audit
 from maillage.core.forms import bind
@@ -12,8 +16,9 @@ from maillage.core.models import AuditEvent
 from maillage.core.pagination import paginate
 from maillage.core.perms import require, scope_of
 from maillage.network.models import Structure
-from maillage.programmes.forms import ProgrammeForm
-from maillage.programmes.models import Programme
+from maillage.programmes import sections
+from maillage.programmes.forms import ProgrammeForm, StaffingForm
+from maillage.programmes.models import Programme, Staffing
 
 
 def programme_list(request: HttpRequest) -> HttpResponse:
@@ -29,6 +34,17 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme.objects.visible_to(request.user), slug=slug)
     partners = Structure.objects.visible_to(request.user).filter(programmes=programme)
+    can_edit = scope_of(request.user).is_admin
+    rendered = []
+    for section in sections.sections():
+        found = section(request, programme)
+        if found is not None:
+            template, context = found
+            # A rendered template is already marked safe.
+            rendered.append(
+                render_to_string(template, {"programme": programme, **context}, request)
+            )
+    staffing = list(programme.staffing.select_related("person"))
     return render(
         request,
         "programmes/programme_detail.html",
@@ -36,9 +52,51 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "departments": programme.departments.select_related("region"),
             "partners": paginate(request, partners.select_related("commune__department")),
-            "can_edit": scope_of(request.user).is_admin,
+            "can_edit": can_edit,
+            "sections": rendered,
+            "staffing": staffing,
+            "staff_by_title": Counter(s.get_title_display() for s in staffing).most_common(),
+            "staffing_form": StaffingForm(programme=programme) if can_edit else None,
         },
     )
+
+
+@require_POST
+def staffing_add(request: HttpRequest, slug: str) -> HttpResponse:
+    require(scope_of(request.user).is_admin)
+    programme = get_object_or_404(Programme, slug=slug)
+    form = StaffingForm(request.POST, programme=programme)
+    if form.is_valid():
+        staffing = form.save()
+        audit.record(
+            request.user,
+            AuditEvent.Action.CREATE,
+            staffing,
+            changes=audit.values(staffing, ["title", "person", "fte", "start", "end"]),
+        )
+        messages.success(request, _("Poste ajouté à l'équipe."))
+    else:
+        messages.error(
+            request,
+            _("Le poste n'a pas été ajouté : %(errors)s")
+            % {"errors": " ".join(str(e) for errors in form.errors.values() for e in errors)},
+        )
+    return redirect(programme)
+
+
+@require_POST
+def staffing_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    require(scope_of(request.user).is_admin)
+    staffing = get_object_or_404(Staffing, programme__slug=slug, pk=pk)
+    audit.record(
+        request.user,
+        AuditEvent.Action.DELETE,
+        staffing,
+        changes=audit.values(staffing, ["title", "person", "fte"]),
+    )
+    staffing.delete()
+    messages.success(request, _("Poste retiré de l'équipe."))
+    return redirect(staffing.programme)
 
 
 def programme_create(request: HttpRequest) -> HttpResponse:

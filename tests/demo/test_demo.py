@@ -217,3 +217,21 @@ def test_the_indicator_registry_gives_the_articles_figures(demo: None) -> None:
         == 136
     )
     assert compute("women_share", lille) == 0.61 and compute("average_age", lille) == 60
+
+
+@pytest.mark.django_db
+def test_the_rural_programme_is_at_626_of_720_with_27_staff(demo: None) -> None:
+    from maillage.impact.targets import programme_progress
+    from maillage.programmes.models import Staffing
+
+    rural = Programme.objects.get(slug="ruralite-connectee")
+    progress = {
+        (p.target.indicator, p.target.department_id is None): p
+        for p in programme_progress(rural, today=date(2023, 7, 1))
+    }
+    parcours = progress[("parcours_realised", True)]
+    assert (parcours.achieved, parcours.target.value, parcours.share) == (626, 720, 87)
+    loiret = progress[("structures_joined", False)].target.department
+    assert loiret is not None and loiret.code == "45"
+    assert Staffing.objects.filter(programme=rural).count() == 27
+    assert Staffing.objects.filter(programme=rural, title="facilitator").count() == 18

@@ -11,6 +11,7 @@ from maillage.accounts.models import User
 from maillage.demo.learning import build_learning
 from maillage.demo.network import DEMO_PASSWORD, build_network
 from maillage.demo.people import build_people
+from maillage.demo.programmes import build_programmes
 from maillage.diagnostics.loader import load_all
 from maillage.territories.loader import load_territories
 from maillage.territories.models import Commune
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             network = build_network()
             figures = build_people()
             figures["learning"] = build_learning()
+            build_programmes()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Jeu de démonstration construit en {time.monotonic() - started:.1f} s."

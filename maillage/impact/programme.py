@@ -1,0 +1,24 @@
+"""The impact section of a programme's page: its targets and their progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from maillage.core.perms import scope_of
+from maillage.impact.forms import TargetForm
+from maillage.impact.targets import programme_progress
+from maillage.programmes.models import Programme
+
+
+def section(request: HttpRequest, programme: Programme) -> tuple[str, dict[str, Any]] | None:
+    can_edit = scope_of(request.user).is_admin
+    return (
+        "impact/programme_targets.html",
+        {
+            "progress": programme_progress(programme),
+            "target_form": TargetForm(programme=programme) if can_edit else None,
+            "can_edit": can_edit,
+        },
+    )
