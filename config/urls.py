@@ -6,6 +6,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from maillage.impact import views as impact_views
+
 admin.site.site_header = _("Maillage — administration technique")
 admin.site.site_title = _("Maillage")
 admin.site.index_title = _("Administration technique")
@@ -19,6 +21,7 @@ urlpatterns = [
     path("accompagner/", include("maillage.learning.urls")),
     path("mesurer/", include("maillage.programmes.urls")),
     path("mesurer/", include("maillage.impact.urls")),
+    path("statistiques/", impact_views.public_statistics, name="public_statistics"),
     path("territoires/", include("maillage.territories.urls")),
     path("langue/", login_not_required(set_language), name="set_language"),
     path("administration/", admin.site.urls),

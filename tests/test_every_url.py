@@ -250,6 +250,11 @@ def _sms_reply(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
     return {"token": "pas-le-bon-jeton"} if inside else None
 
 
+def _report(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    kwargs = _programme(world, user, inside)
+    return {**kwargs, "fmt": "json"} if kwargs else None
+
+
 def _target(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
     from maillage.programmes.models import Target
 
@@ -327,6 +332,7 @@ KWARGS: dict[str, Callable[[World, Any, bool], dict[str, Any] | None]] = {
     "learning:calendar_feed": _calendar_feed,
     "people:sms_reply": _sms_reply,
     "impact:target_add": _programme,
+    "impact:report_download": _report,
     "impact:target_delete": _target,
     "programmes:staffing_add": _programme,
     "programmes:staffing_delete": _staffing,

@@ -14,4 +14,5 @@ urlpatterns = [
         views.target_delete,
         name="target_delete",
     ),
+    path("programmes/<slug:slug>/rapport.<str:fmt>", views.report_download, name="report_download"),
 ]

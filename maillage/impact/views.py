@@ -1,21 +1,28 @@
 from __future__ import annotations
 
-from datetime import timedelta
+import json
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.core import audit
 from maillage.core.models import AuditEvent
 from maillage.core.perms import require, scope_of
+from maillage.impact import indicators as indicators_module
 from maillage.impact.forms import PeriodForm, TargetForm
+from maillage.impact.publication import THRESHOLD, share_cell, suppress_column
 from maillage.impact.registry import Filters, all_indicators
-from maillage.people.enums import AgeBand
+from maillage.impact.report import report_data, report_xlsx
+from maillage.people.enums import AgeBand, Gender
 from maillage.programmes.models import Programme, Target
+from maillage.territories.models import Department
 
 
 def scope_filters(user: Any, start: Any, end: Any) -> Filters:
@@ -97,3 +104,106 @@ def target_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     target.delete()
     messages.success(request, _("Objectif supprimé."))
     return redirect(target.programme)
+
+
+def report_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """The programme's report over its period (or `du`/`au`), as JSON or a spreadsheet."""
+    programme = get_object_or_404(Programme.objects.visible_to(request.user), slug=slug)
+    require(fmt in ("json", "xlsx"))
+    start = programme.start
+    end = min(programme.end or timezone.localdate(), timezone.localdate())
+    form = PeriodForm(
+        {"start": request.GET.get("du", start), "end": request.GET.get("au", end)},
+        programmes=Programme.objects.filter(pk=programme.pk),
+    )
+    if not form.is_valid():
+        return HttpResponse(
+            _("Période invalide : %(errors)s") % {"errors": form.errors.as_text()},
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    data = report_data(programme, form.cleaned_data["start"], form.cleaned_data["end"])
+    audit.record(request.user, AuditEvent.Action.EXPORT, programme, note=f"report {fmt}")
+    name = f"rapport-{programme.slug}-{data['from']}-{data['to']}.{fmt}"
+    if fmt == "json":
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+    else:
+        response = HttpResponse(
+            report_xlsx(programme, data),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_not_required
+def public_statistics(request: HttpRequest) -> HttpResponse:
+    """National figures and figures per département, for everyone; small counts about people
+    are hidden."""
+    today = timezone.localdate()
+    years = list(range(today.year, today.year - 6, -1))
+    try:
+        year = int(request.GET.get("annee", today.year - 1))
+    except ValueError:
+        year = today.year - 1
+    if year not in years:
+        year = today.year - 1
+    period = Filters(date(year, 1, 1), date(year + 1, 1, 1))
+    departments = list(
+        Department.objects.filter(communes__structures__relay_status__isnull=False)
+        .exclude(communes__structures__isnull=True)
+        .distinct()
+        .order_by("code")
+    )
+    rows = []
+    people_counts = []
+    for department in departments:
+        scope = period.narrowed(department_ids=frozenset({department.pk}))
+        reach = indicators_module.reach(scope)
+        women = sum(1 for g, _b, _y in reach.people.values() if g == Gender.WOMAN) + sum(
+            n for (g, _b), n in reach.anonymous.items() if g == Gender.WOMAN
+        )
+        men = sum(1 for g, _b, _y in reach.people.values() if g == Gender.MAN) + sum(
+            n for (g, _b), n in reach.anonymous.items() if g == Gender.MAN
+        )
+        parcours = indicators_module.cohorts(scope).count()
+        relays = indicators_module.relays_active(scope)
+        if not (reach.total or parcours or relays):
+            continue
+        rows.append(
+            {
+                "department": department,
+                "parcours": parcours,
+                "relays": relays,
+                "women_share": share_cell(women, women + men),
+            }
+        )
+        people_counts.append(reach.total)
+    for row, cell in zip(rows, suppress_column(people_counts), strict=True):
+        row["people"] = cell
+    national = indicators_module.reach(period)
+    national_women = sum(1 for g, _b, _y in national.people.values() if g == Gender.WOMAN) + sum(
+        n for (g, _b), n in national.anonymous.items() if g == Gender.WOMAN
+    )
+    national_men = sum(1 for g, _b, _y in national.people.values() if g == Gender.MAN) + sum(
+        n for (g, _b), n in national.anonymous.items() if g == Gender.MAN
+    )
+    return render(
+        request,
+        "impact/public_statistics.html",
+        {
+            "year": year,
+            "years": years,
+            "rows": rows,
+            "national": {
+                "people": suppress_column([national.total])[0],
+                "parcours": indicators_module.cohorts(period).count(),
+                "relays": indicators_module.relays_active(period),
+                "women_share": share_cell(national_women, national_women + national_men),
+            },
+            "threshold": THRESHOLD,
+        },
+    )

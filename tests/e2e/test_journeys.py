@@ -23,7 +23,13 @@ PERSONA_EMAILS = {
 
 
 def test_the_public_pages_are_accessible(visitor: Visitor) -> None:
-    for path in ["/", "/mentions-legales/", "/confidentialite/", "/accessibilite/"]:
+    for path in [
+        "/",
+        "/mentions-legales/",
+        "/confidentialite/",
+        "/accessibilite/",
+        "/statistiques/",
+    ]:
         visitor.goto(path)
         expect(visitor.page.locator("h1")).to_be_visible()
 

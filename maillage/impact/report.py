@@ -1,0 +1,99 @@
+"""A programme's report for its funders: every indicator over a period, and the breakdowns by
+département and by course. Written as JSON or as a spreadsheet (one sheet per breakdown)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from maillage.impact.registry import Filters, all_indicators
+from maillage.learning.models import Course
+from maillage.programmes.models import Programme
+
+# Cells starting with these are formulas for a spreadsheet: a quote makes them text.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _values(filters: Filters, breakdown: str | None = None) -> dict[str, Any]:
+    values = {}
+    for indicator in all_indicators():
+        if breakdown is not None and breakdown not in indicator.breakdowns:
+            continue
+        values[indicator.code] = indicator.compute(filters)
+    return values
+
+
+def report_data(programme: Programme, start: date, end: date) -> dict[str, Any]:
+    """`end` is included."""
+    filters = Filters(start, end + timedelta(days=1), programme_ids=frozenset({programme.pk}))
+    departments = {d.code: d for d in programme.departments.order_by("code")}
+    courses = Course.objects.filter(cohorts__programme=programme).distinct().order_by("code")
+    return {
+        "programme": programme.slug,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "indicators": _values(filters),
+        "breakdowns": {
+            "department": {
+                code: _values(filters.narrowed(department_ids=frozenset({d.pk})), "department")
+                for code, d in departments.items()
+            },
+            "course": {
+                course.code: _values(
+                    filters.narrowed(course_codes=frozenset({course.code})), "course"
+                )
+                for course in courses
+            },
+        },
+    }
+
+
+def safe_cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula is kept as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dict):
+        return ", ".join(f"{k} : {v}" for k, v in value.items())
+    return value
+
+
+def report_xlsx(programme: Programme, data: dict[str, Any]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    labels = {i.code: str(i.label) for i in all_indicators()}
+    definitions = {i.code: str(i.definition) for i in all_indicators()}
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = _("Indicateurs")
+    sheet.append([safe_cell(programme.name)])
+    sheet.append(
+        [safe_cell(_("Du %(start)s au %(end)s") % {"start": data["from"], "end": data["to"]})]
+    )
+    sheet.append([])
+    sheet.append([_("Indicateur"), _("Code"), _("Valeur"), _("Comment est-ce calculé ?")])
+    for code, value in data["indicators"].items():
+        sheet.append(
+            [safe_cell(labels[code]), code, safe_cell(_cell(value)), safe_cell(definitions[code])]
+        )
+    titles = {"department": _("Par département"), "course": _("Par parcours")}
+    for breakdown, rows in data["breakdowns"].items():
+        page = workbook.create_sheet(str(titles[breakdown])[:31])
+        codes = list(next(iter(rows.values()), {}).keys())
+        page.append([str(titles[breakdown]), *(safe_cell(labels[c]) for c in codes)])
+        for key, values in rows.items():
+            page.append([safe_cell(key), *(safe_cell(_cell(values[c])) for c in codes)])
+    for each in workbook.worksheets:
+        for cell in each[1 if each.title != sheet.title else 4]:
+            cell.font = Font(bold=True)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
