@@ -153,10 +153,7 @@ def public_statistics(request: HttpRequest) -> HttpResponse:
         year = today.year - 1
     period = Filters(date(year, 1, 1), date(year + 1, 1, 1))
     departments = list(
-        Department.objects.filter(communes__structures__relay_status__isnull=False)
-        .exclude(communes__structures__isnull=True)
-        .distinct()
-        .order_by("code")
+        Department.objects.filter(communes__structures__isnull=False).distinct().order_by("code")
     )
     rows = []
     people_counts = []

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy
 from maillage.core.phones import normalise_phone
 from maillage.network.models import Structure
 from maillage.people.enums import (
-    AgeBand,
     ConsentPurpose,
     Eligibility,
     Equipment,
@@ -378,6 +377,3 @@ class ReferralLinkForm(forms.ModelForm):
         if day > today + timedelta(days=366):
             raise forms.ValidationError(_("Un lien est valable un an au plus."))
         return day
-
-
-__all__ = ["AgeBand"]

@@ -9,6 +9,7 @@ from maillage.learning.models import Cohort, Course
 from maillage.people.enums import Gender
 from maillage.people.models import Beneficiary
 from tests.conftest import World, text
+from tests.factories import CommuneFactory
 
 
 def test_small_counts_are_hidden_with_a_complementary_cell() -> None:
@@ -54,6 +55,7 @@ def people_at_a_session(world: World, structure, count: int, first: date) -> Non
 def test_the_public_page_never_shows_a_count_of_people_between_1_and_10(
     client, world: World
 ) -> None:
+    CommuneFactory.create(name="Épernay", department=world.marne)  # a commune with no structure
     people_at_a_session(world, world.ccas_reims, 30, date(2023, 3, 6))  # Marne: 30
     people_at_a_session(world, world.mediatheque_charleville, 4, date(2023, 3, 6))  # Ardennes: 4
     people_at_a_session(world, world.centre_social_lille, 12, date(2023, 3, 6))  # Nord: 12
