@@ -58,3 +58,8 @@ def bind[F: forms.BaseForm](request: HttpRequest, form_class: type[F], **kwargs:
         )
         return form_class(data=recovered, **kwargs)
     return form_class(**kwargs)
+
+
+def errors_text(form: forms.BaseForm) -> str:
+    """A form's errors on one line, for a message after a redirect."""
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)

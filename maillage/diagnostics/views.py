@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.core import audit
+from maillage.core.forms import errors_text
 from maillage.core.models import AuditEvent
 from maillage.core.pagination import paginate
 from maillage.core.perms import require
@@ -219,7 +220,7 @@ def recommendation_accept(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(
             request,
             _("Vérifiez les précisions de l'orientation : %(errors)s")
-            % {"errors": " ".join(str(e) for errors in form.errors.values() for e in errors)},
+            % {"errors": errors_text(form)},
         )
         return redirect(diagnostic)
     details = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}

@@ -76,10 +76,11 @@ def sessions(filters: Filters) -> QuerySet[Session]:
     return qs
 
 
-def workshops(filters: Filters) -> QuerySet[Workshop]:
+def _single_activities(model: Any, filters: Filters) -> QuerySet[Any]:
+    """Workshops or drop-ins of the period; none when the figure is about a course."""
     if filters.course_codes:
-        return Workshop.objects.none()  # a workshop is not a course
-    qs = Workshop.objects.filter(
+        return model.objects.none()
+    qs = model.objects.filter(
         _territory(filters, "structure__"),
         starts_at__gte=filters.since,
         starts_at__lt=filters.until,
@@ -87,19 +88,14 @@ def workshops(filters: Filters) -> QuerySet[Workshop]:
     if filters.programme_ids:
         qs = qs.filter(programme_id__in=filters.programme_ids)
     return qs
+
+
+def workshops(filters: Filters) -> QuerySet[Workshop]:
+    return _single_activities(Workshop, filters)
 
 
 def drop_ins(filters: Filters) -> QuerySet[DropIn]:
-    if filters.course_codes:
-        return DropIn.objects.none()
-    qs = DropIn.objects.filter(
-        _territory(filters, "structure__"),
-        starts_at__gte=filters.since,
-        starts_at__lt=filters.until,
-    )
-    if filters.programme_ids:
-        qs = qs.filter(programme_id__in=filters.programme_ids)
-    return qs
+    return _single_activities(DropIn, filters)
 
 
 # --- People ----------------------------------------------------------------------------

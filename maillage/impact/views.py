@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.core import audit
+from maillage.core.forms import errors_text
 from maillage.core.models import AuditEvent
 from maillage.core.perms import require, scope_of
 from maillage.impact import indicators as indicators_module
@@ -85,8 +86,7 @@ def target_add(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         messages.error(
             request,
-            _("L'objectif n'a pas été ajouté : %(errors)s")
-            % {"errors": " ".join(str(e) for errors in form.errors.values() for e in errors)},
+            _("L'objectif n'a pas été ajouté : %(errors)s") % {"errors": errors_text(form)},
         )
     return redirect(programme)
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.core import audit
-from maillage.core.forms import bind
+from maillage.core.forms import bind, errors_text
 from maillage.core.models import AuditEvent
 from maillage.core.pagination import paginate
 from maillage.core.perms import STAFF_ROLES, Role, require, scope_of
@@ -682,8 +682,7 @@ def agenda_slot(request: HttpRequest) -> HttpResponse:
         )
     messages.error(
         request,
-        _("Le créneau n'a pas été ajouté : %(errors)s")
-        % {"errors": " ".join(str(e) for errors in form.errors.values() for e in errors)},
+        _("Le créneau n'a pas été ajouté : %(errors)s") % {"errors": errors_text(form)},
     )
     return redirect("learning:agenda")
 
@@ -709,7 +708,7 @@ def agenda_unavailability(request: HttpRequest) -> HttpResponse:
         messages.error(
             request,
             _("L'indisponibilité n'a pas été enregistrée : %(errors)s")
-            % {"errors": " ".join(str(e) for errors in form.errors.values() for e in errors)},
+            % {"errors": errors_text(form)},
         )
     return redirect("learning:agenda")
 

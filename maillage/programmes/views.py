@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.core import audit
-from maillage.core.forms import bind
+from maillage.core.forms import bind, errors_text
 from maillage.core.models import AuditEvent
 from maillage.core.pagination import paginate
 from maillage.core.perms import require, scope_of
@@ -78,8 +78,7 @@ def staffing_add(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         messages.error(
             request,
-            _("Le poste n'a pas été ajouté : %(errors)s")
-            % {"errors": " ".join(str(e) for errors in form.errors.values() for e in errors)},
+            _("Le poste n'a pas été ajouté : %(errors)s") % {"errors": errors_text(form)},
         )
     return redirect(programme)
 
