@@ -112,6 +112,11 @@ class Reach:
     def total(self) -> int:
         return len(self.people) + sum(self.anonymous.values())
 
+    def of_gender(self, gender: str) -> int:
+        """People of this gender, named and anonymous."""
+        named = sum(1 for g, _band, _year in self.people.values() if g == gender)
+        return named + sum(n for (g, _band), n in self.anonymous.items() if g == gender)
+
 
 def _band(birth_year: int | None, stored: str, filters: Filters) -> str:
     """The age band on the period's last day."""
@@ -170,11 +175,8 @@ def reach(filters: Filters) -> Reach:
 
 def women_share(filters: Filters) -> float | None:
     r = reach(filters)
-    genders = Counter(g for g, _band, _year in r.people.values())
-    for (gender, _band), count in r.anonymous.items():
-        genders[gender] += count
-    known = genders[Gender.WOMAN] + genders[Gender.MAN]
-    return round(genders[Gender.WOMAN] / known, 2) if known else None
+    women, men = r.of_gender(Gender.WOMAN), r.of_gender(Gender.MAN)
+    return round(women / (women + men), 2) if women + men else None
 
 
 def average_age(filters: Filters) -> float | None:

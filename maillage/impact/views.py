@@ -160,12 +160,7 @@ def public_statistics(request: HttpRequest) -> HttpResponse:
     for department in departments:
         scope = period.narrowed(department_ids=frozenset({department.pk}))
         reach = indicators_module.reach(scope)
-        women = sum(1 for g, _b, _y in reach.people.values() if g == Gender.WOMAN) + sum(
-            n for (g, _b), n in reach.anonymous.items() if g == Gender.WOMAN
-        )
-        men = sum(1 for g, _b, _y in reach.people.values() if g == Gender.MAN) + sum(
-            n for (g, _b), n in reach.anonymous.items() if g == Gender.MAN
-        )
+        women, men = reach.of_gender(Gender.WOMAN), reach.of_gender(Gender.MAN)
         parcours = indicators_module.cohorts(scope).count()
         relays = indicators_module.relays_active(scope)
         if not (reach.total or parcours or relays):
@@ -182,12 +177,7 @@ def public_statistics(request: HttpRequest) -> HttpResponse:
     for row, cell in zip(rows, suppress_column(people_counts), strict=True):
         row["people"] = cell
     national = indicators_module.reach(period)
-    national_women = sum(1 for g, _b, _y in national.people.values() if g == Gender.WOMAN) + sum(
-        n for (g, _b), n in national.anonymous.items() if g == Gender.WOMAN
-    )
-    national_men = sum(1 for g, _b, _y in national.people.values() if g == Gender.MAN) + sum(
-        n for (g, _b), n in national.anonymous.items() if g == Gender.MAN
-    )
+    national_women, national_men = national.of_gender(Gender.WOMAN), national.of_gender(Gender.MAN)
     return render(
         request,
         "impact/public_statistics.html",

@@ -243,7 +243,6 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "needed": cohort.course.sessions_needed(),
             "query": query,
             "candidates": candidates,
-            "enrol_form": EnrolForm(),
             "cancel_form": CancelForm()
             if cohort.status in (CohortStatus.PLANNED, CohortStatus.RUNNING)
             else None,

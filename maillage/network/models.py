@@ -30,6 +30,17 @@ def territory_condition(scope: Any, path: str = "") -> Q:
     return condition
 
 
+def management_condition(scope: Any, path: str = "") -> Q:
+    """Structures that the person manages: their régions and the départements they manage
+    (not those where they only work in the field)."""
+    condition = Q(pk__in=[])
+    if scope.region_ids:
+        condition |= Q(**{f"{path}commune__department__region_id__in": scope.region_ids})
+    if scope.managed_department_ids:
+        condition |= Q(**{f"{path}commune__department_id__in": scope.managed_department_ids})
+    return condition
+
+
 class StructureQuerySet(models.QuerySet["Structure"]):
     def visible_to(self, user: Any) -> StructureQuerySet:
         """Structures of the person's territories, their own structure, and the partners of the
@@ -55,12 +66,7 @@ class StructureQuerySet(models.QuerySet["Structure"]):
         scope = scope_of(user)
         if scope.is_admin:
             return self.all()
-        condition = Q(pk__in=[])
-        if scope.region_ids:
-            condition |= Q(commune__department__region_id__in=scope.region_ids)
-        if scope.managed_department_ids:
-            condition |= Q(commune__department_id__in=scope.managed_department_ids)
-        return self.filter(condition)
+        return self.filter(management_condition(scope))
 
     def count_by_relay_status(self) -> list[tuple[RelayStatus, int]]:
         """Every relay status, in the order of the journey, with how many structures hold it."""

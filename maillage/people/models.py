@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.core.perms import scope_of
 from maillage.core.statemachine import Workflow
-from maillage.network.models import Structure, territory_condition
+from maillage.network.models import Structure, management_condition, territory_condition
 from maillage.people.enums import (
     OPEN_REFERRAL_STATUSES,
     REFERRAL_TRANSITIONS,
@@ -111,12 +111,7 @@ class BeneficiaryQuerySet(models.QuerySet["Beneficiary"]):
         scope = scope_of(user)
         if scope.is_admin:
             return self.all()
-        condition = Q(pk__in=[])
-        if scope.region_ids:
-            condition |= Q(structure__commune__department__region_id__in=scope.region_ids)
-        if scope.managed_department_ids:
-            condition |= Q(structure__commune__department_id__in=scope.managed_department_ids)
-        return self.filter(condition)
+        return self.filter(management_condition(scope, "structure__"))
 
     def named(self) -> BeneficiaryQuerySet:
         return self.filter(is_anonymous=False)
