@@ -16,10 +16,12 @@ from maillage.core import audit
 from maillage.core.forms import errors_text
 from maillage.core.models import AuditEvent
 from maillage.core.perms import require, scope_of
+from maillage.impact import charts as charts_module
 from maillage.impact import indicators as indicators_module
 from maillage.impact.forms import PeriodForm, TargetForm
 from maillage.impact.publication import THRESHOLD, share_cell, suppress_column
 from maillage.impact.registry import Filters, all_indicators
+from maillage.impact.registry import get as get_indicator
 from maillage.impact.report import report_data, report_xlsx
 from maillage.people.enums import AgeBand, Gender
 from maillage.programmes.models import Programme, Target
@@ -62,10 +64,24 @@ def indicators(request: HttpRequest) -> HttpResponse:
         if indicator.unit == "distribution":
             value = [(AgeBand(band).label, count) for band, count in value.items()]
         rows.append((indicator, value))
+    charts = []
+    for code in ("parcours_realised", "people_accompanied"):
+        series = charts_module.monthly(code, filters)
+        if series is not None:
+            charts.append(
+                {"id": code, "label": get_indicator(code).label, **charts_module.bars(series)}
+            )
     return render(
         request,
         "impact/indicators.html",
-        {"form": form, "rows": rows, "start": start, "end": end, "scope": filters},
+        {
+            "form": form,
+            "rows": rows,
+            "start": start,
+            "end": end,
+            "scope": filters,
+            "charts": charts,
+        },
     )
 
 

@@ -304,3 +304,37 @@ def test_a_bad_period_is_refused_and_a_stranger_sees_nothing(client_as, world: W
     )
     assert "La fin de la période ne peut pas précéder son début" in page
     assert client_as("stranger").get("/mesurer/indicateurs/").status_code == 404
+
+
+def test_months_cover_the_period_cut_to_its_ends() -> None:
+    from maillage.impact.charts import months
+
+    assert months(date(2023, 1, 15), date(2023, 3, 10)) == [
+        (date(2023, 1, 15), date(2023, 2, 1)),
+        (date(2023, 2, 1), date(2023, 3, 1)),
+        (date(2023, 3, 1), date(2023, 3, 10)),
+    ]
+    assert len(months(date(2023, 1, 1), date(2024, 1, 1))) == 12
+
+
+def test_the_page_charts_the_figures_month_by_month_with_a_table(
+    client_as, world: World, dataset: dict[str, Any]
+) -> None:
+    import re
+
+    page = text(
+        client_as("admin").get(
+            "/mesurer/indicateurs/", {"start": "2023-01-01", "end": "2023-12-31"}
+        )
+    )
+    assert page.count('<svg viewBox="0 0 640 200" role="img"') == 2
+    chart = page.split('id="chart-parcours_realised"')[1].split("</section>")[0]
+    values = re.findall(r'<th scope="row">[^<]+</th><td class="number">([^<]+)</td>', chart)
+    assert len(values) == 12 and sum(float(v) for v in values) == 3  # March, June, September
+    assert chart.count("<rect ") == 12
+    too_long = text(
+        client_as("admin").get(
+            "/mesurer/indicateurs/", {"start": "2015-01-01", "end": "2023-12-31"}
+        )
+    )
+    assert "<svg" not in too_long

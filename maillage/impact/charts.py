@@ -1,0 +1,71 @@
+"""Charts drawn on the server as SVG, always with the same figures in a table beside them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.utils import formats
+
+from maillage.impact.registry import Filters, get
+
+MAX_MONTHS = 36
+WIDTH, HEIGHT, GAP = 640, 200, 4
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+def months(start: date, end: date) -> list[tuple[date, date]]:
+    """The calendar months covering [start, end), each cut to the period."""
+    spans = []
+    first = start
+    while first < end:
+        following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+        spans.append((first, min(following, end)))
+        first = following
+    return spans
+
+
+def monthly(code: str, filters: Filters) -> list[tuple[str, float]] | None:
+    """The indicator month by month, or None when the period is too long for a chart."""
+    spans = months(filters.start, filters.end)
+    if not spans or len(spans) > MAX_MONTHS:
+        return None
+    indicator = get(code)
+    return [
+        (
+            formats.date_format(first, "M Y"),
+            float(indicator.compute(filters.narrowed(start=first, end=until)) or 0),
+        )
+        for first, until in spans
+    ]
+
+
+def bars(series: list[tuple[str, float]]) -> dict[str, Any]:
+    top = max((value for _label, value in series), default=0) or 1
+    width = WIDTH / len(series)
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "top": top,
+        "bars": [
+            Bar(
+                label,
+                value,
+                x=round(i * width + GAP / 2, 1),
+                y=round(HEIGHT - HEIGHT * value / top, 1),
+                width=round(width - GAP, 1),
+                height=round(HEIGHT * value / top, 1),
+            )
+            for i, (label, value) in enumerate(series)
+        ],
+    }
