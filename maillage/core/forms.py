@@ -7,12 +7,16 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
+from django.db.models import Model
 from django.forms.renderers import TemplatesSetting
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.core import audit
 from maillage.core.middleware import SESSION_PENDING_POST, read_time
+from maillage.core.models import AuditEvent
 
 
 class FormRenderer(TemplatesSetting):
@@ -63,3 +67,30 @@ def bind[F: forms.BaseForm](request: HttpRequest, form_class: type[F], **kwargs:
 def errors_text(form: forms.BaseForm) -> str:
     """A form's errors on one line, for a message after a redirect."""
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def save_line(
+    request: HttpRequest, form: forms.ModelForm, *, fields: list[str], added: str, refused: str
+) -> bool:
+    """Save a line added from a page's small form (a target, a post), journal it with its
+    values (an organisation's data, never a person's) and say so; or say why not."""
+    if not form.is_valid():
+        messages.error(request, refused % {"errors": errors_text(form)})
+        return False
+    with transaction.atomic():
+        line = form.save()
+        audit.record(
+            request.user, AuditEvent.Action.CREATE, line, changes=audit.values(line, fields)
+        )
+    messages.success(request, added)
+    return True
+
+
+def delete_line(request: HttpRequest, line: Model, *, fields: list[str], removed: str) -> None:
+    """Remove such a line, journalling what it held."""
+    with transaction.atomic():
+        audit.record(
+            request.user, AuditEvent.Action.DELETE, line, changes=audit.values(line, fields)
+        )
+        line.delete()
+    messages.success(request, removed)

@@ -4,7 +4,6 @@ import json
 from datetime import date, timedelta
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.core import audit
-from maillage.core.forms import errors_text
+from maillage.core.forms import delete_line, save_line
 from maillage.core.models import AuditEvent
 from maillage.core.perms import require, scope_of
 from maillage.impact import charts as charts_module
@@ -90,20 +89,13 @@ def target_add(request: HttpRequest, slug: str) -> HttpResponse:
     require(scope_of(request.user).is_admin)
     programme = get_object_or_404(Programme, slug=slug)
     form = TargetForm(request.POST, programme=programme)
-    if form.is_valid():
-        target = form.save()
-        audit.record(
-            request.user,
-            AuditEvent.Action.CREATE,
-            target,
-            changes=audit.values(target, ["indicator", "value", "deadline", "department"]),
-        )
-        messages.success(request, _("Objectif ajouté."))
-    else:
-        messages.error(
-            request,
-            _("L'objectif n'a pas été ajouté : %(errors)s") % {"errors": errors_text(form)},
-        )
+    save_line(
+        request,
+        form,
+        fields=["indicator", "value", "deadline", "department"],
+        added=_("Objectif ajouté."),
+        refused=_("L'objectif n'a pas été ajouté : %(errors)s"),
+    )
     return redirect(programme)
 
 
@@ -111,14 +103,9 @@ def target_add(request: HttpRequest, slug: str) -> HttpResponse:
 def target_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     require(scope_of(request.user).is_admin)
     target = get_object_or_404(Target, programme__slug=slug, pk=pk)
-    audit.record(
-        request.user,
-        AuditEvent.Action.DELETE,
-        target,
-        changes=audit.values(target, ["indicator", "value", "deadline"]),
+    delete_line(
+        request, target, fields=["indicator", "value", "deadline"], removed=_("Objectif supprimé.")
     )
-    target.delete()
-    messages.success(request, _("Objectif supprimé."))
     return redirect(target.programme)
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.core import audit
-from maillage.core.forms import bind, errors_text
+from maillage.core.forms import bind, delete_line, save_line
 from maillage.core.models import AuditEvent
 from maillage.core.pagination import paginate
 from maillage.core.perms import require, scope_of
@@ -66,20 +66,13 @@ def staffing_add(request: HttpRequest, slug: str) -> HttpResponse:
     require(scope_of(request.user).is_admin)
     programme = get_object_or_404(Programme, slug=slug)
     form = StaffingForm(request.POST, programme=programme)
-    if form.is_valid():
-        staffing = form.save()
-        audit.record(
-            request.user,
-            AuditEvent.Action.CREATE,
-            staffing,
-            changes=audit.values(staffing, ["title", "person", "fte", "start", "end"]),
-        )
-        messages.success(request, _("Poste ajouté à l'équipe."))
-    else:
-        messages.error(
-            request,
-            _("Le poste n'a pas été ajouté : %(errors)s") % {"errors": errors_text(form)},
-        )
+    save_line(
+        request,
+        form,
+        fields=["title", "person", "fte", "start", "end"],
+        added=_("Poste ajouté à l'équipe."),
+        refused=_("Le poste n'a pas été ajouté : %(errors)s"),
+    )
     return redirect(programme)
 
 
@@ -87,14 +80,9 @@ def staffing_add(request: HttpRequest, slug: str) -> HttpResponse:
 def staffing_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     require(scope_of(request.user).is_admin)
     staffing = get_object_or_404(Staffing, programme__slug=slug, pk=pk)
-    audit.record(
-        request.user,
-        AuditEvent.Action.DELETE,
-        staffing,
-        changes=audit.values(staffing, ["title", "person", "fte"]),
+    delete_line(
+        request, staffing, fields=["title", "person", "fte"], removed=_("Poste retiré de l'équipe.")
     )
-    staffing.delete()
-    messages.success(request, _("Poste retiré de l'équipe."))
     return redirect(staffing.programme)
 
 
