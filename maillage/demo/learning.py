@@ -37,7 +37,7 @@ from maillage.learning.models import (
 from maillage.learning.schedule import is_public_holiday
 from maillage.network.models import Structure
 from maillage.people.enums import Gender
-from maillage.people.models import REFERENCE_ALPHABET, Beneficiary
+from maillage.people.models import Beneficiary, new_reference
 from maillage.programmes.models import Programme
 from maillage.territories.models import normalise
 
@@ -117,7 +117,7 @@ class LearningBuilder:
 
     def reference(self) -> str:
         while True:
-            ref = "P-" + "".join(self.rng.choice(REFERENCE_ALPHABET) for _ in range(6))
+            ref = new_reference("P", self.rng.choice)
             if ref not in self.references:
                 self.references.add(ref)
                 return ref

@@ -196,15 +196,19 @@ class CohortForm(forms.ModelForm):
         return cleaned
 
 
+def _day_and_time(label_day: Any, label_time: Any) -> tuple[forms.DateField, forms.TimeField]:
+    return (
+        forms.DateField(
+            label=label_day, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        ),
+        forms.TimeField(
+            label=label_time, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        ),
+    )
+
+
 class SessionMoveForm(forms.Form):
-    day = forms.DateField(
-        label=gettext_lazy("Date"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    start_time = forms.TimeField(
-        label=gettext_lazy("Heure de début"),
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-    )
+    day, start_time = _day_and_time(gettext_lazy("Date"), gettext_lazy("Heure de début"))
     place = forms.CharField(
         label=gettext_lazy("Lieu"),
         required=False,
@@ -314,17 +318,6 @@ class SessionReportForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=gettext_lazy("Pour préparer les prochaines séances."),
-    )
-
-
-def _day_and_time(label_day: Any, label_time: Any) -> tuple[forms.DateField, forms.TimeField]:
-    return (
-        forms.DateField(
-            label=label_day, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-        ),
-        forms.TimeField(
-            label=label_time, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-        ),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -40,8 +41,18 @@ REFERENCE_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"
 OLDEST_BIRTH_YEAR = 1900
 
 
-def new_reference(prefix: str) -> str:
-    return prefix + "-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+def new_reference(prefix: str, choice: Callable[[str], str] = secrets.choice) -> str:
+    """A short reference such as P-7K3M9Q; `choice` picks each character (a seeded random
+    generator's for a reproducible demo)."""
+    return prefix + "-" + "".join(choice(REFERENCE_ALPHABET) for _ in range(6))
+
+
+def unique_reference(model: type[models.Model], prefix: str) -> str:
+    """A reference no row of `model` holds yet."""
+    while True:
+        reference = new_reference(prefix)
+        if not model._default_manager.filter(reference=reference).exists():
+            return reference
 
 
 def current_year() -> int:
@@ -262,9 +273,7 @@ class Beneficiary(PersonDetails):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.reference:
-            self.reference = new_reference("P")
-            while Beneficiary.objects.filter(reference=self.reference).exists():
-                self.reference = new_reference("P")
+            self.reference = unique_reference(Beneficiary, "P")
         self.search_name = (
             normalise(f"{self.first_name} {self.last_name}") if not self.is_anonymous else ""
         )
@@ -535,9 +544,7 @@ class Referral(PersonDetails):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.reference:
-            self.reference = new_reference("O")
-            while Referral.objects.filter(reference=self.reference).exists():
-                self.reference = new_reference("O")
+            self.reference = unique_reference(Referral, "O")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
