@@ -15,10 +15,12 @@ class ImpactConfig(AppConfig):
         from maillage.impact import (
             indicators,  # noqa: F401 (registers the indicators)
             programme,
+            signals,
         )
         from maillage.programmes import sections
 
         sections.register(programme.section)
+        signals.connect()
 
         register(
             NavItem(

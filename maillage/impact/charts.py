@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import formats
 
-from maillage.impact.registry import Filters, get
+from maillage.impact.figures import Figures
 
 MAX_MONTHS = 36
 WIDTH, HEIGHT, GAP = 640, 200, 4
@@ -35,18 +35,16 @@ def months(start: date, end: date) -> list[tuple[date, date]]:
     return spans
 
 
-def monthly(code: str, filters: Filters) -> list[tuple[str, float]] | None:
+def monthly(code: str, figures: Figures) -> list[tuple[str, float]] | None:
     """The indicator month by month, or None when the period is too long for a chart."""
+    filters = figures.filters
     spans = months(filters.start, filters.end)
     if not spans or len(spans) > MAX_MONTHS:
         return None
-    indicator = get(code)
+    by_month = figures.by("month", [first for first, _until in spans])
     return [
-        (
-            formats.date_format(first, "M Y"),
-            float(indicator.compute(filters.narrowed(start=first, end=until)) or 0),
-        )
-        for first, until in spans
+        (formats.date_format(first, "M Y"), float(each.value(code) or 0))
+        for first, each in by_month.items()
     ]
 
 

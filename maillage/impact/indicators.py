@@ -4,9 +4,10 @@ shown to users under « Comment est-ce calculé ? »."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, Max, Min, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,9 @@ from maillage.network.enums import RelayStatus
 from maillage.network.models import Structure
 from maillage.people.enums import AgeBand, Gender, ReferralStatus
 from maillage.people.models import Beneficiary, Referral
+
+if TYPE_CHECKING:
+    from maillage.impact.figures import Totals
 
 PEOPLE_BREAKDOWNS = frozenset(
     {"region", "department", "structure", "programme", "course", "gender", "age_band"}
@@ -217,22 +221,17 @@ def _structures(filters: Filters) -> QuerySet[Structure]:
 
 
 def structures_joined(filters: Filters) -> int:
-    """Structures that became Relais Numérique in the period."""
+    """Structures that became Relais Numérique in the period (each time they did)."""
     ids = [str(pk) for pk in _structures(filters).values_list("pk", flat=True)]
-    return (
-        Transition.objects.filter(
-            field="relay_status",
-            to_state=RelayStatus.RELAY,
-            at__gte=filters.since,
-            at__lt=filters.until,
-            object_id__in=ids,
-            content_type__app_label="network",
-            content_type__model="structure",
-        )
-        .values("object_id")
-        .distinct()
-        .count()
-    )
+    return Transition.objects.filter(
+        field="relay_status",
+        to_state=RelayStatus.RELAY,
+        at__gte=filters.since,
+        at__lt=filters.until,
+        object_id__in=ids,
+        content_type__app_label="network",
+        content_type__model="structure",
+    ).count()
 
 
 def relays_active(filters: Filters) -> int:
@@ -297,6 +296,34 @@ def parcours_completed(filters: Filters) -> int:
 
 def _count(queryset_of: Any) -> Any:
     return lambda filters: queryset_of(filters).count()
+
+
+def _counted(measure: str) -> Callable[[Totals], int]:
+    return lambda totals: totals.counts[measure]
+
+
+FROM_FACTS: dict[str, Callable[[Totals], Any]] = {
+    **{
+        code: _counted(code)
+        for code in (
+            "parcours_realised",
+            "parcours_completed",
+            "sessions_held",
+            "workshops",
+            "drop_ins",
+            "diagnostics",
+            "referrals_received",
+            "referrals_accepted",
+            "structures_joined",
+        )
+    },
+    "people_accompanied": lambda totals: totals.reached,
+    "learner_hours": lambda totals: round(totals.counts["learner_minutes"] / 60, 1),
+    "relays_active": _counted("relays"),
+    "women_share": lambda totals: totals.women_share(),
+    "average_age": lambda totals: totals.average_age(),
+    "age_bands": lambda totals: totals.age_bands(),
+}
 
 
 for order, (code, label, definition, compute, unit, breakdowns) in enumerate(
@@ -390,7 +417,9 @@ for order, (code, label, definition, compute, unit, breakdowns) in enumerate(
         (
             "structures_joined",
             _("Structures devenues Relais Numériques"),
-            _("Structures passées au statut de Relais Numérique dans la période."),
+            _(
+                "Structures passées au statut de Relais Numérique dans la période (une structure qui quitte le réseau puis le rejoint compte à chaque passage)."
+            ),
             structures_joined,
             "count",
             PLACE_BREAKDOWNS,
@@ -435,6 +464,7 @@ for order, (code, label, definition, compute, unit, breakdowns) in enumerate(
 ):
     register(
         Indicator(
+            from_facts=FROM_FACTS[code],
             code=code,
             label=label,
             definition=definition,

@@ -51,6 +51,9 @@ class Indicator:
     unit: str = "count"  # count, share (0 to 1), years, hours, distribution
     breakdowns: frozenset[str] = field(default_factory=lambda: frozenset(BREAKDOWNS))
     order: int = 0
+    # The same figure from the pre-aggregated facts' totals (maillage.impact.figures.Totals);
+    # None: always computed live.
+    from_facts: Callable[[Any], Any] | None = None
 
 
 _INDICATORS: dict[str, Indicator] = {}

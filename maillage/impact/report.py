@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from maillage.impact.figures import Figures
 from maillage.impact.registry import Filters, all_indicators
 from maillage.learning.models import Course
 from maillage.programmes.models import Programme
@@ -17,35 +18,39 @@ from maillage.programmes.models import Programme
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _values(filters: Filters, breakdown: str | None = None) -> dict[str, Any]:
-    values = {}
-    for indicator in all_indicators():
-        if breakdown is not None and breakdown not in indicator.breakdowns:
-            continue
-        values[indicator.code] = indicator.compute(filters)
-    return values
+def _values(figures: Figures, breakdown: str | None = None) -> dict[str, Any]:
+    return {
+        indicator.code: figures.value(indicator.code)
+        for indicator in all_indicators()
+        if breakdown is None or breakdown in indicator.breakdowns
+    }
 
 
 def report_data(programme: Programme, start: date, end: date) -> dict[str, Any]:
     """`end` is included."""
-    filters = Filters(start, end + timedelta(days=1), programme_ids=frozenset({programme.pk}))
-    departments = {d.code: d for d in programme.departments.order_by("code")}
-    courses = Course.objects.filter(cohorts__programme=programme).distinct().order_by("code")
+    figures = Figures(
+        Filters(start, end + timedelta(days=1), programme_ids=frozenset({programme.pk}))
+    )
+    departments = dict(programme.departments.order_by("code").values_list("pk", "code"))
+    courses = dict(
+        Course.objects.filter(cohorts__programme=programme)
+        .distinct()
+        .order_by("code")
+        .values_list("pk", "code")
+    )
     return {
         "programme": programme.slug,
         "from": start.isoformat(),
         "to": end.isoformat(),
-        "indicators": _values(filters),
+        "indicators": _values(figures),
         "breakdowns": {
             "department": {
-                code: _values(filters.narrowed(department_ids=frozenset({d.pk})), "department")
-                for code, d in departments.items()
+                departments[pk]: _values(each, "department")
+                for pk, each in figures.by("department", departments).items()
             },
             "course": {
-                course.code: _values(
-                    filters.narrowed(course_codes=frozenset({course.code})), "course"
-                )
-                for course in courses
+                courses[pk]: _values(each, "course")
+                for pk, each in figures.by("course", courses).items()
             },
         },
     }

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from maillage.impact.figures import Figures
 from maillage.impact.registry import Filters, get
 from maillage.programmes.models import Programme, Target
 
@@ -38,7 +39,7 @@ def progress(target: Target, *, today: date | None = None) -> Progress:
     if target.department_id:
         filters = filters.narrowed(department_ids=frozenset({target.department_id}))
     indicator = get(target.indicator)
-    value: Any = indicator.compute(filters)
+    value: Any = Figures(filters).value(indicator.code)
     achieved = float(value or 0)
     share = round(100 * achieved / target.value) if target.value else 0
     projected = None

@@ -16,13 +16,13 @@ from maillage.core.forms import delete_line, save_line
 from maillage.core.models import AuditEvent
 from maillage.core.perms import require, scope_of
 from maillage.impact import charts as charts_module
-from maillage.impact import indicators as indicators_module
+from maillage.impact.figures import Figures
 from maillage.impact.forms import PeriodForm, TargetForm
 from maillage.impact.publication import THRESHOLD, share_cell, suppress_column
 from maillage.impact.registry import Filters, all_indicators
 from maillage.impact.registry import get as get_indicator
 from maillage.impact.report import report_data, report_xlsx
-from maillage.people.enums import AgeBand, Gender
+from maillage.people.enums import AgeBand
 from maillage.programmes.models import Programme, Target
 from maillage.territories.models import Department
 
@@ -57,15 +57,16 @@ def indicators(request: HttpRequest) -> HttpResponse:
     filters = scope_filters(request.user, start, end + timedelta(days=1))
     if form.is_bound and form.is_valid() and form.cleaned_data["programme"]:
         filters = filters.narrowed(programme_ids=frozenset({form.cleaned_data["programme"].pk}))
+    figures = Figures(filters)
     rows = []
     for indicator in all_indicators():
-        value = indicator.compute(filters)
+        value = figures.value(indicator.code)
         if indicator.unit == "distribution":
             value = [(AgeBand(band).label, count) for band, count in value.items()]
         rows.append((indicator, value))
     charts = []
     for code in ("parcours_realised", "people_accompanied"):
-        series = charts_module.monthly(code, filters)
+        series = charts_module.monthly(code, figures)
         if series is not None:
             charts.append(
                 {"id": code, "label": get_indicator(code).label, **charts_module.bars(series)}
@@ -160,13 +161,15 @@ def public_statistics(request: HttpRequest) -> HttpResponse:
     )
     rows = []
     people_counts = []
+    national = Figures(period)
+    by_department = national.by("department", [d.pk for d in departments])
     for department in departments:
-        scope = period.narrowed(department_ids=frozenset({department.pk}))
-        reach = indicators_module.reach(scope)
-        women, men = reach.of_gender(Gender.WOMAN), reach.of_gender(Gender.MAN)
-        parcours = indicators_module.cohorts(scope).count()
-        relays = indicators_module.relays_active(scope)
-        if not (reach.total or parcours or relays):
+        figures = by_department[department.pk]
+        women, men = figures.gender_counts()
+        people = figures.value("people_accompanied")
+        parcours = figures.value("parcours_realised")
+        relays = figures.value("relays_active")
+        if not (people or parcours or relays):
             continue
         rows.append(
             {
@@ -176,11 +179,10 @@ def public_statistics(request: HttpRequest) -> HttpResponse:
                 "women_share": share_cell(women, women + men),
             }
         )
-        people_counts.append(reach.total)
+        people_counts.append(people)
     for row, cell in zip(rows, suppress_column(people_counts), strict=True):
         row["people"] = cell
-    national = indicators_module.reach(period)
-    national_women, national_men = national.of_gender(Gender.WOMAN), national.of_gender(Gender.MAN)
+    national_women, national_men = national.gender_counts()
     return render(
         request,
         "impact/public_statistics.html",
@@ -189,9 +191,9 @@ def public_statistics(request: HttpRequest) -> HttpResponse:
             "years": years,
             "rows": rows,
             "national": {
-                "people": suppress_column([national.total])[0],
-                "parcours": indicators_module.cohorts(period).count(),
-                "relays": indicators_module.relays_active(period),
+                "people": suppress_column([national.value("people_accompanied")])[0],
+                "parcours": national.value("parcours_realised"),
+                "relays": national.value("relays_active"),
                 "women_share": share_cell(national_women, national_women + national_men),
             },
             "threshold": THRESHOLD,

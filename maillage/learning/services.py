@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from maillage.core import audit
 from maillage.core.models import AuditEvent
+from maillage.core.signals import records_changed
 from maillage.core.statemachine import TransitionNotAllowed
 from maillage.learning.enums import CohortStatus, EnrolmentStatus, Presence
 from maillage.learning.models import (
@@ -69,10 +70,11 @@ def plan_cohort(
         cohort.facilitators.set(list(facilitators))
         cohort.co_facilitators.set(list(co_facilitators))
         minutes = cohort.course.minutes_per_session
-        Session.objects.bulk_create(
+        sessions = Session.objects.bulk_create(
             Session(cohort=cohort, number=number, starts_at=moment, minutes=minutes)
             for number, moment in enumerate(session_times(cohort, first, at), start=1)
         )
+        records_changed.send(sender=Session, objects=sessions)
         audit.record(by, AuditEvent.Action.CREATE, cohort)
     return cohort
 
@@ -157,11 +159,12 @@ def take_roll_call(
                 session=session, beneficiary_id=beneficiary_id, defaults={"presence": presence}
             )
         WalkIns.objects.filter(session=session).delete()
-        WalkIns.objects.bulk_create(
+        groups = WalkIns.objects.bulk_create(
             WalkIns(session=session, gender=gender, age_band=band, count=count)
             for (gender, band), count in walk_ins.items()
             if count
         )
+        records_changed.send(sender=WalkIns, objects=groups)
         session.roll_called_at, session.roll_called_by = timezone.now(), by
         session.save(update_fields=["roll_called_at", "roll_called_by"])
         if cohort.status == CohortStatus.PLANNED:
@@ -224,11 +227,12 @@ def record_workshop(
     """The anonymous participants and the facilitator's report, in one go."""
     with transaction.atomic():
         WalkIns.objects.filter(workshop=workshop).delete()
-        WalkIns.objects.bulk_create(
+        groups = WalkIns.objects.bulk_create(
             WalkIns(workshop=workshop, gender=gender, age_band=band, count=count)
             for (gender, band), count in walk_ins.items()
             if count
         )
+        records_changed.send(sender=WalkIns, objects=groups)
         workshop.report = report
         workshop.save(update_fields=["report"])
         audit.record(

@@ -13,6 +13,7 @@ from maillage.demo.network import DEMO_PASSWORD, build_network
 from maillage.demo.people import build_people
 from maillage.demo.programmes import build_programmes
 from maillage.diagnostics.loader import load_all
+from maillage.impact import facts
 from maillage.territories.loader import load_territories
 from maillage.territories.models import Commune
 
@@ -37,6 +38,8 @@ class Command(BaseCommand):
             figures = build_people()
             figures["learning"] = build_learning()
             build_programmes()
+            # Bulk writes bypass the per-write upkeep of the facts: compute them once.
+            facts.rebuild()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Jeu de démonstration construit en {time.monotonic() - started:.1f} s."

@@ -1,0 +1,534 @@
+"""Building the pre-aggregated facts from the records, keeping them current, and rebuilding
+them. The same computation serves one stale cell and the whole country: `_activity_cells` and
+`_place_cells` take a set of structures (or all) and a range of months (or all time)."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from pyroaring import BitMap
+
+from maillage.core.models import Transition
+from maillage.diagnostics.models import Diagnostic
+from maillage.impact.models import ActivityFact, Grain, PeopleIndex, PlaceFact, StaleCell
+from maillage.learning.enums import CohortStatus, Presence
+from maillage.learning.models import Attendance, Cohort, DropIn, Session, WalkIns, Workshop
+from maillage.network.enums import RelayStatus
+from maillage.network.models import Structure
+from maillage.people.enums import AgeBand, ReferralStatus
+from maillage.people.models import Beneficiary, Referral
+
+logger = logging.getLogger(__name__)
+
+ACTIVITY_MEASURES = (
+    "parcours_realised",
+    "parcours_completed",
+    "sessions_held",
+    "workshops",
+    "drop_ins",
+    "learner_minutes",
+)
+PLACE_MEASURES = (
+    "diagnostics",
+    "referrals_received",
+    "referrals_accepted",
+    "structures_joined",
+    "relay_delta",
+)
+BATCH = 2000
+
+# (structure, month, programme, course)
+ActivityKey = tuple[int, date, int | None, int | None]
+
+
+def month_of(moment: datetime) -> date:
+    """The first day of the moment's month, in local time (a session at 23:30 on 31 December
+    in Paris belongs to December)."""
+    return timezone.localtime(moment).date().replace(day=1)
+
+
+def next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def start_of(month: date) -> datetime:
+    return timezone.make_aware(datetime.combine(month, time.min))
+
+
+def _local_month(path: str) -> TruncMonth:
+    return TruncMonth(path, tzinfo=timezone.get_current_timezone())
+
+
+def serialize(people: BitMap) -> bytes:
+    return people.serialize() if people else b""
+
+
+def deserialize(data: bytes | memoryview | None) -> BitMap:
+    return BitMap.deserialize(bytes(data)) if data else BitMap()
+
+
+@dataclass
+class Cell:
+    """The measures of one fact row while it is being computed."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    anonymous: Counter[str] = field(default_factory=Counter)
+    people: BitMap = field(default_factory=BitMap)
+
+    def add(self, other: Cell) -> None:
+        self.counts.update(other.counts)
+        self.anonymous.update(other.anonymous)
+        self.people |= other.people
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which records a computation covers: some structures (None: all) and a range of months
+    [since, until) (None: unbounded)."""
+
+    structure_ids: frozenset[int] | None = None
+    since: date | None = None
+    until: date | None = None
+
+    def moments(self, path: str) -> Q:
+        q = Q()
+        if self.since:
+            q &= Q(**{f"{path}__gte": start_of(self.since)})
+        if self.until:
+            q &= Q(**{f"{path}__lt": start_of(self.until)})
+        return q
+
+    def places(self, path: str) -> Q:
+        if self.structure_ids is None:
+            return Q()
+        return Q(**{f"{path}__in": self.structure_ids})
+
+    def covers(self, month: date) -> bool:
+        return (self.since is None or month >= self.since) and (
+            self.until is None or month < self.until
+        )
+
+
+def _anonymous_key(gender: str, band: str) -> str:
+    return f"{gender}|{band or AgeBand.UNKNOWN}"
+
+
+def _activity_cells(window: Window) -> dict[ActivityKey, Cell]:
+    cells: dict[ActivityKey, Cell] = defaultdict(Cell)
+    key_fields = ("cohort__structure_id", "cohort__programme_id", "cohort__course_id")
+
+    def key(row: dict[str, Any], month: date, prefix: str = "") -> ActivityKey:
+        return (
+            row[f"{prefix}cohort__structure_id"],
+            month,
+            row[f"{prefix}cohort__programme_id"],
+            row[f"{prefix}cohort__course_id"],
+        )
+
+    sessions = Session.objects.exclude(cohort__status=CohortStatus.CANCELLED).filter(
+        window.moments("starts_at"), window.places("cohort__structure_id")
+    )
+    for row in (
+        sessions.annotate(m=_local_month("starts_at"))
+        .values(*key_fields, "m")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        cells[key(row, row["m"].date())].counts["sessions_held"] += row["n"]
+
+    present = Attendance.objects.filter(session__in=sessions, presence=Presence.PRESENT)
+    session_fields = tuple(f"session__{f}" for f in key_fields)
+    for row in (
+        present.annotate(m=_local_month("session__starts_at"))
+        .values(*session_fields, "m")
+        .annotate(minutes=Sum("session__minutes"))
+        .order_by()
+    ):
+        cells[key(row, row["m"].date(), "session__")].counts["learner_minutes"] += row["minutes"]
+    for structure, programme, course, m, person in (
+        present.annotate(m=_local_month("session__starts_at"))
+        .values_list(*session_fields, "m", "beneficiary_id")
+        .distinct()
+        .order_by()
+        .iterator(chunk_size=BATCH * 10)
+    ):
+        cells[(structure, m.date(), programme, course)].people.add(person)
+
+    for row in (
+        WalkIns.objects.filter(session__in=sessions)
+        .annotate(m=_local_month("session__starts_at"))
+        .values(*session_fields, "m", "gender", "age_band")
+        .annotate(n=Sum("count"), minutes=Sum(F("count") * F("session__minutes")))
+        .order_by()
+    ):
+        cell = cells[key(row, row["m"].date(), "session__")]
+        cell.anonymous[_anonymous_key(row["gender"], row["age_band"])] += row["n"]
+        cell.counts["learner_minutes"] += row["minutes"]
+
+    cohorts = Cohort.objects.filter(window.places("structure_id"))
+    for measure, queryset, bound in (
+        ("parcours_realised", cohorts.realised(), Min),
+        ("parcours_completed", cohorts.filter(status=CohortStatus.COMPLETED), Max),
+    ):
+        for structure, programme, course, moment in (
+            queryset.annotate(moment=bound("sessions__starts_at"))
+            .filter(window.moments("moment"), moment__isnull=False)
+            .values_list("structure_id", "programme_id", "course_id", "moment")
+            .iterator(chunk_size=BATCH * 10)
+        ):
+            cells[(structure, month_of(moment), programme, course)].counts[measure] += 1
+
+    workshops = Workshop.objects.filter(window.moments("starts_at"), window.places("structure_id"))
+    heads: Counter[int] = Counter()
+    workshop_key: dict[int, ActivityKey] = {}
+    for pk, structure, programme, moment in workshops.values_list(
+        "pk", "structure_id", "programme_id", "starts_at"
+    ).iterator(chunk_size=BATCH * 10):
+        workshop_key[pk] = (structure, month_of(moment), programme, None)
+        cells[workshop_key[pk]].counts["workshops"] += 1
+    participants = Workshop.participants.through.objects.filter(workshop__in=workshops)
+    for workshop_id, person in participants.values_list("workshop_id", "beneficiary_id"):
+        cells[workshop_key[workshop_id]].people.add(person)
+        heads[workshop_id] += 1
+    for workshop_id, gender, band, count in WalkIns.objects.filter(
+        workshop__in=workshops
+    ).values_list("workshop_id", "gender", "age_band", "count"):
+        cells[workshop_key[workshop_id]].anonymous[_anonymous_key(gender, band)] += count
+        heads[workshop_id] += count
+    for pk, minutes in workshops.filter(pk__in=list(heads)).values_list("pk", "minutes"):
+        cells[workshop_key[pk]].counts["learner_minutes"] += heads[pk] * minutes
+
+    drop_ins = DropIn.objects.filter(window.moments("starts_at"), window.places("structure_id"))
+    dated = drop_ins.annotate(m=_local_month("starts_at"))
+    place_fields = ("structure_id", "programme_id")
+    for row in (
+        dated.values(*place_fields, "m").annotate(n=Count("pk"), minutes=Sum("minutes")).order_by()
+    ):
+        cell = cells[(row["structure_id"], row["m"].date(), row["programme_id"], None)]
+        cell.counts["drop_ins"] += row["n"]
+        cell.counts["learner_minutes"] += row["minutes"]
+    for structure, programme, m, person in (
+        dated.filter(beneficiary__isnull=False)
+        .values_list(*place_fields, "m", "beneficiary_id")
+        .distinct()
+        .order_by()
+        .iterator(chunk_size=BATCH * 10)
+    ):
+        cells[(structure, m.date(), programme, None)].people.add(person)
+    for row in (
+        dated.filter(beneficiary__isnull=True)
+        .values(*place_fields, "m", "gender", "age_band")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        cell = cells[(row["structure_id"], row["m"].date(), row["programme_id"], None)]
+        cell.anonymous[_anonymous_key(row["gender"], row["age_band"])] += row["n"]
+    return cells
+
+
+def _relay_transitions(window: Window) -> QuerySet[Transition]:
+    qs = Transition.objects.filter(
+        field="relay_status", content_type__app_label="network", content_type__model="structure"
+    )
+    if window.structure_ids is not None:
+        qs = qs.filter(object_id__in=[str(pk) for pk in window.structure_ids])
+    return qs
+
+
+def _place_cells(window: Window) -> dict[tuple[int, date], Counter[str]]:
+    cells: dict[tuple[int, date], Counter[str]] = defaultdict(Counter)
+    for measure, queryset, structure, moment in (
+        (
+            "diagnostics",
+            Diagnostic.objects.filter(completed_at__isnull=False),
+            "structure_id",
+            "completed_at",
+        ),
+        ("referrals_received", Referral.objects.all(), "to_structure_id", "created_at"),
+        (
+            "referrals_accepted",
+            Referral.objects.filter(status=ReferralStatus.ACCEPTED),
+            "to_structure_id",
+            "status_changed_at",
+        ),
+    ):
+        for row in (
+            queryset.filter(window.moments(moment), window.places(structure))
+            .annotate(m=_local_month(moment))
+            .values(structure, "m")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            cells[(row[structure], row["m"].date())][measure] += row["n"]
+
+    # The relay status at the end of each month: +1 or -1 when it changes over the month.
+    history: dict[int, list[tuple[date, str]]] = defaultdict(list)
+    transitions = _relay_transitions(window)
+    if window.until:
+        transitions = transitions.filter(at__lt=start_of(window.until))
+    for object_id, to_state, at in transitions.order_by("object_id", "at", "pk").values_list(
+        "object_id", "to_state", "at"
+    ):
+        history[int(object_id)].append((month_of(at), to_state))
+    for structure_id, steps in history.items():
+        state = ""
+        for month, group in groupby(steps, key=itemgetter(0)):
+            states = [to_state for _month, to_state in group]
+            before, state = state, states[-1]
+            if not window.covers(month):
+                continue
+            cell = cells[(structure_id, month)]
+            cell["structures_joined"] += states.count(RelayStatus.RELAY)
+            cell["relay_delta"] += (state == RelayStatus.RELAY) - (before == RelayStatus.RELAY)
+    return cells
+
+
+# --- Writing the facts -----------------------------------------------------------------
+
+
+def _places_of(structure_ids: Iterable[int] | None) -> dict[int, tuple[int, int]]:
+    """structure → (département, région)."""
+    qs = Structure.objects.all()
+    if structure_ids is not None:
+        qs = qs.filter(pk__in=list(structure_ids))
+    return {
+        pk: (department, region)
+        for pk, department, region in qs.values_list(
+            "pk", "commune__department_id", "commune__department__region_id"
+        ).iterator(chunk_size=BATCH * 10)
+    }
+
+
+def _activity_row(grain: str, place: tuple[int, int], cell: Cell, **keys: Any) -> ActivityFact:
+    return ActivityFact(
+        grain=grain,
+        department_id=place[0],
+        region_id=place[1],
+        anonymous=dict(cell.anonymous),
+        people=serialize(cell.people),
+        **keys,
+        **{m: cell.counts[m] for m in ACTIVITY_MEASURES},
+    )
+
+
+def _write(window: Window) -> set[tuple[int, date]]:
+    """Recompute the structure-grain facts of the window; returns the (département, month)
+    pairs whose roll-ups are now out of date."""
+    activity = _activity_cells(window)
+    place = _place_cells(window)
+    structure_ids = window.structure_ids
+    if structure_ids is None:
+        structure_ids = frozenset(s for s, *_ in activity) | frozenset(s for s, _ in place)
+    places = _places_of(None if window.structure_ids is None else structure_ids)
+    touched: set[tuple[int, date]] = set()
+    for model in (ActivityFact, PlaceFact):
+        old = model.objects.filter(grain=Grain.STRUCTURE)
+        if window.structure_ids is not None:
+            old = old.filter(structure_id__in=window.structure_ids)
+        if window.since:
+            old = old.filter(month__gte=window.since)
+        if window.until:
+            old = old.filter(month__lt=window.until)
+        touched.update(old.values_list("department_id", "month").distinct())
+        old.delete()
+    activity_rows = (
+        _activity_row(
+            Grain.STRUCTURE,
+            places[structure],
+            cell,
+            month=month,
+            structure_id=structure,
+            programme_id=programme,
+            course_id=course,
+        )
+        for (structure, month, programme, course), cell in activity.items()
+        if structure in places
+    )
+    ActivityFact.objects.bulk_create(activity_rows, batch_size=BATCH)
+    place_rows = (
+        PlaceFact(
+            grain=Grain.STRUCTURE,
+            month=month,
+            structure_id=structure,
+            department_id=places[structure][0],
+            region_id=places[structure][1],
+            **{m: counts[m] for m in PLACE_MEASURES},
+        )
+        for (structure, month), counts in place.items()
+        if structure in places and any(counts.values())
+    )
+    PlaceFact.objects.bulk_create(place_rows, batch_size=BATCH)
+    touched.update((places[s][0], m) for s, m, *_ in activity if s in places)
+    touched.update((places[s][0], m) for s, m in place if s in places)
+    return touched
+
+
+def _roll_up(department_id: int, months: Collection[date] | None = None) -> None:
+    """The département rows are sums (and unions of people) of its structures' rows."""
+    for model in (ActivityFact, PlaceFact):
+        stale = model.objects.filter(department_id=department_id).exclude(grain=Grain.STRUCTURE)
+        if months is not None:
+            stale = stale.filter(month__in=list(months))
+        stale.delete()
+    rows = ActivityFact.objects.filter(grain=Grain.STRUCTURE, department_id=department_id)
+    places = PlaceFact.objects.filter(grain=Grain.STRUCTURE, department_id=department_id)
+    if months is not None:
+        rows = rows.filter(month__in=list(months))
+        places = places.filter(month__in=list(months))
+    detailed: dict[tuple[date, int | None, int | None], Cell] = defaultdict(Cell)
+    total: dict[date, Cell] = defaultdict(Cell)
+    region = None
+    for fact in rows.iterator(chunk_size=BATCH):
+        region = fact.region_id
+        cell = Cell(
+            Counter({m: getattr(fact, m) for m in ACTIVITY_MEASURES}),
+            Counter(fact.anonymous),
+            deserialize(fact.people),
+        )
+        detailed[(fact.month, fact.programme_id, fact.course_id)].add(cell)
+        total[fact.month].add(cell)
+    if region is not None:
+        place = (department_id, region)
+        ActivityFact.objects.bulk_create(
+            [
+                _activity_row(Grain.DEPARTMENT, place, cell, month=m, programme_id=p, course_id=c)
+                for (m, p, c), cell in detailed.items()
+            ]
+            + [_activity_row(Grain.DEPARTMENT_TOTAL, place, c, month=m) for m, c in total.items()],
+            batch_size=BATCH,
+        )
+    sums = (
+        places.values("month", "region_id")
+        .annotate(**{m: Sum(m) for m in PLACE_MEASURES})
+        .order_by()
+    )
+    PlaceFact.objects.bulk_create(
+        [PlaceFact(grain=Grain.DEPARTMENT, department_id=department_id, **row) for row in sums],
+        batch_size=BATCH,
+    )
+
+
+# --- Keeping them current --------------------------------------------------------------
+
+
+def mark_stale(cells: Iterable[tuple[int | None, date | None]]) -> None:
+    """Called in the writer's transaction: these cells will be recomputed after the commit
+    (or by the next reader, whichever comes first)."""
+    rows = [StaleCell(structure_id=s, month=m) for s, m in set(cells) if s and m]
+    if not rows:
+        return
+    # Updating on conflict (rather than ignoring) waits for a refresh that holds the row, so
+    # that a write committed during a refresh is never forgotten.
+    StaleCell.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["structure_id", "month"],
+        update_fields=["marked_at"],
+    )
+    transaction.on_commit(refresh_stale, robust=True)
+
+
+def refresh_stale() -> int:
+    """Recompute every stale cell; returns how many."""
+    with transaction.atomic():
+        stale = list(
+            StaleCell.objects.select_for_update(skip_locked=True).values_list(
+                "pk", "structure_id", "month"
+            )
+        )
+        if not stale:
+            return 0
+        months: dict[int, set[date]] = defaultdict(set)
+        for _pk, structure, month in stale:
+            months[structure].add(month)
+        touched: set[tuple[int, date]] = set()
+        for structure, wanted in months.items():
+            for month in sorted(wanted):
+                window = Window(frozenset({structure}), month, next_month(month))
+                touched |= _write(window)
+        by_department: dict[int, set[date]] = defaultdict(set)
+        for department, month in touched:
+            by_department[department].add(month)
+        for department, dep_months in by_department.items():
+            _roll_up(department, dep_months)
+        StaleCell.objects.filter(pk__in=[pk for pk, *_ in stale]).delete()
+    return len(stale)
+
+
+def ensure_current() -> None:
+    """Before reading facts: recompute what a crashed or pending refresh left stale."""
+    if StaleCell.objects.exists():
+        refresh_stale()
+
+
+def rebuild(*, progress: Any = None) -> dict[str, int]:
+    """Everything again from the records."""
+    with transaction.atomic():
+        StaleCell.objects.all().delete()
+        ActivityFact.objects.all().delete()
+        PlaceFact.objects.all().delete()
+        touched = _write(Window())
+        departments = sorted({d for d, _m in touched})
+        for department in departments:
+            _roll_up(department)
+        rebuild_people_index()
+    return {
+        "activity": ActivityFact.objects.count(),
+        "place": PlaceFact.objects.count(),
+        "departments": len(departments),
+    }
+
+
+# --- The people index ------------------------------------------------------------------
+
+
+def index_keys(gender: str, birth_year: int | None, age_band: str) -> set[str]:
+    """The index entries of one person; the age band on any date follows from the birth year,
+    and only when it is unknown does the declared band count."""
+    kept = f"birth:{birth_year}" if birth_year else f"band:{age_band or AgeBand.UNKNOWN}"
+    return {f"gender:{gender}", kept}
+
+
+def rebuild_people_index() -> None:
+    index: dict[str, BitMap] = defaultdict(BitMap)
+    for pk, gender, birth_year, band in Beneficiary.objects.values_list(
+        "pk", "gender", "birth_year", "age_band"
+    ).iterator(chunk_size=BATCH * 10):
+        for key in index_keys(gender, birth_year, band):
+            index[key].add(pk)
+    PeopleIndex.objects.all().delete()
+    PeopleIndex.objects.bulk_create(
+        PeopleIndex(key=key, people=serialize(people)) for key, people in index.items()
+    )
+
+
+def move_in_index(person: int, before: set[str], after: set[str]) -> None:
+    """One person's index entries change (a new person has none before, a deleted one none
+    after). Rows are locked in key order, so two writers never wait on each other in a cycle."""
+    for key in sorted(before ^ after):
+        entry, _ = PeopleIndex.objects.get_or_create(key=key)
+        entry = PeopleIndex.objects.select_for_update().get(pk=entry.pk)
+        people = deserialize(entry.people)
+        if key in after:
+            people.add(person)
+        else:
+            people.discard(person)
+        entry.people = serialize(people)
+        entry.save(update_fields=["people"])
+
+
+def load_people_index() -> dict[str, BitMap]:
+    return {
+        key: deserialize(data) for key, data in PeopleIndex.objects.values_list("key", "people")
+    }

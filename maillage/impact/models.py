@@ -1,0 +1,104 @@
+"""Pre-aggregated facts: what the dashboards read instead of the raw records.
+
+Facts are derived data, rebuilt at will (`manage.py rebuild_facts`) and kept current cell by
+cell: a write to an activity marks its (structure, month) cell stale in the same transaction,
+and the cell is recomputed from the records right after the commit (or by the next reader).
+Columns are plain ids, not foreign keys: facts never hold up a deletion elsewhere."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class Grain(models.TextChoices):
+    STRUCTURE = "structure", "structure"
+    DEPARTMENT = "department", "department"  # per programme and course
+    DEPARTMENT_TOTAL = "department_total", "department_total"  # all programmes and courses
+
+
+class ActivityFact(models.Model):
+    """Parcours, sessions, workshops, drop-ins and the people reached, for one month."""
+
+    grain = models.CharField(max_length=16, choices=Grain.choices)
+    month = models.DateField()  # its first day, in local time
+    region_id = models.IntegerField()
+    department_id = models.IntegerField()
+    structure_id = models.IntegerField(null=True)
+    programme_id = models.IntegerField(null=True)
+    course_id = models.IntegerField(null=True)
+    parcours_realised = models.PositiveIntegerField(default=0)
+    parcours_completed = models.PositiveIntegerField(default=0)
+    sessions_held = models.PositiveIntegerField(default=0)
+    workshops = models.PositiveIntegerField(default=0)
+    drop_ins = models.PositiveIntegerField(default=0)
+    learner_minutes = models.PositiveBigIntegerField(default=0)
+    # Anonymous participants: {"gender|age band": count}.
+    anonymous = models.JSONField(default=dict)
+    # The named people reached: a serialized Roaring bitmap of beneficiary ids.
+    people = models.BinaryField(default=b"")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["grain", "month"]),
+            models.Index(fields=["structure_id", "month"]),
+            models.Index(fields=["department_id", "grain", "month"]),
+            models.Index(fields=["programme_id", "grain", "month"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.structure_id or self.department_id} {self.month:%Y-%m}"
+
+
+class PlaceFact(models.Model):
+    """Diagnostics, referrals and the relay status of structures, for one month."""
+
+    grain = models.CharField(max_length=16, choices=Grain.choices)
+    month = models.DateField()
+    region_id = models.IntegerField()
+    department_id = models.IntegerField()
+    structure_id = models.IntegerField(null=True)
+    diagnostics = models.PositiveIntegerField(default=0)
+    referrals_received = models.PositiveIntegerField(default=0)
+    referrals_accepted = models.PositiveIntegerField(default=0)
+    structures_joined = models.PositiveIntegerField(default=0)
+    # +1 the month a structure becomes a relay, -1 the month it stops being one.
+    relay_delta = models.SmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["grain", "month"]),
+            models.Index(fields=["structure_id", "month"]),
+            models.Index(fields=["department_id", "grain", "month"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.structure_id or self.department_id} {self.month:%Y-%m}"
+
+
+class PeopleIndex(models.Model):
+    """The beneficiaries sharing one attribute (a gender, a birth year, or a declared age band
+    when the birth year is unknown), as a Roaring bitmap of ids: the facts' people sets are
+    broken down by intersecting them with these."""
+
+    key = models.CharField(max_length=32, unique=True)
+    people = models.BinaryField(default=b"")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class StaleCell(models.Model):
+    """A (structure, month) whose facts must be recomputed from the records."""
+
+    structure_id = models.IntegerField()
+    month = models.DateField()
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["structure_id", "month"], name="stale_cell_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.structure_id} {self.month:%Y-%m}"
