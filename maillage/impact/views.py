@@ -18,6 +18,7 @@ from maillage.core.perms import require, scope_of
 from maillage.impact import charts as charts_module
 from maillage.impact.figures import Figures
 from maillage.impact.forms import PeriodForm, TargetForm
+from maillage.impact.pdf import report_pdf
 from maillage.impact.publication import THRESHOLD, share_cell, suppress_column
 from maillage.impact.registry import Filters, all_indicators
 from maillage.impact.registry import get as get_indicator
@@ -113,7 +114,7 @@ def target_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def report_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The programme's report over its period (or `du`/`au`), as JSON or a spreadsheet."""
     programme = get_object_or_404(Programme.objects.visible_to(request.user), slug=slug)
-    require(fmt in ("json", "xlsx"))
+    require(fmt in ("json", "xlsx", "pdf"))
     start = programme.start
     end = min(programme.end or timezone.localdate(), timezone.localdate())
     form = PeriodForm(
@@ -133,6 +134,11 @@ def report_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         response = HttpResponse(
             json.dumps(data, ensure_ascii=False, indent=2),
             content_type="application/json; charset=utf-8",
+        )
+    elif fmt == "pdf":
+        response = HttpResponse(
+            report_pdf(programme, data, form.cleaned_data["start"], form.cleaned_data["end"]),
+            content_type="application/pdf",
         )
     else:
         response = HttpResponse(

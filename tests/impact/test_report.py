@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import zlib
 from datetime import date, time
 
 import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
+from maillage.impact.pdf import narrative
 from maillage.impact.report import report_data, safe_cell
 from maillage.learning import services
 from maillage.learning.models import Cohort, Course
@@ -141,8 +144,64 @@ def test_a_funder_downloads_the_report_of_their_programme_only(
     assert response["Content-Disposition"].startswith("attachment")
     assert client.get("/mesurer/programmes/ruralite/rapport.xlsx").status_code == 200
     assert client.get("/mesurer/programmes/metropole/rapport.json").status_code == 404
-    assert client.get("/mesurer/programmes/ruralite/rapport.pdf").status_code == 404
+    assert client.get("/mesurer/programmes/ruralite/rapport.csv").status_code == 404
     bad = client.get(
         "/mesurer/programmes/ruralite/rapport.json", {"du": "2023-12-31", "au": "2023-01-01"}
     )
     assert bad.status_code == 400
+
+
+def pdf_text(pdf: bytes) -> bytes:
+    """The PDF's streams, inflated: enough to find its structure and metadata."""
+    parts = [pdf]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            parts.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            continue
+    return b"".join(parts)
+
+
+def test_the_pdf_report_tells_the_figures_in_french_and_is_tagged(
+    world: World, parcours: None, tmp_path
+) -> None:
+    output = tmp_path / "rapport.pdf"
+    call_command(
+        "impact_report",
+        *("--programme", "ruralite", "--from", "2023-01-01", "--to", "2023-12-31"),
+        *("--format", "pdf", "--output", str(output)),
+    )
+    pdf = output.read_bytes()
+    assert pdf.startswith(b"%PDF")
+    inside = pdf_text(pdf)
+    assert b"/StructTreeRoot" in inside and b"/Lang" in inside and b"pdfuaid" in inside
+
+
+def test_the_narrative_is_written_from_the_figures(world: World, parcours: None) -> None:
+    data = report_data(world.ruralite, date(2023, 1, 1), date(2023, 12, 31))
+    sentences = narrative(data, date(2023, 1, 1), date(2023, 12, 31))
+    assert sentences[0] == (
+        "En douze mois, 2 parcours ont été réalisés dans 2 départements, "
+        "permettant d'accompagner 2 personnes."
+    )
+    assert "Parmi les personnes accompagnées, 50 % sont des femmes" in " ".join(sentences)
+    one = narrative(
+        {**data, "indicators": {**data["indicators"], "parcours_realised": 1}},
+        date(2022, 1, 1),
+        date(2023, 6, 30),
+    )
+    assert one[0].startswith("En dix-huit mois, 1 parcours a été réalisé")
+
+
+def test_the_pdf_report_is_downloaded_from_the_programme_page(
+    client_as, world: World, parcours: None
+) -> None:
+    page = client_as("funder").get("/mesurer/programmes/ruralite/")
+    assert "/mesurer/programmes/ruralite/rapport.pdf" in page.content.decode()
+    response = client_as("funder").get(
+        "/mesurer/programmes/ruralite/rapport.pdf", {"du": "2023-01-01", "au": "2023-12-31"}
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert client_as("funder").get("/mesurer/programmes/metropole/rapport.pdf").status_code == 404
+    assert client_as("stranger").get("/mesurer/programmes/ruralite/rapport.pdf").status_code == 404

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from maillage.impact.pdf import report_pdf
 from maillage.impact.report import report_data, report_xlsx
 from maillage.programmes.models import Programme
 
@@ -46,10 +47,6 @@ class Command(BaseCommand):
             raise CommandError("Dates attendues au format AAAA-MM-JJ.") from error
         if last < first:
             raise CommandError("La fin de la période précède son début.")
-        if format == "pdf":
-            raise CommandError(
-                "Le rapport PDF n'est pas encore disponible : utilisez json ou xlsx."
-            )
         data = report_data(found, first, last)
         if format == "json":
             text = json.dumps(data, ensure_ascii=False, indent=2)
@@ -59,7 +56,10 @@ class Command(BaseCommand):
                 output.write_text(text + "\n", encoding="utf-8")
         else:
             if output is None:
-                raise CommandError("--output est nécessaire pour un fichier xlsx.")
-            output.write_bytes(report_xlsx(found, data))
+                raise CommandError(f"--output est nécessaire pour un fichier {format}.")
+            if format == "pdf":
+                output.write_bytes(report_pdf(found, data, first, last))
+            else:
+                output.write_bytes(report_xlsx(found, data))
         if output is not None:
             self.stdout.write(f"Rapport écrit dans {output}.")
