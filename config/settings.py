@@ -190,6 +190,9 @@ LOGIN_THROTTLE_PER_ADDRESS = env_int("LOGIN_THROTTLE_PER_ADDRESS", 20)
 # A person's data is anonymised PEOPLE_RETENTION_MONTHS after the last contact
 # (`manage.py purge_inactive`, daily); managers see who is due PEOPLE_RETENTION_WARNING_DAYS ahead.
 PEOPLE_RETENTION_MONTHS = env_int("PEOPLE_RETENTION_MONTHS", 24)
+
+# Requests per minute allowed to each key of the statistics API.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 60)
 PEOPLE_RETENTION_WARNING_DAYS = env_int("PEOPLE_RETENTION_WARNING_DAYS", 30)
 # An open referral is recalled to the receiving team after REFERRAL_REMINDER_DAYS without a
 # change, and expires REFERRAL_EXPIRY_DAYS after it was sent (`manage.py referral_reminders`).

@@ -20,6 +20,7 @@ urlpatterns = [
     path("diagnostics/", include("maillage.diagnostics.urls")),
     path("accompagner/", include("maillage.learning.urls")),
     path("mesurer/", include("maillage.programmes.urls")),
+    path("api/v1/", include("maillage.impact.api")),
     path("mesurer/", include("maillage.impact.urls")),
     path("statistiques/", impact_views.public_statistics, name="public_statistics"),
     path("territoires/", include("maillage.territories.urls")),

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import hashlib
+import secrets
+from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -194,3 +197,61 @@ class LoginAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {'ok' if self.succeeded else 'échec'}"
+
+
+class ApiToken(models.Model):
+    """A person's key to the statistics API: only its SHA-256 digest is stored, the key itself
+    is shown once. Requests are counted per minute for the rate limit."""
+
+    PREFIX = "mlg_"
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="api_token")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    window_start = models.DateTimeField(default=timezone.now)
+    window_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = gettext_lazy("jeton d'accès à l'API")
+        verbose_name_plural = gettext_lazy("jetons d'accès à l'API")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"
+
+    @staticmethod
+    def digest_of(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User) -> str:
+        """A new key for this person (the previous one stops working); returns the key."""
+        key = cls.PREFIX + secrets.token_urlsafe(32)
+        cls.objects.filter(user=user).delete()
+        cls.objects.create(user=user, digest=cls.digest_of(key))
+        return key
+
+    @classmethod
+    def authenticate(cls, key: str) -> ApiToken | None:
+        if not key.startswith(cls.PREFIX):
+            return None
+        return (
+            cls.objects.select_related("user")
+            .filter(digest=cls.digest_of(key), user__is_active=True)
+            .first()
+        )
+
+    def spend(self, *, limit: int, window: timedelta = timedelta(minutes=1)) -> int:
+        """Count one request; returns 0 when allowed, else the seconds to wait. One UPDATE, so
+        that concurrent requests (in any process) are all counted."""
+        now = timezone.now()
+        fresh = Q(window_start__lte=now - window)
+        ApiToken.objects.filter(pk=self.pk).update(
+            window_count=Case(When(fresh, then=Value(1)), default=F("window_count") + 1),
+            window_start=Case(When(fresh, then=Value(now)), default=F("window_start")),
+            last_used_at=now,
+        )
+        count, start = ApiToken.objects.values_list("window_count", "window_start").get(pk=self.pk)
+        if count <= limit:
+            return 0
+        return max(1, int((start + window - now).total_seconds()) + 1)

@@ -2,13 +2,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from maillage.accounts.forms import SignInForm
-from maillage.accounts.models import User
+from maillage.accounts.models import ApiToken, User
 from maillage.core import audit
 from maillage.core.models import AuditEvent
 from maillage.network.models import Structure
@@ -49,3 +52,21 @@ def home(request: HttpRequest) -> HttpResponse:
             "programmes": Programme.objects.visible_to(user)[:10],
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def api_token(request: HttpRequest) -> HttpResponse:
+    """A person's key to the statistics API: issued (shown once), replaced or revoked."""
+    user = request.user
+    assert isinstance(user, User)
+    key = None
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            ApiToken.objects.filter(user=user).delete()
+            audit.record(user, AuditEvent.Action.DELETE, user, note="api token")
+            messages.success(request, _("Votre jeton d'accès à l'API est révoqué."))
+            return redirect("accounts:api_token")
+        key = ApiToken.issue(user)
+        audit.record(user, AuditEvent.Action.CREATE, user, note="api token")
+    token = ApiToken.objects.filter(user=user).first()
+    return render(request, "accounts/api_token.html", {"token": token, "key": key})

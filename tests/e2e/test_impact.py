@@ -21,3 +21,22 @@ def test_a_funder_reads_the_indicators_with_their_definitions(
     expect(page.get_by_role("rowheader", name="Personnes accompagnées")).to_be_visible()
     page.get_by_role("row", name="Personnes accompagnées").get_by_text("Définition").click()
     expect(page.get_by_text("une personne n'est jamais comptée deux fois")).to_be_visible()
+
+
+def test_a_funder_creates_a_key_and_reads_the_statistics_api(
+    visitor: Visitor, e2e_world: World
+) -> None:
+    page = visitor.page
+    visitor.sign_in("funder@exemple.test")
+    visitor.click(page.get_by_role("link", name="Accès à l'API statistique"))
+    expect(page.locator("h1")).to_have_text("Accès à l'API statistique")
+    visitor.click(page.get_by_role("button", name="Créer un jeton"))
+    key = page.get_by_label("Jeton").input_value()
+    assert key.startswith("mlg_")
+    answer = page.request.get(
+        f"{visitor.base_url}/api/v1/statistics?from=2022-01-01&to=2022-12-31",
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert answer.status == 200 and "parcours_realised" in answer.json()["indicators"]
+    visitor.click(page.get_by_role("button", name="Révoquer le jeton"))
+    expect(page.get_by_text("Vous n'avez pas de jeton.")).to_be_visible()

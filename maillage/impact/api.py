@@ -1,0 +1,316 @@
+"""The statistics API: the indicators of the registry as read-only JSON, for a person's key,
+in the same scope as their indicators page, rate-limited per key; described by an OpenAPI
+document generated from the registry."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, JsonResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from maillage.accounts.models import ApiToken
+from maillage.core.perms import scope_of
+from maillage.impact.facts import next_month
+from maillage.impact.figures import Figures
+from maillage.impact.registry import all_indicators, get
+from maillage.impact.views import scope_filters
+from maillage.learning.models import Course
+from maillage.programmes.models import Programme
+from maillage.territories.models import Department, Region
+
+BREAKDOWNS = ("month", "region", "department", "course", "programme")
+
+
+class Refusal(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _error(status: int, message: str, **headers: str) -> JsonResponse:
+    response = JsonResponse({"error": message}, status=status)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def _period(request: HttpRequest) -> tuple[date, date]:
+    """`from` and `to` (included); by default the last twelve whole months."""
+    this_month = timezone.localdate().replace(day=1)
+    default_start = this_month.replace(year=this_month.year - 1)
+    try:
+        start = date.fromisoformat(request.GET.get("from") or default_start.isoformat())
+        end = date.fromisoformat(
+            request.GET.get("to") or (this_month - timedelta(days=1)).isoformat()
+        )
+    except ValueError as error:
+        raise Refusal(400, _("Dates attendues au format AAAA-MM-JJ.")) from error
+    if end < start:
+        raise Refusal(400, _("La fin de la période ne peut pas précéder son début."))
+    if end - start > timedelta(days=366 * 10):
+        raise Refusal(400, _("Choisissez une période de dix ans au plus."))
+    return start, end
+
+
+def _outside() -> Refusal:
+    return Refusal(404, _("Hors de votre périmètre ou inconnu."))
+
+
+def _narrow(request: HttpRequest, user: Any, filters: Any) -> Any:
+    scope = scope_of(user)
+    code = request.GET.get("department")
+    if code:
+        department = Department.objects.filter(code=code).first()
+        if department is None or not (
+            scope.is_admin
+            or department.region_id in scope.region_ids
+            or department.pk in scope.department_ids
+        ):
+            raise _outside()
+        filters = filters.narrowed(department_ids=frozenset({department.pk}))
+    code = request.GET.get("region")
+    if code:
+        region = Region.objects.filter(code=code).first()
+        if region is None or not (scope.is_admin or region.pk in scope.region_ids):
+            raise _outside()
+        filters = filters.narrowed(region_ids=frozenset({region.pk}))
+    slug = request.GET.get("programme")
+    if slug:
+        programme = Programme.objects.visible_to(user).filter(slug=slug).first()
+        if programme is None:
+            raise _outside()
+        filters = filters.narrowed(programme_ids=frozenset({programme.pk}))
+    code = request.GET.get("course")
+    if code:
+        if not Course.objects.filter(code=code).exists():
+            raise Refusal(400, _("Parcours inconnu : %(code)s.") % {"code": code})
+        filters = filters.narrowed(course_codes=frozenset({code}))
+    return filters
+
+
+def _codes(request: HttpRequest) -> list[str]:
+    known = [i.code for i in all_indicators()]
+    asked = [c for c in request.GET.get("indicators", "").split(",") if c]
+    unknown = [c for c in asked if c not in known]
+    if unknown:
+        raise Refusal(400, _("Indicateurs inconnus : %(codes)s.") % {"codes": ", ".join(unknown)})
+    return asked or known
+
+
+def _breakdown(figures: Figures, by: str, codes: list[str], user: Any) -> dict[str, Any]:
+    if by not in BREAKDOWNS:
+        raise Refusal(400, _("Ventilation inconnue : %(by)s.") % {"by": by})
+    filters = figures.filters
+    keys: dict[Any, str]
+    if by == "month":
+        keys = {}
+        month = filters.start.replace(day=1)
+        while month < filters.end:
+            keys[month] = month.strftime("%Y-%m")
+            month = next_month(month)
+    elif by in ("region", "department"):
+        model = Region if by == "region" else Department
+        places = model.objects.all()
+        places = places.filter(
+            **{
+                "departments__communes__structures__isnull"
+                if by == "region"
+                else "communes__structures__isnull": False
+            }
+        )
+        if filters.region_ids:
+            places = places.filter(
+                **{"pk__in" if by == "region" else "region_id__in": filters.region_ids}
+            )
+        if filters.department_ids:
+            places = places.filter(
+                **{"departments__in" if by == "region" else "pk__in": filters.department_ids}
+            )
+        keys = dict(places.distinct().order_by("code").values_list("pk", "code"))
+    elif by == "course":
+        keys = dict(Course.objects.order_by("code").values_list("pk", "code"))
+    else:
+        programmes = Programme.objects.visible_to(user)
+        if filters.programme_ids:
+            programmes = programmes.filter(pk__in=filters.programme_ids)
+        keys = dict(programmes.order_by("slug").values_list("pk", "slug"))
+    codes = [c for c in codes if by == "month" or by in get(c).breakdowns]
+    return {
+        keys[key]: {code: each.value(code) for code in codes}
+        for key, each in figures.by(by, keys).items()
+    }
+
+
+@login_not_required
+@require_GET
+def statistics(request: HttpRequest) -> JsonResponse:
+    header = request.headers.get("Authorization", "")
+    token = ApiToken.authenticate(header.removeprefix("Bearer ").strip())
+    if token is None:
+        return _error(
+            401,
+            _("Jeton absent ou invalide : en-tête « Authorization: Bearer <jeton> »."),
+            **{"WWW-Authenticate": 'Bearer realm="maillage"'},
+        )
+    wait = token.spend(limit=settings.API_RATE_LIMIT)
+    if wait:
+        return _error(
+            429,
+            _("Trop de demandes : réessayez dans %(seconds)s secondes.") % {"seconds": wait},
+            **{"Retry-After": str(wait)},
+        )
+    user = token.user
+    if scope_of(user).is_empty:
+        return _error(403, _("Aucun rôle ne vous donne accès à des indicateurs."))
+    try:
+        start, end = _period(request)
+        filters = _narrow(request, user, scope_filters(user, start, end + timedelta(days=1)))
+        codes = _codes(request)
+        figures = Figures(filters)
+        body: dict[str, Any] = {
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "indicators": {code: figures.value(code) for code in codes},
+        }
+        by = request.GET.get("by")
+        if by:
+            body["by"] = by
+            body["breakdown"] = _breakdown(figures, by, codes, user)
+    except Refusal as refusal:
+        return _error(refusal.status, refusal.message)
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+
+@login_not_required
+@require_GET
+def openapi(request: HttpRequest) -> JsonResponse:
+    indicators = all_indicators()
+    value_schema = {
+        "oneOf": [
+            {"type": "number"},
+            {"type": "null"},
+            {"type": "object", "additionalProperties": {"type": "integer"}},
+        ]
+    }
+    parameters = [
+        ("from", "date", _("Premier jour de la période (par défaut : il y a douze mois).")),
+        ("to", "date", _("Dernier jour de la période, inclus (par défaut : fin du mois dernier).")),
+        ("department", None, _("Code d'un département de votre périmètre (ex. 51).")),
+        ("region", None, _("Code d'une région de votre périmètre (ex. 44).")),
+        ("programme", None, _("Identifiant (slug) d'un de vos programmes.")),
+        ("course", None, _("Code d'un parcours du catalogue.")),
+        (
+            "indicators",
+            None,
+            _("Codes d'indicateurs séparés par des virgules (par défaut : tous)."),
+        ),
+        ("by", None, _("Ventilation : month, region, department, course ou programme.")),
+    ]
+    document = {
+        "openapi": "3.1.0",
+        "info": {
+            "title": _("API statistique de Maillage"),
+            "version": "1",
+            "description": _(
+                "Les indicateurs du réseau, dans le périmètre de la personne qui détient le "
+                "jeton, en lecture seule. Une période faite de mois entiers est lue dans les "
+                "agrégats ; les autres sont calculées à partir des données. "
+                "%(limit)s demandes par minute et par jeton."
+            )
+            % {"limit": settings.API_RATE_LIMIT},
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Indicators": {
+                    "type": "object",
+                    "properties": {
+                        i.code: {
+                            **value_schema,
+                            "title": str(i.label),
+                            "description": str(i.definition),
+                        }
+                        for i in indicators
+                    },
+                },
+                "Error": {"type": "object", "properties": {"error": {"type": "string"}}},
+            },
+        },
+        "security": [{"bearer": []}],
+        "paths": {
+            "/api/v1/statistics": {
+                "get": {
+                    "summary": _("Indicateurs d'une période"),
+                    "parameters": [
+                        {
+                            "name": name,
+                            "in": "query",
+                            "required": False,
+                            "description": str(description),
+                            "schema": {"type": "string", **({"format": fmt} if fmt else {})},
+                        }
+                        for name, fmt, description in parameters
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": _("Les indicateurs, et la ventilation demandée."),
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {
+                                            "from": {"type": "string", "format": "date"},
+                                            "to": {"type": "string", "format": "date"},
+                                            "indicators": {
+                                                "$ref": "#/components/schemas/Indicators"
+                                            },
+                                            "by": {"type": "string", "enum": list(BREAKDOWNS)},
+                                            "breakdown": {
+                                                "type": "object",
+                                                "additionalProperties": {
+                                                    "$ref": "#/components/schemas/Indicators"
+                                                },
+                                            },
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        **{
+                            status: {
+                                "description": description,
+                                "content": {
+                                    "application/json": {
+                                        "schema": {"$ref": "#/components/schemas/Error"}
+                                    }
+                                },
+                            }
+                            for status, description in (
+                                ("400", _("Paramètre invalide.")),
+                                ("401", _("Jeton absent ou invalide.")),
+                                ("403", _("Aucun rôle ne donne accès à des indicateurs.")),
+                                ("404", _("Hors du périmètre ou inconnu.")),
+                                ("429", _("Trop de demandes (voir l'en-tête Retry-After).")),
+                            )
+                        },
+                    },
+                }
+            }
+        },
+    }
+    return JsonResponse(document, json_dumps_params={"ensure_ascii": False})
+
+
+app_name = "api"
+urlpatterns = [
+    path("statistics", statistics, name="statistics"),
+    path("openapi.json", openapi, name="openapi"),
+]
