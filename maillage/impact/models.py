@@ -17,14 +17,26 @@ class Grain(models.TextChoices):
     DEPARTMENT_TOTAL = "department_total", "department_total"  # all programmes and courses
 
 
-class ActivityFact(models.Model):
-    """Parcours, sessions, workshops, drop-ins and the people reached, for one month."""
+class Fact(models.Model):
+    """Where and when: a month (its first day, in local time) at a structure, or summed over a
+    département."""
 
     grain = models.CharField(max_length=16, choices=Grain.choices)
-    month = models.DateField()  # its first day, in local time
+    month = models.DateField()
     region_id = models.IntegerField()
     department_id = models.IntegerField()
     structure_id = models.IntegerField(null=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.structure_id or self.department_id} {self.month:%Y-%m}"
+
+
+class ActivityFact(Fact):
+    """Parcours, sessions, workshops, drop-ins and the people reached, for one month."""
+
     programme_id = models.IntegerField(null=True)
     course_id = models.IntegerField(null=True)
     parcours_realised = models.PositiveIntegerField(default=0)
@@ -46,18 +58,10 @@ class ActivityFact(models.Model):
             models.Index(fields=["programme_id", "grain", "month"]),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.grain} {self.structure_id or self.department_id} {self.month:%Y-%m}"
 
-
-class PlaceFact(models.Model):
+class PlaceFact(Fact):
     """Diagnostics, referrals and the relay status of structures, for one month."""
 
-    grain = models.CharField(max_length=16, choices=Grain.choices)
-    month = models.DateField()
-    region_id = models.IntegerField()
-    department_id = models.IntegerField()
-    structure_id = models.IntegerField(null=True)
     diagnostics = models.PositiveIntegerField(default=0)
     referrals_received = models.PositiveIntegerField(default=0)
     referrals_accepted = models.PositiveIntegerField(default=0)
@@ -71,9 +75,6 @@ class PlaceFact(models.Model):
             models.Index(fields=["structure_id", "month"]),
             models.Index(fields=["department_id", "grain", "month"]),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.grain} {self.structure_id or self.department_id} {self.month:%Y-%m}"
 
 
 class PeopleIndex(models.Model):
