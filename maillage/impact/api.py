@@ -19,6 +19,7 @@ from maillage.accounts.models import ApiToken
 from maillage.core.perms import scope_of
 from maillage.impact.facts import next_month
 from maillage.impact.figures import Figures
+from maillage.impact.forms import period_problem
 from maillage.impact.registry import all_indicators, get
 from maillage.impact.views import scope_filters
 from maillage.learning.models import Course
@@ -53,10 +54,9 @@ def _period(request: HttpRequest) -> tuple[date, date]:
         )
     except ValueError as error:
         raise Refusal(400, _("Dates attendues au format AAAA-MM-JJ.")) from error
-    if end < start:
-        raise Refusal(400, _("La fin de la période ne peut pas précéder son début."))
-    if end - start > timedelta(days=366 * 10):
-        raise Refusal(400, _("Choisissez une période de dix ans au plus."))
+    problem = period_problem(start, end)
+    if problem:
+        raise Refusal(400, problem)
     return start, end
 
 

@@ -13,6 +13,15 @@ from maillage.impact.registry import all_indicators
 from maillage.programmes.models import Programme, Target
 
 
+def period_problem(start: date, end: date) -> str | None:
+    """What is wrong with a period from `start` to `end` (included), if anything."""
+    if end < start:
+        return _("La fin de la période ne peut pas précéder son début.")
+    if end - start > timedelta(days=366 * 10):
+        return _("Choisissez une période de dix ans au plus.")
+    return None
+
+
 class PeriodForm(forms.Form):
     start = forms.DateField(
         label=gettext_lazy("Du"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -40,11 +49,9 @@ class PeriodForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end:
-            if end < start:
-                self.add_error("end", _("La fin de la période ne peut pas précéder son début."))
-            elif end - start > timedelta(days=366 * 10):
-                self.add_error("end", _("Choisissez une période de dix ans au plus."))
+        problem = period_problem(start, end) if start and end else None
+        if problem:
+            self.add_error("end", problem)
         return cleaned
 
 
