@@ -334,6 +334,9 @@ KWARGS: dict[str, Callable[[World, Any, bool], dict[str, Any] | None]] = {
     "impact:target_add": _programme,
     "impact:report_download": _report,
     "impact:target_delete": _target,
+    "impact:indicator_records": lambda world, user, inside: {
+        "code": "parcours_realised" if inside else "no_such_indicator"
+    },
     "programmes:staffing_add": _programme,
     "programmes:staffing_delete": _staffing,
 }

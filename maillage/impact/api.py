@@ -17,11 +17,11 @@ from django.views.decorators.http import require_GET
 
 from maillage.accounts.models import ApiToken
 from maillage.core.perms import scope_of
+from maillage.impact.dashboard import scope_filters
 from maillage.impact.facts import next_month
 from maillage.impact.figures import Figures
 from maillage.impact.forms import period_problem
 from maillage.impact.registry import all_indicators, get
-from maillage.impact.views import scope_filters
 from maillage.learning.models import Course
 from maillage.programmes.models import Programme
 from maillage.territories.models import Department, Region

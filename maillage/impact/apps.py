@@ -25,8 +25,8 @@ class ImpactConfig(AppConfig):
         register(
             NavItem(
                 pillar="mesurer",
-                label=_("Indicateurs"),
-                url_name="impact:indicators",
+                label=_("Tableau de bord"),
+                url_name="impact:dashboard",
                 visible=lambda user: not scope_of(user).is_empty,
                 order=-1,
             )

@@ -4,12 +4,12 @@ shown to users under « Comment est-ce calculé ? »."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import F, Max, Min, Q, QuerySet, Sum
+from django.db.models import DateTimeField, F, Max, Min, Q, QuerySet, Sum, Value
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.models import Transition
@@ -220,8 +220,8 @@ def _structures(filters: Filters) -> QuerySet[Structure]:
     return Structure.objects.filter(_territory(filters, ""), _partners(filters, "")).distinct()
 
 
-def structures_joined(filters: Filters) -> int:
-    """Structures that became Relais Numérique in the period (each time they did)."""
+def relay_passages(filters: Filters) -> QuerySet[Transition]:
+    """Structures becoming Relais Numérique in the period (each time they did)."""
     ids = [str(pk) for pk in _structures(filters).values_list("pk", flat=True)]
     return Transition.objects.filter(
         field="relay_status",
@@ -231,10 +231,22 @@ def structures_joined(filters: Filters) -> int:
         object_id__in=ids,
         content_type__app_label="network",
         content_type__model="structure",
-    ).count()
+    )
+
+
+def structures_joined(filters: Filters) -> int:
+    return relay_passages(filters).count()
+
+
+def joined_ids(filters: Filters) -> set[int]:
+    return {int(pk) for pk in relay_passages(filters).values_list("object_id", flat=True)}
 
 
 def relays_active(filters: Filters) -> int:
+    return len(relay_ids(filters))
+
+
+def relay_ids(filters: Filters) -> set[int]:
     """Structures that were Relais Numérique at the end of the period."""
     structures = {str(pk) for pk in _structures(filters).values_list("pk", flat=True)}
     last_states = (
@@ -251,34 +263,34 @@ def relays_active(filters: Filters) -> int:
     state: dict[str, str] = {}
     for object_id, to_state in last_states:
         state[object_id] = to_state
-    return sum(1 for s in state.values() if s == RelayStatus.RELAY)
+    return {int(pk) for pk, s in state.items() if s == RelayStatus.RELAY}
 
 
 def _in_places(qs: QuerySet[Any], filters: Filters, path: str) -> QuerySet[Any]:
     return qs.filter(_territory(filters, path), _partners(filters, path)).distinct()
 
 
-def diagnostics(filters: Filters) -> int:
+def diagnostics(filters: Filters) -> QuerySet[Diagnostic]:
     qs = Diagnostic.objects.filter(completed_at__gte=filters.since, completed_at__lt=filters.until)
-    return _in_places(qs, filters, "structure__").count()
+    return _in_places(qs, filters, "structure__")
 
 
-def referrals_received(filters: Filters) -> int:
+def referrals_received(filters: Filters) -> QuerySet[Referral]:
     qs = Referral.objects.filter(created_at__gte=filters.since, created_at__lt=filters.until)
-    return _in_places(qs, filters, "to_structure__").count()
+    return _in_places(qs, filters, "to_structure__")
 
 
-def referrals_accepted(filters: Filters) -> int:
+def referrals_accepted(filters: Filters) -> QuerySet[Referral]:
     """Referrals whose acceptance was recorded in the period."""
     qs = Referral.objects.filter(
         status=ReferralStatus.ACCEPTED,
         status_changed_at__gte=filters.since,
         status_changed_at__lt=filters.until,
     )
-    return _in_places(qs, filters, "to_structure__").count()
+    return _in_places(qs, filters, "to_structure__")
 
 
-def parcours_completed(filters: Filters) -> int:
+def completed_cohorts(filters: Filters) -> QuerySet[Cohort]:
     """Cohorts marked completed whose last session falls in the period."""
     qs = Cohort.objects.filter(status=CohortStatus.COMPLETED).filter(
         _territory(filters, "structure__")
@@ -287,15 +299,68 @@ def parcours_completed(filters: Filters) -> int:
         qs = qs.filter(programme_id__in=filters.programme_ids)
     if filters.course_codes:
         qs = qs.filter(course__code__in=filters.course_codes)
-    return (
-        qs.annotate(last=Max("sessions__starts_at"))
-        .filter(last__gte=filters.since, last__lt=filters.until)
-        .count()
+    return qs.annotate(last=Max("sessions__starts_at")).filter(
+        last__gte=filters.since, last__lt=filters.until
     )
 
 
 def _count(queryset_of: Any) -> Any:
     return lambda filters: queryset_of(filters).count()
+
+
+# --- The records behind a figure ---------------------------------------------------------
+
+
+def _listed(model: Any, queryset_of: Any, when: Any, where: str = "structure__name") -> Any:
+    """The records of `queryset_of(filters)` that the person may see, with their date and
+    place."""
+
+    def records(filters: Filters, user: Any) -> QuerySet[Any]:
+        return (
+            model.objects.visible_to(user)
+            .filter(pk__in=queryset_of(filters).values("pk"))
+            .annotate(record_date=when, record_place=F(where))
+            .order_by("-record_date", "-pk")
+        )
+
+    return records
+
+
+def _listed_sessions(filters: Filters, user: Any) -> QuerySet[Session]:
+    return (
+        sessions(filters)
+        .filter(cohort__in=Cohort.objects.visible_to(user))
+        .select_related("cohort__course", "cohort__structure")
+        .annotate(record_date=F("starts_at"), record_place=F("cohort__structure__name"))
+        .order_by("-record_date", "-pk")
+    )
+
+
+def _listed_people(filters: Filters, user: Any) -> QuerySet[Beneficiary]:
+    """Named people reached (anonymous participants have no record to list)."""
+    return (
+        Beneficiary.objects.visible_to(user)
+        .filter(pk__in=list(reach(filters).people))
+        .annotate(
+            record_date=Value(None, output_field=DateTimeField()), record_place=F("structure__name")
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def _listed_structures(ids_of: Callable[[Filters], Iterable[int]]) -> Any:
+    def records(filters: Filters, user: Any) -> QuerySet[Structure]:
+        return (
+            Structure.objects.visible_to(user)
+            .filter(pk__in=list(ids_of(filters)))
+            .annotate(
+                record_date=Value(None, output_field=DateTimeField()),
+                record_place=F("commune__name"),
+            )
+            .order_by("name", "pk")
+        )
+
+    return records
 
 
 def _counted(measure: str) -> Callable[[Totals], int]:
@@ -325,6 +390,24 @@ FROM_FACTS: dict[str, Callable[[Totals], Any]] = {
     "age_bands": lambda totals: totals.age_bands(),
 }
 
+RECORDS: dict[str, Callable[[Filters, Any], QuerySet[Any]]] = {
+    "parcours_realised": _listed(Cohort, cohorts, Min("sessions__starts_at")),
+    "parcours_completed": _listed(Cohort, completed_cohorts, Max("sessions__starts_at")),
+    "sessions_held": _listed_sessions,
+    "people_accompanied": _listed_people,
+    "workshops": _listed(Workshop, workshops, F("starts_at")),
+    "drop_ins": _listed(DropIn, drop_ins, F("starts_at")),
+    "diagnostics": _listed(Diagnostic, diagnostics, F("completed_at")),
+    "referrals_received": _listed(
+        Referral, referrals_received, F("created_at"), "to_structure__name"
+    ),
+    "referrals_accepted": _listed(
+        Referral, referrals_accepted, F("status_changed_at"), "to_structure__name"
+    ),
+    "structures_joined": _listed_structures(joined_ids),
+    "relays_active": _listed_structures(relay_ids),
+}
+
 
 for order, (code, label, definition, compute, unit, breakdowns) in enumerate(
     [
@@ -342,7 +425,7 @@ for order, (code, label, definition, compute, unit, breakdowns) in enumerate(
             "parcours_completed",
             _("Parcours terminés"),
             _("Parcours marqués terminés dont la dernière séance a lieu dans la période."),
-            parcours_completed,
+            _count(completed_cohorts),
             "count",
             ACTIVITY_BREAKDOWNS,
         ),
@@ -394,7 +477,7 @@ for order, (code, label, definition, compute, unit, breakdowns) in enumerate(
             "diagnostics",
             _("Diagnostics"),
             _("Diagnostics numériques terminés dans la période."),
-            diagnostics,
+            _count(diagnostics),
             "count",
             PLACE_BREAKDOWNS,
         ),
@@ -402,7 +485,7 @@ for order, (code, label, definition, compute, unit, breakdowns) in enumerate(
             "referrals_received",
             _("Orientations reçues"),
             _("Orientations envoyées par des prescripteurs dans la période."),
-            referrals_received,
+            _count(referrals_received),
             "count",
             PLACE_BREAKDOWNS,
         ),
@@ -410,7 +493,7 @@ for order, (code, label, definition, compute, unit, breakdowns) in enumerate(
             "referrals_accepted",
             _("Orientations acceptées"),
             _("Orientations dont l'acceptation a été enregistrée dans la période."),
-            referrals_accepted,
+            _count(referrals_accepted),
             "count",
             PLACE_BREAKDOWNS,
         ),
@@ -465,6 +548,7 @@ for order, (code, label, definition, compute, unit, breakdowns) in enumerate(
     register(
         Indicator(
             from_facts=FROM_FACTS[code],
+            records=RECORDS.get(code),
             code=code,
             label=label,
             definition=definition,

@@ -41,6 +41,15 @@ class Filters:
     def narrowed(self, **changes: Any) -> Filters:
         return replace(self, **changes)
 
+    def restricted(self, **sets: frozenset[Any]) -> Filters:
+        """Narrowed to these sets inside the restrictions already there (their intersection
+        where both restrict the same thing), so that a request never widens a scope."""
+        changes: dict[str, Any] = {
+            name: getattr(self, name) & values if getattr(self, name) else values
+            for name, values in sets.items()
+        }
+        return replace(self, **changes)
+
 
 @dataclass(frozen=True)
 class Indicator:
@@ -54,6 +63,9 @@ class Indicator:
     # The same figure from the pre-aggregated facts' totals (maillage.impact.figures.Totals);
     # None: always computed live.
     from_facts: Callable[[Any], Any] | None = None
+    # The records behind the figure that a person may see, annotated with `record_date` (a
+    # date or None) and `record_place` (a place name), for the list a figure links to; None: no list.
+    records: Callable[[Filters, Any], Any] | None = None
 
 
 _INDICATORS: dict[str, Indicator] = {}

@@ -7,7 +7,8 @@ from maillage.impact import views
 app_name = "impact"
 
 urlpatterns = [
-    path("indicateurs/", views.indicators, name="indicators"),
+    path("tableau-de-bord/", views.dashboard, name="dashboard"),
+    path("tableau-de-bord/<slug:code>/", views.indicator_records, name="indicator_records"),
     path("programmes/<slug:slug>/objectifs/", views.target_add, name="target_add"),
     path(
         "programmes/<slug:slug>/objectifs/<int:pk>/supprimer/",

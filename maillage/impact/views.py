@@ -14,74 +14,140 @@ from django.views.decorators.http import require_POST
 from maillage.core import audit
 from maillage.core.forms import delete_line, save_line
 from maillage.core.models import AuditEvent
+from maillage.core.pagination import paginate
 from maillage.core.perms import require, scope_of
 from maillage.impact import charts as charts_module
+from maillage.impact.dashboard import (
+    Level,
+    breakdown,
+    dashboard_form,
+    departments_of,
+    level_of,
+    query,
+    records_link,
+)
 from maillage.impact.figures import Figures
-from maillage.impact.forms import PeriodForm, TargetForm
+from maillage.impact.forms import DashboardForm, PeriodForm, TargetForm, last_twelve_months
 from maillage.impact.pdf import report_pdf
 from maillage.impact.publication import THRESHOLD, share_cell, suppress_column
-from maillage.impact.registry import Filters, all_indicators
+from maillage.impact.registry import Filters, Indicator, all_indicators
 from maillage.impact.registry import get as get_indicator
 from maillage.impact.report import report_data, report_xlsx
+from maillage.learning.models import Course
 from maillage.people.enums import AgeBand
+from maillage.people.perms import can_see_people
 from maillage.programmes.models import Programme, Target
 from maillage.territories.models import Department
 
-
-def scope_filters(user: Any, start: Any, end: Any) -> Filters:
-    """The figures a person may read: national for the national team, else their région,
-    their départements, their structure, or the programmes they fund."""
-    scope = scope_of(user)
-    filters = Filters(start, end)
-    if scope.is_admin:
-        return filters
-    if scope.region_ids:
-        return filters.narrowed(region_ids=scope.region_ids)
-    if scope.department_ids:
-        return filters.narrowed(department_ids=scope.department_ids)
-    if scope.structure_ids:
-        return filters.narrowed(structure_ids=scope.structure_ids)
-    return filters.narrowed(programme_ids=scope.programme_ids)
+# The indicators drawn month by month on the dashboard.
+CHARTED = ("parcours_realised", "people_accompanied")
 
 
-def indicators(request: HttpRequest) -> HttpResponse:
-    """Every indicator of the registry for the person's scope and a period, with its
-    definition."""
+def _dashboard_state(request: HttpRequest) -> tuple[DashboardForm, Level]:
+    """The filters of the request and the place they open; a territory or structure outside
+    the person's scope answers 404."""
     require(not scope_of(request.user).is_empty)
-    programmes = Programme.objects.visible_to(request.user)
-    start, end = PeriodForm.default_period()
-    form = PeriodForm(
-        request.GET or None, programmes=programmes, initial={"start": start, "end": end}
-    )
-    if form.is_bound and form.is_valid():
-        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    filters = scope_filters(request.user, start, end + timedelta(days=1))
-    if form.is_bound and form.is_valid() and form.cleaned_data["programme"]:
-        filters = filters.narrowed(programme_ids=frozenset({form.cleaned_data["programme"].pk}))
-    figures = Figures(filters)
-    rows = []
+    form = dashboard_form(request.user, request.GET)
+    require(not (form.is_bound and ("territoire" in form.errors or "structure" in form.errors)))
+    return form, level_of(request.user, form, request.GET)
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The figures of the person's scope over whole months: every indicator of the registry
+    with its definition, monthly charts with their tables, and breakdowns one level below."""
+    form, level = _dashboard_state(request)
+    figures = Figures(level.filters)
+    lists = can_see_people(request.user)
+    rows: list[tuple[Indicator, Any, str | None]] = []
     for indicator in all_indicators():
+        if not level.applies(indicator):
+            rows.append((indicator, None, None))
+            continue
         value = figures.value(indicator.code)
         if indicator.unit == "distribution":
             value = [(AgeBand(band).label, count) for band, count in value.items()]
-        rows.append((indicator, value))
+        link = records_link(indicator.code, request.GET) if lists and indicator.records else None
+        rows.append((indicator, value, link))
     charts = []
-    for code in ("parcours_realised", "people_accompanied"):
+    for code in CHARTED:
+        if not level.applies(get_indicator(code)):
+            continue
         series = charts_module.monthly(code, figures)
         if series is not None:
             charts.append(
                 {"id": code, "label": get_indicator(code).label, **charts_module.bars(series)}
             )
+    dimensions: list[tuple[str, list[Any]]] = []
+    if level.below:
+        dimensions.append((level.below, level.below_keys))
+    if level.below == "programme":
+        dimensions.append(("department", list(departments_of(request.user))))
+    if not form.value("programme") and level.below != "programme":
+        dimensions.append(("programme", list(Programme.objects.visible_to(request.user))))
+    if not form.value("parcours") and level.below != "course":
+        dimensions.append(("course", list(Course.objects.order_by("title"))))
+    tables = [
+        breakdown(level, figures, dimension, keys, request.GET, lists=lists)
+        for dimension, keys in dimensions
+        if keys
+    ]
+    start, end = level.filters.start, level.filters.end
     return render(
         request,
-        "impact/indicators.html",
+        "impact/dashboard.html",
         {
             "form": form,
+            "level": level,
             "rows": rows,
             "start": start,
-            "end": end,
-            "scope": filters,
+            "last": end - timedelta(days=1),
             "charts": charts,
+            "tables": tables,
+            "presets": _presets(request),
+        },
+    )
+
+
+def _presets(request: HttpRequest) -> list[tuple[str, str]]:
+    """Common periods, one click away."""
+    today = timezone.localdate()
+    first, last = last_twelve_months(today)
+    year = today.year
+    return [
+        (_("12 derniers mois"), query(request.GET, du=f"{first:%Y-%m}", au=f"{last:%Y-%m}")),
+        (
+            _("Année %(year)s") % {"year": year},
+            query(request.GET, du=f"{year}-01", au=f"{year}-12"),
+        ),
+        (
+            _("Année %(year)s") % {"year": year - 1},
+            query(request.GET, du=f"{year - 1}-01", au=f"{year - 1}-12"),
+        ),
+    ]
+
+
+def indicator_records(request: HttpRequest, code: str) -> HttpResponse:
+    """The records behind one figure of the dashboard that the person may see (never for
+    funders, who read aggregates only)."""
+    require(can_see_people(request.user))
+    indicator = next((i for i in all_indicators() if i.code == code), None)
+    require(indicator is not None and indicator.records is not None)
+    assert indicator is not None and indicator.records is not None
+    _form, level = _dashboard_state(request)
+    require(level.applies(indicator))
+    value = Figures(level.filters).value(code)
+    page = paginate(request, indicator.records(level.filters, request.user))
+    return render(
+        request,
+        "impact/indicator_records.html",
+        {
+            "indicator": indicator,
+            "value": value,
+            "level": level,
+            "page": page,
+            "start": level.filters.start,
+            "last": level.filters.end - timedelta(days=1),
+            "back": query(request.GET),
         },
     )
 

@@ -23,7 +23,7 @@ from maillage.people import services as people_services
 from maillage.people.enums import AgeBand, Gender, ReferralStatus
 from maillage.people.models import Beneficiary, Referral
 from tests.conftest import World
-from tests.impact.test_indicators import at
+from tests.impact.conftest import at
 
 START = date(2023, 1, 1)
 

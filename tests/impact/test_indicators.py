@@ -2,119 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, time
 from typing import Any
 
-import pytest
 from django.utils import timezone
 
 from maillage.diagnostics import services as diagnostics
 from maillage.impact.registry import Filters, all_indicators, compute
 from maillage.learning import services
-from maillage.learning.models import Cohort, Course, DropIn, Workshop
+from maillage.learning.models import Cohort, Course
 from maillage.network.enums import RelayStatus
 from maillage.network.models import Structure
 from maillage.people import services as people
-from maillage.people.enums import Gender, ReferralStatus
-from maillage.people.models import Beneficiary
-from tests.conftest import World, text
+from maillage.people.enums import ReferralStatus
+from tests.conftest import World
+from tests.impact.conftest import at
 
 YEAR_2023 = Filters(date(2023, 1, 1), date(2024, 1, 1))
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
-
-
-def cohort(
-    world: World,
-    structure: Structure,
-    first: date,
-    code: str = "initiation-computer",
-    **fields: Any,
-) -> Cohort:
-    return services.plan_cohort(
-        Cohort(course=Course.objects.get(code=code), structure=structure, **fields),
-        first=first,
-        at=time(14, 0),
-        facilitators=[world.personas["mediator"]],
-        by=None,
-    )
-
-
-def attend(
-    c: Cohort,
-    presences: dict[Beneficiary, str],
-    number: int = 1,
-    walk_ins: dict[tuple[str, str], int] | None = None,
-) -> None:
-    for person in presences:
-        if not c.enrolments.filter(beneficiary=person).exists():
-            services.enrol(c, person, by=None)
-    services.take_roll_call(
-        c.sessions.get(number=number),
-        {p.pk: v for p, v in presences.items()},
-        walk_ins or {},
-        by=None,
-    )
-
-
-@pytest.fixture
-def dataset(world: World) -> dict[str, Any]:
-    """In 2023, in Reims (Marne): Alice (woman, 1960) follows two parcours; Bertrand (man,
-    1950) one; a cancelled cohort; two anonymous women aged 60–69 at a session; a workshop with
-    Alice and one anonymous man of 70+; an anonymous drop-in (woman, 40–59). In Lille (Nord):
-    Chloé (woman, 1960) at one session. One parcours in 2022 does not count."""
-    bertrand = Beneficiary.objects.create(
-        first_name="Bertrand", birth_year=1950, gender=Gender.MAN, structure=world.ccas_reims
-    )
-    computer = cohort(world, world.ccas_reims, date(2023, 3, 6), programme=world.ruralite)
-    attend(
-        computer, {world.alice: "present", bertrand: "present"}, walk_ins={("woman", "60-69"): 2}
-    )
-    attend(computer, {world.alice: "present", bertrand: "absent"}, number=2)
-    tablet = cohort(
-        world,
-        world.ccas_reims,
-        date(2023, 9, 4),
-        code="initiation-tablet",
-        programme=world.ruralite,
-    )
-    attend(tablet, {world.alice: "present"})
-    cancelled = cohort(world, world.ccas_reims, date(2023, 5, 2))
-    attend(cancelled, {world.alice: "present"})
-    Cohort.workflow.apply(cancelled, "cancelled", by=None, note="Salle fermée")
-    old = cohort(world, world.ccas_reims, date(2022, 3, 7))
-    attend(old, {bertrand: "present"})
-    lille = cohort(world, world.centre_social_lille, date(2023, 6, 5), programme=world.metropole)
-    attend(lille, {world.chloe: "present"})
-    workshop = services.create_workshop(
-        Workshop(
-            title="Arnaques",
-            themes=["safety"],
-            structure=world.ccas_reims,
-            minutes=90,
-            programme=world.ruralite,
-        ),
-        starts_at=at(date(2023, 10, 6), 14),
-        facilitators=[],
-        by=None,
-    )
-    services.add_participant(workshop, world.alice, by=None)
-    services.record_workshop(workshop, {("man", "70+"): 1}, report="", by=None)
-    services.record_drop_in(
-        DropIn(
-            structure=world.ccas_reims,
-            gender="woman",
-            age_band="40-59",
-            themes=["procedures"],
-            autonomy="guided",
-            minutes=30,
-            starts_at=at(date(2023, 11, 8), 10),
-        ),
-        by=world.personas["mediator"],
-    )
-    return {"bertrand": bertrand, "computer": computer, "tablet": tablet}
 
 
 def test_a_person_in_two_parcours_is_counted_once(dataset: dict[str, Any]) -> None:
@@ -256,56 +160,6 @@ def test_every_indicator_has_a_french_label_and_definition(db: None) -> None:
     assert all(str(i.label) and len(str(i.definition)) > 20 for i in all_indicators())
 
 
-def row(label: str, value: int) -> str:
-    return f'{label}</th>\n      <td class="number">{value}</td>'
-
-
-def test_the_indicators_page_shows_the_scope_figures_and_definitions(
-    client_as, world: World, dataset: dict[str, Any]
-) -> None:
-    page = text(
-        client_as("territory_manager").get(
-            "/mesurer/indicateurs/", {"start": "2023-01-01", "end": "2023-12-31"}
-        )
-    )
-    assert "Personnes accompagnées" in page and "Comment est-ce calculé ?" in page
-    assert "une personne n'est jamais comptée deux fois" in page
-    national = text(
-        client_as("admin").get(
-            "/mesurer/indicateurs/", {"start": "2023-01-01", "end": "2023-12-31"}
-        )
-    )
-    assert row("Parcours réalisés", 3) in national  # Reims (2) and Lille (1)
-    assert row("Parcours réalisés", 2) in page  # the Marne only
-    assert row("Personnes accompagnées", 6) in page
-
-
-def test_a_funder_reads_the_figures_of_their_programmes_only(
-    client_as, world: World, dataset: dict[str, Any]
-) -> None:
-    response = client_as("funder").get(
-        "/mesurer/indicateurs/",
-        {"start": "2023-01-01", "end": "2023-12-31", "programme": world.metropole.pk},
-    )
-    assert "Sélectionnez un choix valide" in text(response)
-    page = text(
-        client_as("funder").get(
-            "/mesurer/indicateurs/", {"start": "2023-01-01", "end": "2023-12-31"}
-        )
-    )
-    assert row("Parcours réalisés", 2) in page  # the two Ruralité parcours, not Lille's
-
-
-def test_a_bad_period_is_refused_and_a_stranger_sees_nothing(client_as, world: World) -> None:
-    page = text(
-        client_as("admin").get(
-            "/mesurer/indicateurs/", {"start": "2023-12-31", "end": "2023-01-01"}
-        )
-    )
-    assert "La fin de la période ne peut pas précéder son début" in page
-    assert client_as("stranger").get("/mesurer/indicateurs/").status_code == 404
-
-
 def test_months_cover_the_period_cut_to_its_ends() -> None:
     from maillage.impact.charts import months
 
@@ -315,26 +169,3 @@ def test_months_cover_the_period_cut_to_its_ends() -> None:
         (date(2023, 3, 1), date(2023, 3, 10)),
     ]
     assert len(months(date(2023, 1, 1), date(2024, 1, 1))) == 12
-
-
-def test_the_page_charts_the_figures_month_by_month_with_a_table(
-    client_as, world: World, dataset: dict[str, Any]
-) -> None:
-    import re
-
-    page = text(
-        client_as("admin").get(
-            "/mesurer/indicateurs/", {"start": "2023-01-01", "end": "2023-12-31"}
-        )
-    )
-    assert page.count('<svg viewBox="0 0 640 200" role="img"') == 2
-    chart = page.split('id="chart-parcours_realised"')[1].split("</section>")[0]
-    values = re.findall(r'<th scope="row">[^<]+</th><td class="number">([^<]+)</td>', chart)
-    assert len(values) == 12 and sum(float(v) for v in values) == 3  # March, June, September
-    assert chart.count("<rect ") == 12
-    too_long = text(
-        client_as("admin").get(
-            "/mesurer/indicateurs/", {"start": "2015-01-01", "end": "2023-12-31"}
-        )
-    )
-    assert "<svg" not in too_long

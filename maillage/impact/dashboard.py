@@ -1,0 +1,417 @@
+"""The dashboard of a person's scope: the place it shows (national, a région, a département, a
+structure, or the programmes a funder follows), the tables that break its figures down one
+level below, and the links from each figure to the level below or to the records behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from maillage.core.perms import scope_of
+from maillage.impact.figures import Figures
+from maillage.impact.forms import DashboardForm
+from maillage.impact.registry import Filters, Indicator
+from maillage.impact.registry import get as get_indicator
+from maillage.learning.models import Course
+from maillage.network.models import Structure
+from maillage.people.perms import can_see_people
+from maillage.programmes.models import Programme
+from maillage.territories.models import Department, Region
+
+# The figures of every breakdown table, when the indicator supports the breakdown.
+COLUMNS = (
+    "parcours_realised",
+    "people_accompanied",
+    "sessions_held",
+    "workshops",
+    "drop_ins",
+    "diagnostics",
+    "relays_active",
+)
+
+
+def scope_filters(user: Any, start: date, end: date) -> Filters:
+    """The figures a person may read: national for the national team, else their région,
+    their départements, their structure, or the programmes they fund."""
+    scope = scope_of(user)
+    filters = Filters(start, end)
+    if scope.is_admin:
+        return filters
+    if scope.region_ids:
+        return filters.narrowed(region_ids=scope.region_ids)
+    if scope.department_ids:
+        return filters.narrowed(department_ids=scope.department_ids)
+    if scope.structure_ids:
+        return filters.narrowed(structure_ids=scope.structure_ids)
+    return filters.narrowed(programme_ids=scope.programme_ids)
+
+
+def departments_of(user: Any) -> QuerySet[Department]:
+    """The départements (with structures) whose figures the person may read as a whole, as
+    `scope_filters` reads them: all for the national team, those of their régions or their
+    own for staff, those of their programmes' partners for funders, none for a referent."""
+    scope = scope_of(user)
+    departments = (
+        Department.objects.filter(communes__structures__isnull=False)
+        .select_related("region")
+        .distinct()
+        .order_by("region__name", "code")
+    )
+    if scope.is_admin:
+        return departments
+    if scope.region_ids:
+        return departments.filter(region_id__in=scope.region_ids)
+    if scope.department_ids:
+        return departments.filter(pk__in=scope.department_ids)
+    if scope.structure_ids:
+        return departments.none()
+    partners = Structure.objects.filter(programmes__in=scope.programme_ids)
+    return departments.filter(communes__structures__in=partners)
+
+
+def whole_regions_of(user: Any) -> QuerySet[Region]:
+    """The régions whose figures the person may read as a whole: every région with
+    structures for the national team, those of their programmes' partners for funders, their
+    own for regional managers."""
+    scope = scope_of(user)
+    if scope.region_ids:
+        return Region.objects.filter(pk__in=scope.region_ids)
+    if scope.is_admin or not (scope.department_ids or scope.structure_ids):
+        return Region.objects.filter(departments__in=departments_of(user)).distinct()
+    return Region.objects.none()
+
+
+def territory_choices(user: Any) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The select's options: per région, the whole région when allowed, then its
+    départements."""
+    whole = set(whole_regions_of(user).values_list("pk", flat=True))
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for department in departments_of(user):
+        region = department.region
+        options = groups.setdefault(region.name if region else _("Hors région"), [])
+        if not options and region is not None and region.pk in whole:
+            options.append(
+                (f"r:{region.pk}", _("%(region)s (toute la région)") % {"region": region.name})
+            )
+        options.append((f"d:{department.pk}", f"{department.name} ({department.code})"))
+    return list(groups.items())
+
+
+def dashboard_form(user: Any, data: QueryDict | None) -> DashboardForm:
+    return DashboardForm(
+        data or None,
+        territories=territory_choices(user),
+        structures=(
+            Structure.objects.visible_to(user).select_related("commune__department__region")
+            if can_see_people(user)
+            else Structure.objects.none()
+        ),
+        programmes=Programme.objects.visible_to(user).order_by("name"),
+    )
+
+
+def query(params: QueryDict, **changes: Any) -> str:
+    """The query string of the current filters with these changes (None removes one)."""
+    result = params.copy()
+    result.pop("page", None)
+    for name, value in changes.items():
+        if value is None:
+            result.pop(name, None)
+        else:
+            result[name] = str(value)
+    encoded = result.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@dataclass
+class Level:
+    """Where the dashboard stands, the figures it reads, and the levels above it."""
+
+    title: str
+    filters: Filters
+    trail: list[tuple[str, str]] = field(default_factory=list)  # (label, query string)
+    below: str | None = None  # the dimension of the main breakdown
+    below_keys: list[Any] = field(default_factory=list)
+    narrowing: list[str] = field(default_factory=list)  # the other filters, in words
+
+    @property
+    def narrowed_by(self) -> frozenset[str]:
+        """The breakdowns the filters use beyond places: an indicator that does not support
+        one of them has no figure here."""
+        return frozenset(
+            name
+            for name, values in (
+                ("course", self.filters.course_codes),
+                ("gender", self.filters.genders),
+                ("age_band", self.filters.age_bands),
+            )
+            if values
+        )
+
+    def applies(self, indicator: Indicator) -> bool:
+        return self.narrowed_by <= indicator.breakdowns
+
+
+def narrowing_of(form: DashboardForm) -> list[str]:
+    """The programme, course, gender and age band chosen, as labels."""
+    labels = []
+    for name in ("programme", "parcours"):
+        if form.value(name):
+            labels.append(str(form.value(name)))
+    for name in ("genre", "tranche"):
+        if form.value(name):
+            labels.append(str(dict(form.fields[name].choices)[form.value(name)]))  # type: ignore[attr-defined]
+    return labels
+
+
+def level_of(user: Any, form: DashboardForm, params: QueryDict) -> Level:
+    """The place the filters ask for (the most precise wins; a structure outside the chosen
+    territory is dropped), or the person's whole scope."""
+    level = _place_level(user, form, params)
+    level.narrowing = narrowing_of(form)
+    return level
+
+
+def _place_level(user: Any, form: DashboardForm, params: QueryDict) -> Level:
+    scope = scope_of(user)
+    start, end = form.period()
+    filters = scope_filters(user, start, end)
+    region: Region | None = None
+    department: Department | None = None
+    territory = form.value("territoire") or ""
+    kind, _sep, pk = territory.partition(":")
+    if kind == "r":
+        region = Region.objects.get(pk=pk)
+    elif kind == "d":
+        department = Department.objects.select_related("region").get(pk=pk)
+    structure: Structure | None = form.value("structure")
+    if structure is not None and (
+        (department and structure.commune.department_id != department.pk)
+        or (region and structure.commune.department.region_id != region.pk)
+    ):
+        structure = None
+    if not (region or department or structure) and not scope.is_admin:
+        region, department, structure = _single_place(scope)
+
+    programme = form.value("programme")
+    course = form.value("parcours")
+    gender, band = form.value("genre"), form.value("tranche")
+    filters = filters.restricted(
+        **({"programme_ids": frozenset({programme.pk})} if programme else {}),
+        **({"course_codes": frozenset({course.code})} if course else {}),
+        **({"genders": frozenset({gender})} if gender else {}),
+        **({"age_bands": frozenset({band})} if band else {}),
+    )
+
+    trail = []
+    if scope.is_admin:
+        trail.append((_("National"), query(params, territoire=None, structure=None)))
+    if structure is not None:
+        department = structure.commune.department
+    above: list[tuple[str, str]] = []  # the région and département above the place
+    if department is not None and department.region is not None:
+        above.append((department.region.name, f"r:{department.region.pk}"))
+    if structure is not None and department is not None:
+        above.append((str(department), f"d:{department.pk}"))
+    for label, territory in above:
+        if territory in form.territories:  # where the person may go
+            trail.append((label, query(params, territoire=territory, structure=None)))
+    if structure is not None:
+        return Level(
+            structure.name,
+            filters.restricted(structure_ids=frozenset({structure.pk})),
+            trail,
+            None if course else "course",
+            list(Course.objects.order_by("title")),
+        )
+    if department is not None:
+        below = None
+        keys: list[Any] = []
+        if can_see_people(user):
+            below = "structure"
+            keys = list(
+                Structure.objects.visible_to(user)
+                .filter(commune__department=department)
+                .select_related("commune")
+                .order_by("name")
+            )
+        return Level(
+            f"{department.name} ({department.code})",
+            filters.restricted(department_ids=frozenset({department.pk})),
+            trail,
+            below,
+            keys,
+        )
+    if region is not None:
+        return Level(
+            region.name,
+            filters.restricted(region_ids=frozenset({region.pk})),
+            trail,
+            "department",
+            [d for d in departments_of(user) if d.region_id == region.pk],
+        )
+    if scope.is_admin:
+        return Level(
+            _("National"), filters, [], "region", list(whole_regions_of(user).order_by("name"))
+        )
+    if scope.region_ids:
+        return Level(
+            _("Mes régions"),
+            filters,
+            trail,
+            "region",
+            list(whole_regions_of(user).order_by("name")),
+        )
+    if scope.department_ids:
+        return Level(
+            _("Mes départements"), filters, trail, "department", list(departments_of(user))
+        )
+    if scope.structure_ids:
+        return Level(
+            _("Mes structures"),
+            filters,
+            trail,
+            "structure",
+            list(
+                Structure.objects.filter(pk__in=scope.structure_ids)
+                .select_related("commune")
+                .order_by("name")
+            ),
+        )
+    return Level(
+        _("Mes programmes"),
+        filters,
+        trail,
+        None if programme else "programme",
+        list(Programme.objects.visible_to(user).order_by("name")),
+    )
+
+
+def _single_place(scope: Any) -> tuple[Region | None, Department | None, Structure | None]:
+    """The one région, département or structure of a scope made of a single place."""
+    if len(scope.region_ids) == 1:
+        return Region.objects.get(pk=next(iter(scope.region_ids))), None, None
+    if not scope.region_ids and len(scope.department_ids) == 1:
+        department = Department.objects.select_related("region").get(
+            pk=next(iter(scope.department_ids))
+        )
+        return None, department, None
+    if not (scope.region_ids or scope.department_ids) and len(scope.structure_ids) == 1:
+        structure = Structure.objects.select_related("commune__department__region").get(
+            pk=next(iter(scope.structure_ids))
+        )
+        return None, None, structure
+    return None, None, None
+
+
+# --- Breakdown tables ----------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    value: Any
+    unit: str
+    link: str | None
+
+
+@dataclass
+class Row:
+    label: str
+    link: str | None
+    cells: list[Cell]
+
+
+@dataclass
+class Table:
+    dimension: str
+    title: str
+    columns: list[Indicator]
+    rows: list[Row]
+    quiet: int  # rows left out because every figure is zero
+
+
+TITLES = {
+    "region": gettext_lazy("Par région"),
+    "department": gettext_lazy("Par département"),
+    "structure": gettext_lazy("Par structure"),
+    "programme": gettext_lazy("Par programme"),
+    "course": gettext_lazy("Par parcours"),
+}
+
+
+def _drill(dimension: str, key: Any) -> dict[str, Any]:
+    """The filters that open the dashboard on one row of a breakdown."""
+    if dimension == "region":
+        return {"territoire": f"r:{key.pk}", "structure": None}
+    if dimension == "department":
+        return {"territoire": f"d:{key.pk}", "structure": None}
+    if dimension == "structure":
+        return {"territoire": f"d:{key.commune.department_id}", "structure": key.pk}
+    if dimension == "programme":
+        return {"programme": key.slug}
+    return {"parcours": key.code}
+
+
+def _label(dimension: str, key: Any) -> str:
+    if dimension == "department":
+        return f"{key.name} ({key.code})"
+    if dimension == "course":
+        return str(key.title)
+    return str(key)
+
+
+def records_link(code: str, params: QueryDict, **changes: Any) -> str:
+    return reverse("impact:indicator_records", args=[code]) + query(params, **changes)
+
+
+def breakdown(
+    level: Level,
+    figures: Figures,
+    dimension: str,
+    keys: list[Any],
+    params: QueryDict,
+    *,
+    lists: bool,
+) -> Table:
+    """One row per key with the figures of COLUMNS that support this breakdown and the
+    filters; a row links to the dashboard below it, its figures to their records when the
+    person may see them."""
+    columns = [
+        indicator
+        for indicator in map(get_indicator, COLUMNS)
+        if dimension in indicator.breakdowns and level.applies(indicator)
+    ]
+    by_key = figures.by(dimension, [key.pk for key in keys])
+    rows = []
+    quiet = 0
+    for key in keys:
+        each = by_key[key.pk]
+        values = [each.value(indicator.code) for indicator in columns]
+        if not any(values):
+            quiet += 1
+            continue
+        changes = _drill(dimension, key)
+        rows.append(
+            Row(
+                _label(dimension, key),
+                query(params, **changes),
+                [
+                    Cell(
+                        value,
+                        indicator.unit,
+                        records_link(indicator.code, params, **changes)
+                        if lists and indicator.records and value
+                        else None,
+                    )
+                    for indicator, value in zip(columns, values, strict=True)
+                ],
+            )
+        )
+    return Table(dimension, str(TITLES[dimension]), columns, rows, quiet)
