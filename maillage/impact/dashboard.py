@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from maillage.core.pagination import PAGE_SIZE
 from maillage.core.perms import scope_of
 from maillage.impact.figures import Figures
 from maillage.impact.forms import DashboardForm
@@ -58,56 +60,67 @@ def departments_of(user: Any) -> QuerySet[Department]:
     `scope_filters` reads them: all for the national team, those of their régions or their
     own for staff, those of their programmes' partners for funders, none for a referent."""
     scope = scope_of(user)
+    structures = Structure.objects.all()
+    if scope.structure_ids and not (scope.is_admin or scope.region_ids or scope.department_ids):
+        structures = structures.none()
+    elif not (scope.is_admin or scope.region_ids or scope.department_ids):
+        structures = structures.filter(programmes__in=scope.programme_ids)
     departments = (
-        Department.objects.filter(communes__structures__isnull=False)
+        Department.objects.filter(pk__in=structures.values("commune__department_id"))
         .select_related("region")
-        .distinct()
         .order_by("region__name", "code")
     )
-    if scope.is_admin:
-        return departments
-    if scope.region_ids:
+    if scope.region_ids and not scope.is_admin:
         return departments.filter(region_id__in=scope.region_ids)
-    if scope.department_ids:
+    if scope.department_ids and not scope.is_admin:
         return departments.filter(pk__in=scope.department_ids)
-    if scope.structure_ids:
-        return departments.none()
-    partners = Structure.objects.filter(programmes__in=scope.programme_ids)
-    return departments.filter(communes__structures__in=partners)
+    return departments
 
 
-def whole_regions_of(user: Any) -> QuerySet[Region]:
-    """The régions whose figures the person may read as a whole: every région with
-    structures for the national team, those of their programmes' partners for funders, their
-    own for regional managers."""
-    scope = scope_of(user)
-    if scope.region_ids:
-        return Region.objects.filter(pk__in=scope.region_ids)
-    if scope.is_admin or not (scope.department_ids or scope.structure_ids):
-        return Region.objects.filter(departments__in=departments_of(user)).distinct()
-    return Region.objects.none()
+@dataclass
+class Places:
+    """The départements and the whole régions whose figures a person may read, fetched once
+    per request."""
 
+    departments: list[Department]
+    whole_regions: list[Region]
 
-def territory_choices(user: Any) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The select's options: per région, the whole région when allowed, then its
-    départements."""
-    whole = set(whole_regions_of(user).values_list("pk", flat=True))
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for department in departments_of(user):
-        region = department.region
-        options = groups.setdefault(region.name if region else _("Hors région"), [])
-        if not options and region is not None and region.pk in whole:
-            options.append(
-                (f"r:{region.pk}", _("%(region)s (toute la région)") % {"region": region.name})
-            )
-        options.append((f"d:{department.pk}", f"{department.name} ({department.code})"))
-    return list(groups.items())
+    @classmethod
+    def of(cls, user: Any) -> Places:
+        """Whole régions: every région with structures for the national team and for funders
+        (their figures stay those of their programmes), their own for regional managers."""
+        scope = scope_of(user)
+        departments = list(departments_of(user))
+        if scope.region_ids and not scope.is_admin:
+            regions = list(Region.objects.filter(pk__in=scope.region_ids).order_by("name"))
+        elif scope.is_admin or not (scope.department_ids or scope.structure_ids):
+            found = {d.region.pk: d.region for d in departments if d.region is not None}
+            regions = sorted(found.values(), key=lambda region: region.name)
+        else:
+            regions = []
+        return cls(departments, regions)
+
+    def choices(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The territory select's options: per région, the whole région when allowed, then its
+        départements."""
+        whole = {region.pk for region in self.whole_regions}
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for department in self.departments:
+            region = department.region
+            options = groups.setdefault(region.name if region else _("Hors région"), [])
+            if not options and region is not None and region.pk in whole:
+                options.append(
+                    (f"r:{region.pk}", _("%(region)s (toute la région)") % {"region": region.name})
+                )
+            options.append((f"d:{department.pk}", f"{department.name} ({department.code})"))
+        return list(groups.items())
 
 
 def dashboard_form(user: Any, data: QueryDict | None) -> DashboardForm:
-    return DashboardForm(
+    places = Places.of(user)
+    form = DashboardForm(
         data or None,
-        territories=territory_choices(user),
+        territories=places.choices(),
         structures=(
             Structure.objects.visible_to(user).select_related("commune__department__region")
             if can_see_people(user)
@@ -115,6 +128,8 @@ def dashboard_form(user: Any, data: QueryDict | None) -> DashboardForm:
         ),
         programmes=Programme.objects.visible_to(user).order_by("name"),
     )
+    form.places = places
+    return form
 
 
 def query(params: QueryDict, **changes: Any) -> str:
@@ -138,7 +153,7 @@ class Level:
     filters: Filters
     trail: list[tuple[str, str]] = field(default_factory=list)  # (label, query string)
     below: str | None = None  # the dimension of the main breakdown
-    below_keys: list[Any] = field(default_factory=list)
+    below_keys: Any = field(default_factory=list)  # a list, or a query read a page at a time
     narrowing: list[str] = field(default_factory=list)  # the other filters, in words
 
     @property
@@ -233,14 +248,14 @@ def _place_level(user: Any, form: DashboardForm, params: QueryDict) -> Level:
         )
     if department is not None:
         below = None
-        keys: list[Any] = []
+        keys: Any = []
         if can_see_people(user):
             below = "structure"
-            keys = list(
+            keys = (  # a query: the table reads one page of it
                 Structure.objects.visible_to(user)
                 .filter(commune__department=department)
                 .select_related("commune")
-                .order_by("name")
+                .order_by("name", "pk")
             )
         return Level(
             f"{department.name} ({department.code})",
@@ -255,35 +270,29 @@ def _place_level(user: Any, form: DashboardForm, params: QueryDict) -> Level:
             filters.restricted(region_ids=frozenset({region.pk})),
             trail,
             "department",
-            [d for d in departments_of(user) if d.region_id == region.pk],
+            [d for d in form.places.departments if d.region_id == region.pk],
         )
     if scope.is_admin:
-        return Level(
-            _("National"), filters, [], "region", list(whole_regions_of(user).order_by("name"))
-        )
+        return Level(_("National"), filters, [], "region", form.places.whole_regions)
     if scope.region_ids:
         return Level(
             _("Mes régions"),
             filters,
             trail,
             "region",
-            list(whole_regions_of(user).order_by("name")),
+            form.places.whole_regions,
         )
     if scope.department_ids:
-        return Level(
-            _("Mes départements"), filters, trail, "department", list(departments_of(user))
-        )
+        return Level(_("Mes départements"), filters, trail, "department", form.places.departments)
     if scope.structure_ids:
         return Level(
             _("Mes structures"),
             filters,
             trail,
             "structure",
-            list(
-                Structure.objects.filter(pk__in=scope.structure_ids)
-                .select_related("commune")
-                .order_by("name")
-            ),
+            Structure.objects.filter(pk__in=scope.structure_ids)
+            .select_related("commune")
+            .order_by("name", "pk"),
         )
     return Level(
         _("Mes programmes"),
@@ -335,6 +344,7 @@ class Table:
     columns: list[Indicator]
     rows: list[Row]
     quiet: int  # rows left out because every figure is zero
+    page: Any = None  # the rows shown, a page at a time, for long tables
 
 
 TITLES = {
@@ -379,35 +389,41 @@ def breakdown(
     params: QueryDict,
     *,
     lists: bool,
+    every_key: bool = False,
 ) -> Table:
-    """One row per key with the figures of COLUMNS that support this breakdown and the
-    filters; a row links to the dashboard below it, its figures to their records when the
-    person may see them."""
+    """One row per key (without the keys where every figure is zero, unless `every_key`) with
+    the figures of COLUMNS that support this breakdown and the filters; a row links to the
+    dashboard below it, its figures to their records when the person may see them."""
     columns = [
         indicator
         for indicator in map(get_indicator, COLUMNS)
         if dimension in indicator.breakdowns and level.applies(indicator)
     ]
     by_key = figures.by(dimension, [key.pk for key in keys])
+    paths = {
+        indicator.code: reverse("impact:indicator_records", args=[indicator.code])
+        for indicator in columns
+        if lists and indicator.records
+    }
     rows = []
     quiet = 0
     for key in keys:
         each = by_key[key.pk]
         values = [each.value(indicator.code) for indicator in columns]
-        if not any(values):
+        if not (every_key or any(values)):
             quiet += 1
             continue
-        changes = _drill(dimension, key)
+        filtered = query(params, **_drill(dimension, key))
         rows.append(
             Row(
                 _label(dimension, key),
-                query(params, **changes),
+                filtered,
                 [
                     Cell(
                         value,
                         indicator.unit,
-                        records_link(indicator.code, params, **changes)
-                        if lists and indicator.records and value
+                        paths[indicator.code] + filtered
+                        if indicator.code in paths and value
                         else None,
                     )
                     for indicator, value in zip(columns, values, strict=True)
@@ -415,3 +431,39 @@ def breakdown(
             )
         )
     return Table(dimension, str(TITLES[dimension]), columns, rows, quiet)
+
+
+def breakdown_tables(
+    level: Level,
+    figures: Figures,
+    form: DashboardForm,
+    params: QueryDict,
+    *,
+    user: Any,
+    lists: bool,
+) -> list[Table]:
+    """The table one level below (every key, a page at a time), then the tables by
+    département (for a funder's programmes), by programme and by course that the filters do not
+    already fix."""
+    tables = []
+    if level.below:
+        page = Paginator(level.below_keys, PAGE_SIZE).get_page(params.get("page"))
+        if page.object_list:
+            below = breakdown(
+                level, figures, level.below, list(page), params, lists=lists, every_key=True
+            )
+            below.page = page
+            tables.append(below)
+    others: list[tuple[str, list[Any]]] = []
+    if level.below == "programme":
+        others.append(("department", form.places.departments))
+    if not form.value("programme") and level.below != "programme":
+        others.append(("programme", list(Programme.objects.visible_to(user))))
+    if not form.value("parcours") and level.below != "course":
+        others.append(("course", list(Course.objects.order_by("title"))))
+    tables += [
+        breakdown(level, figures, dimension, keys, params, lists=lists)
+        for dimension, keys in others
+        if keys
+    ]
+    return tables

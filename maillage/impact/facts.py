@@ -20,6 +20,7 @@ from django.utils import timezone
 from pyroaring import BitMap
 
 from maillage.core.models import Transition
+from maillage.core.transactions import on_commit_once
 from maillage.diagnostics.models import Diagnostic
 from maillage.impact.models import ActivityFact, Grain, PeopleIndex, PlaceFact, StaleCell
 from maillage.learning.enums import CohortStatus, Presence
@@ -310,7 +311,9 @@ def _places_of(structure_ids: Iterable[int] | None) -> dict[int, tuple[int, int]
     }
 
 
-def _activity_row(grain: str, place: tuple[int, int], cell: Cell, **keys: Any) -> ActivityFact:
+def _activity_row(
+    grain: str, place: tuple[int | None, int | None], cell: Cell, **keys: Any
+) -> ActivityFact:
     return ActivityFact(
         grain=grain,
         department_id=place[0],
@@ -322,27 +325,59 @@ def _activity_row(grain: str, place: tuple[int, int], cell: Cell, **keys: Any) -
     )
 
 
-def _write(window: Window) -> set[tuple[int, date]]:
-    """Recompute the structure-grain facts of the window; returns the (département, month)
-    pairs whose roll-ups are now out of date."""
+@dataclass
+class Touched:
+    """What a write of structure facts leaves to roll up: (département, month) pairs, and the
+    (month, programme, course) combinations of the national rows."""
+
+    departments: set[tuple[int, date]] = field(default_factory=set)
+    combos: set[tuple[date, int | None, int | None]] = field(default_factory=set)  # Combo
+
+    def add(self, other: Touched) -> None:
+        self.departments |= other.departments
+        self.combos |= other.combos
+
+
+def _structure_rows(model: Any, window: Window) -> QuerySet[Any]:
+    """The structure facts (detailed and total) within the window."""
+    rows = model.objects.filter(grain__in=[Grain.STRUCTURE, Grain.STRUCTURE_TOTAL])
+    if window.structure_ids is not None:
+        rows = rows.filter(structure_id__in=window.structure_ids)
+    if window.since:
+        rows = rows.filter(month__gte=window.since)
+    if window.until:
+        rows = rows.filter(month__lt=window.until)
+    return rows
+
+
+def _write(window: Window) -> Touched:
+    """Recompute the structure facts of the window (per programme and course, and in total);
+    returns what the roll-ups must now recompute."""
     activity = _activity_cells(window)
     place = _place_cells(window)
     structure_ids = window.structure_ids
     if structure_ids is None:
         structure_ids = frozenset(s for s, *_ in activity) | frozenset(s for s, _ in place)
     places = _places_of(None if window.structure_ids is None else structure_ids)
-    touched: set[tuple[int, date]] = set()
+    touched = Touched()
+    touched.combos.update(
+        _structure_rows(ActivityFact, window)
+        .filter(grain=Grain.STRUCTURE)
+        .values_list("month", "programme_id", "course_id")
+        .distinct()
+    )
     for model in (ActivityFact, PlaceFact):
-        old = model.objects.filter(grain=Grain.STRUCTURE)
-        if window.structure_ids is not None:
-            old = old.filter(structure_id__in=window.structure_ids)
-        if window.since:
-            old = old.filter(month__gte=window.since)
-        if window.until:
-            old = old.filter(month__lt=window.until)
-        touched.update(old.values_list("department_id", "month").distinct())
+        old = _structure_rows(model, window)
+        touched.departments.update(
+            (department, month)
+            for department, month in old.values_list("department_id", "month").distinct()
+            if department is not None
+        )
         old.delete()
-    activity_rows = (
+    totals: dict[tuple[int, date], Cell] = defaultdict(Cell)
+    for (structure, month, _programme, _course), cell in activity.items():
+        totals[(structure, month)].add(cell)
+    activity_rows = [
         _activity_row(
             Grain.STRUCTURE,
             places[structure],
@@ -354,7 +389,13 @@ def _write(window: Window) -> set[tuple[int, date]]:
         )
         for (structure, month, programme, course), cell in activity.items()
         if structure in places
-    )
+    ] + [
+        _activity_row(
+            Grain.STRUCTURE_TOTAL, places[structure], cell, month=month, structure_id=structure
+        )
+        for (structure, month), cell in totals.items()
+        if structure in places
+    ]
     ActivityFact.objects.bulk_create(activity_rows, batch_size=BATCH)
     place_rows = (
         PlaceFact(
@@ -369,15 +410,41 @@ def _write(window: Window) -> set[tuple[int, date]]:
         if structure in places and any(counts.values())
     )
     PlaceFact.objects.bulk_create(place_rows, batch_size=BATCH)
-    touched.update((places[s][0], m) for s, m, *_ in activity if s in places)
-    touched.update((places[s][0], m) for s, m in place if s in places)
+    touched.departments.update((places[s][0], m) for s, m, *_ in activity if s in places)
+    touched.departments.update((places[s][0], m) for s, m in place if s in places)
+    touched.combos.update((m, p, c) for s, m, p, c in activity if s in places)
     return touched
 
 
+# The rolled-up grains, with which of (programme, course) each keeps; a national grain is
+# rolled up from the département grain that keeps the same.
+DEPARTMENT_GRAINS = {
+    Grain.DEPARTMENT: (True, True),
+    Grain.DEPARTMENT_PROGRAMME: (True, False),
+    Grain.DEPARTMENT_COURSE: (False, True),
+    Grain.DEPARTMENT_TOTAL: (False, False),
+}
+NATIONAL_GRAINS = {
+    Grain.NATIONAL: Grain.DEPARTMENT,
+    Grain.NATIONAL_PROGRAMME: Grain.DEPARTMENT_PROGRAMME,
+    Grain.NATIONAL_COURSE: Grain.DEPARTMENT_COURSE,
+    Grain.NATIONAL_TOTAL: Grain.DEPARTMENT_TOTAL,
+}
+
+# (month, programme, course), with None for what a grain does not keep.
+Combo = tuple[date, int | None, int | None]
+
+
+def _kept(combo: Combo, keeps: tuple[bool, bool]) -> Combo:
+    month, programme, course = combo
+    return (month, programme if keeps[0] else None, course if keeps[1] else None)
+
+
 def _roll_up(department_id: int, months: Collection[date] | None = None) -> None:
-    """The département rows are sums (and unions of people) of its structures' rows."""
+    """The département rows are sums (and unions of people) of its structures' rows: per
+    programme and course, per programme, per course, and in total."""
     for model in (ActivityFact, PlaceFact):
-        stale = model.objects.filter(department_id=department_id).exclude(grain=Grain.STRUCTURE)
+        stale = model.objects.filter(department_id=department_id, grain__in=list(DEPARTMENT_GRAINS))
         if months is not None:
             stale = stale.filter(month__in=list(months))
         stale.delete()
@@ -386,37 +453,73 @@ def _roll_up(department_id: int, months: Collection[date] | None = None) -> None
     if months is not None:
         rows = rows.filter(month__in=list(months))
         places = places.filter(month__in=list(months))
-    detailed: dict[tuple[date, int | None, int | None], Cell] = defaultdict(Cell)
-    total: dict[date, Cell] = defaultdict(Cell)
+    sums: dict[str, dict[Combo, Cell]] = {grain: defaultdict(Cell) for grain in DEPARTMENT_GRAINS}
     region = None
     for fact in rows.iterator(chunk_size=BATCH):
         region = fact.region_id
-        cell = Cell(
-            Counter({m: getattr(fact, m) for m in ACTIVITY_MEASURES}),
-            Counter(fact.anonymous),
-            deserialize(fact.people),
-        )
-        detailed[(fact.month, fact.programme_id, fact.course_id)].add(cell)
-        total[fact.month].add(cell)
+        cell = _cell_of(fact)
+        combo = (fact.month, fact.programme_id, fact.course_id)
+        for grain, keeps in DEPARTMENT_GRAINS.items():
+            sums[grain][_kept(combo, keeps)].add(cell)
     if region is not None:
         place = (department_id, region)
         ActivityFact.objects.bulk_create(
             [
-                _activity_row(Grain.DEPARTMENT, place, cell, month=m, programme_id=p, course_id=c)
-                for (m, p, c), cell in detailed.items()
-            ]
-            + [_activity_row(Grain.DEPARTMENT_TOTAL, place, c, month=m) for m, c in total.items()],
+                _activity_row(grain, place, cell, month=m, programme_id=p, course_id=c)
+                for grain, cells in sums.items()
+                for (m, p, c), cell in cells.items()
+            ],
             batch_size=BATCH,
         )
-    sums = (
+    place_sums = (
         places.values("month", "region_id")
         .annotate(**{m: Sum(m) for m in PLACE_MEASURES})
         .order_by()
     )
     PlaceFact.objects.bulk_create(
-        [PlaceFact(grain=Grain.DEPARTMENT, department_id=department_id, **row) for row in sums],
+        [
+            PlaceFact(grain=Grain.DEPARTMENT, department_id=department_id, **row)
+            for row in place_sums
+        ],
         batch_size=BATCH,
     )
+
+
+def _cell_of(fact: ActivityFact) -> Cell:
+    return Cell(
+        Counter({m: getattr(fact, m) for m in ACTIVITY_MEASURES}),
+        Counter(fact.anonymous),
+        deserialize(fact.people),
+    )
+
+
+def _roll_up_national(combos: Collection[Combo]) -> None:
+    """The national rows touched by these (month, programme, course) are sums (and unions of
+    people) of the départements' rows of the same grain."""
+    for national, department_grain in NATIONAL_GRAINS.items():
+        by_month: dict[date, set[tuple[int | None, int | None]]] = defaultdict(set)
+        for month, programme, course in {
+            _kept(combo, DEPARTMENT_GRAINS[department_grain]) for combo in combos
+        }:
+            by_month[month].add((programme, course))
+        for month, pairs in by_month.items():
+            wanted = Q(pk__in=[])
+            for programme, course in pairs:
+                wanted |= Q(programme_id=programme, course_id=course)
+            ActivityFact.objects.filter(wanted, grain=national, month=month).delete()
+            cells: dict[tuple[int | None, int | None], Cell] = defaultdict(Cell)
+            rows = ActivityFact.objects.filter(wanted, grain=department_grain, month=month)
+            for fact in rows.iterator(chunk_size=BATCH):
+                cells[(fact.programme_id, fact.course_id)].add(_cell_of(fact))
+            ActivityFact.objects.bulk_create(
+                [
+                    _activity_row(
+                        national, (None, None), cell, month=month, programme_id=p, course_id=c
+                    )
+                    for (p, c), cell in cells.items()
+                ],
+                batch_size=BATCH,
+            )
 
 
 # --- Keeping them current --------------------------------------------------------------
@@ -436,7 +539,15 @@ def mark_stale(cells: Iterable[tuple[int | None, date | None]]) -> None:
         unique_fields=["structure_id", "month"],
         update_fields=["marked_at"],
     )
-    transaction.on_commit(refresh_stale, robust=True)
+    on_commit_once(_schedule_refresh)
+
+
+def _schedule_refresh() -> None:
+    """After the commit, the worker recomputes the stale cells (readers do it first if they
+    come before it)."""
+    from maillage.impact.tasks import refresh_facts
+
+    refresh_facts.enqueue()
 
 
 def refresh_stale() -> int:
@@ -452,16 +563,16 @@ def refresh_stale() -> int:
         months: dict[int, set[date]] = defaultdict(set)
         for _pk, structure, month in stale:
             months[structure].add(month)
-        touched: set[tuple[int, date]] = set()
+        touched = Touched()
         for structure, wanted in months.items():
             for month in sorted(wanted):
-                window = Window(frozenset({structure}), month, next_month(month))
-                touched |= _write(window)
+                touched.add(_write(Window(frozenset({structure}), month, next_month(month))))
         by_department: dict[int, set[date]] = defaultdict(set)
-        for department, month in touched:
+        for department, month in touched.departments:
             by_department[department].add(month)
         for department, dep_months in by_department.items():
             _roll_up(department, dep_months)
+        _roll_up_national(touched.combos)
         StaleCell.objects.filter(pk__in=[pk for pk, *_ in stale]).delete()
     return len(stale)
 
@@ -472,16 +583,46 @@ def ensure_current() -> None:
         refresh_stale()
 
 
+def _record_months() -> list[date]:
+    """Every month from the first record that counts in a fact to the last."""
+    moments = []
+    for queryset, path in (
+        (Session.objects.all(), "starts_at"),
+        (Workshop.objects.all(), "starts_at"),
+        (DropIn.objects.all(), "starts_at"),
+        (Diagnostic.objects.all(), "completed_at"),
+        (Referral.objects.all(), "created_at"),
+        (Referral.objects.all(), "status_changed_at"),
+        (_relay_transitions(Window()), "at"),
+    ):
+        bounds = queryset.aggregate(first=Min(path), last=Max(path))
+        moments += [m for m in bounds.values() if m is not None]
+    if not moments:
+        return []
+    month, last = month_of(min(moments)), month_of(max(moments))
+    months = []
+    while month <= last:
+        months.append(month)
+        month = next_month(month)
+    return months
+
+
 def rebuild(*, progress: Any = None) -> dict[str, int]:
-    """Everything again from the records."""
+    """Everything again from the records, month by month (so that memory holds one month of
+    the country at a time), then the roll-ups per département."""
     with transaction.atomic():
         StaleCell.objects.all().delete()
         ActivityFact.objects.all().delete()
         PlaceFact.objects.all().delete()
-        touched = _write(Window())
-        departments = sorted({d for d, _m in touched})
+        touched = Touched()
+        for month in _record_months():
+            touched.add(_write(Window(None, month, next_month(month))))
+            if progress:
+                progress(f"{month:%Y-%m}")
+        departments = sorted({d for d, _m in touched.departments})
         for department in departments:
             _roll_up(department)
+        _roll_up_national(touched.combos)
         rebuild_people_index()
     return {
         "activity": ActivityFact.objects.count(),
@@ -516,16 +657,17 @@ def rebuild_people_index() -> None:
 def move_in_index(person: int, before: set[str], after: set[str]) -> None:
     """One person's index entries change (a new person has none before, a deleted one none
     after). Rows are locked in key order, so two writers never wait on each other in a cycle."""
-    for key in sorted(before ^ after):
-        entry, _ = PeopleIndex.objects.get_or_create(key=key)
-        entry = PeopleIndex.objects.select_for_update().get(pk=entry.pk)
-        people = deserialize(entry.people)
-        if key in after:
-            people.add(person)
-        else:
-            people.discard(person)
-        entry.people = serialize(people)
-        entry.save(update_fields=["people"])
+    with transaction.atomic():  # a person may be saved outside any transaction
+        for key in sorted(before ^ after):
+            entry, _ = PeopleIndex.objects.get_or_create(key=key)
+            entry = PeopleIndex.objects.select_for_update().get(pk=entry.pk)
+            people = deserialize(entry.people)
+            if key in after:
+                people.add(person)
+            else:
+                people.discard(person)
+            entry.people = serialize(people)
+            entry.save(update_fields=["people"])
 
 
 def load_people_index() -> dict[str, BitMap]:

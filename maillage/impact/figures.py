@@ -4,13 +4,16 @@ the test suite proves it on a random dataset."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import timedelta
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import Q, Sum, TextField
+from django.db.models.functions import Cast
 from pyroaring import BitMap
 
 from maillage.impact import indicators
@@ -43,8 +46,13 @@ def month_aligned(filters: Filters) -> bool:
     return filters.start.day == 1 and filters.end.day == 1
 
 
-class PeopleIndex:
-    """The people index, read once per request when a figure about people needs it."""
+class Reading:
+    """What one request reads of the facts, read once: the people index when a figure about
+    people needs it, and the activity rows already fetched (a dashboard's totals, months and
+    régions come from the same rows, its programmes and courses too)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[Filters, str], list[tuple[Any, ...]]] = {}
 
     @cached_property
     def entries(self) -> dict[str, BitMap]:
@@ -85,7 +93,7 @@ class Totals:
     def __init__(
         self,
         filters: Filters,
-        index: PeopleIndex,
+        index: Reading,
         counts: Counter[str] | None = None,
         anonymous: Counter[str] | None = None,
         people: BitMap | None = None,
@@ -154,10 +162,10 @@ class Figures:
     """Every indicator for one set of filters."""
 
     def __init__(
-        self, filters: Filters, *, totals: Totals | None = None, index: PeopleIndex | None = None
+        self, filters: Filters, *, totals: Totals | None = None, index: Reading | None = None
     ) -> None:
         self.filters = filters
-        self.index = index or PeopleIndex()
+        self.index = index or Reading()
         self.from_facts = month_aligned(filters)
         if totals is not None:
             self.totals = totals
@@ -184,26 +192,43 @@ class Figures:
         and places as ids)."""
         keys = list(keys)
         if not self.from_facts:
+            codes = _codes(dimension, keys)
             return {
-                key: Figures(_narrowed(self.filters, dimension, key), index=self.index)
+                key: Figures(_narrowed(self.filters, dimension, key, codes), index=self.index)
                 for key in keys
             }
-        groups = _totals(self.filters, self.index, dimension, keys)
+        # Structures are many: only the rows of the structures asked for are read.
+        fetched = (
+            self.filters.restricted(structure_ids=frozenset(keys))
+            if dimension == "structure"
+            else self.filters
+        )
+        groups = _totals(fetched, self.index, dimension, keys)
         return {
             key: Figures(totals.filters, index=self.index, totals=totals)
             for key, totals in groups.items()
         }
 
 
-def _narrowed(filters: Filters, dimension: str, key: Any) -> Filters:
+def _narrowed(
+    filters: Filters, dimension: str, key: Any, codes: dict[int, str] | None = None
+) -> Filters:
+    """The filters of one key of a breakdown, inside the filters (never wider); `codes` maps
+    course ids to their codes."""
     if dimension == "month":
         return filters.narrowed(
             start=max(key, filters.start), end=min(next_month(key), filters.end)
         )
     if dimension == "course":
-        code = Course.objects.filter(pk=key).values_list("code", flat=True).first()
-        return filters.narrowed(course_codes=frozenset({code or ""}))
-    return filters.narrowed(**{f"{dimension}_ids": frozenset({key})})
+        return filters.restricted(course_codes=frozenset({(codes or {}).get(key, "")}))
+    return filters.restricted(**{f"{dimension}_ids": frozenset({key})})
+
+
+def _codes(dimension: str, keys: Iterable[Any]) -> dict[int, str] | None:
+    """The course codes of a breakdown by course, in one query."""
+    if dimension != "course":
+        return None
+    return dict(Course.objects.filter(pk__in=list(keys)).values_list("pk", "code"))
 
 
 def _course_ids(codes: Iterable[str]) -> list[int]:
@@ -221,13 +246,37 @@ def _places(filters: Filters) -> Q:
     return q
 
 
-def _activity_rows(filters: Filters, dimension: str | None) -> Any:
+def _grain(filters: Filters, dimension: str | None) -> str:
+    """The fewest rows that answer: a structure's rows when the figures are about structures,
+    else a département's when a place narrows them or they are broken down by place, else the
+    country's; each per programme, per course, both or neither, as the figures need."""
+    programme = bool(filters.programme_ids) or dimension == "programme"
+    course = bool(filters.course_codes) or dimension == "course"
     if filters.structure_ids or dimension == "structure":
-        grain = Grain.STRUCTURE
-    elif filters.programme_ids or filters.course_codes or dimension in ("programme", "course"):
-        grain = Grain.DEPARTMENT
+        return Grain.STRUCTURE if programme or course else Grain.STRUCTURE_TOTAL
+    if filters.region_ids or filters.department_ids or dimension in ("region", "department"):
+        grains = (Grain.DEPARTMENT, Grain.DEPARTMENT_PROGRAMME, Grain.DEPARTMENT_COURSE)
+        total = Grain.DEPARTMENT_TOTAL
     else:
-        grain = Grain.DEPARTMENT_TOTAL
+        grains = (Grain.NATIONAL, Grain.NATIONAL_PROGRAMME, Grain.NATIONAL_COURSE)
+        total = Grain.NATIONAL_TOTAL
+    if programme and course:
+        return grains[0]
+    if programme:
+        return grains[1]
+    return grains[2] if course else total
+
+
+# The columns of an activity row that a breakdown may group by, then its measures.
+KEY_COLUMNS = ("month", "region_id", "department_id", "structure_id", "programme_id", "course_id")
+
+
+def _activity_rows(filters: Filters, grain: str, index: Reading) -> list[tuple[Any, ...]]:
+    """The rows of this grain within the filters (keys, measures, anonymous groups, people as
+    a bitmap), fetched once per request."""
+    cached = index.rows.get((filters, grain))
+    if cached is not None:
+        return cached
     rows = ActivityFact.objects.filter(
         _places(filters),
         grain=grain,
@@ -238,24 +287,52 @@ def _activity_rows(filters: Filters, dimension: str | None) -> Any:
         rows = rows.filter(programme_id__in=filters.programme_ids)
     if filters.course_codes:
         rows = rows.filter(course_id__in=_course_ids(filters.course_codes))
-    return rows
+    # The anonymous groups as text, decoded only when there are some (most rows have none).
+    rows = rows.annotate(anonymous_text=Cast("anonymous", output_field=TextField()))
+    fetched = [
+        (
+            *row[:-2],
+            json.loads(row[-2]) if row[-2] not in ("{}", "", None) else None,
+            deserialize(row[-1]),
+        )
+        for row in _fetch(
+            rows.values_list(*KEY_COLUMNS, *ACTIVITY_MEASURES, "anonymous_text", "people")
+        )
+    ]
+    index.rows[(filters, grain)] = fetched
+    return fetched
 
 
-def _partners(programme_ids: Iterable[int]) -> dict[int, set[int]]:
-    """structure → the programmes (among these) it is a partner of."""
-    partners: dict[int, set[int]] = defaultdict(set)
-    through = Programme.partner_structures.through.objects.filter(
-        programme_id__in=list(programme_ids)
-    )
-    for programme, structure in through.values_list("programme_id", "structure_id"):
-        partners[structure].add(programme)
-    return partners
+def _fetch(query: Any) -> list[tuple[Any, ...]]:
+    """The rows of a `values_list` query; on PostgreSQL in the binary format, so that the
+    bitmaps travel as bytes rather than as hexadecimal text to decode."""
+    if connection.vendor != "postgresql":
+        return list(query)
+    import psycopg
+
+    sql, params = query.query.sql_with_params()
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, binary=True)
+        return cursor.fetchall()
 
 
-def _place_rows(filters: Filters, dimension: str | None) -> tuple[Any, dict[int, set[int]]]:
-    """Place facts: per structure when the figures are about structures or programmes (a
-    programme counts its partner structures), else per département. Every month before the
-    end, for the relay count."""
+# The fact column that gives a place row its key in a breakdown (a programme counts its
+# partner structures); without one, the sums count for every key, as place figures do not
+# split by course.
+PLACE_KEYS = {
+    "region": "region_id",
+    "department": "department_id",
+    "structure": "structure_id",
+    "programme": "structure__programmes",
+    "month": "month",
+}
+
+
+def _place_sums(filters: Filters, dimension: str | None) -> dict[Any, Counter[str]]:
+    """Place measures summed in the database per key: over the period, and the relays as the
+    sum of every change before its end (per structure when the figures are about structures or
+    programmes, else per département)."""
     by_structure = bool(filters.structure_ids or filters.programme_ids) or dimension in (
         "structure",
         "programme",
@@ -265,78 +342,68 @@ def _place_rows(filters: Filters, dimension: str | None) -> tuple[Any, dict[int,
         grain=Grain.STRUCTURE if by_structure else Grain.DEPARTMENT,
         month__lt=filters.end,
     )
-    partners: dict[int, set[int]] = {}
-    if filters.programme_ids or dimension == "programme":
-        programmes = filters.programme_ids or Programme.objects.values_list("pk", flat=True)
-        partners = _partners(programmes)
-        rows = rows.filter(structure_id__in=list(partners))
-    return rows, partners
-
-
-# The fact column that gives a place row its key in a breakdown (None: the row counts for
-# every key, as place figures do not split by course).
-PLACE_KEYS = {
-    "region": "region_id",
-    "department": "department_id",
-    "structure": "structure_id",
-    "programme": "structure_id",
-    "month": "month",
-}
+    if filters.programme_ids:
+        partners = Programme.partner_structures.through.objects.filter(
+            programme_id__in=filters.programme_ids
+        ).values("structure_id")
+        rows = rows.filter(structure_id__in=partners)
+    in_period = Q(month__gte=filters.start)
+    sums: dict[str, Any] = {
+        m: Sum(m, filter=in_period, default=0) for m in PLACE_MEASURES if m != "relay_delta"
+    }
+    sums["relays"] = Sum("relay_delta", default=0)
+    column = PLACE_KEYS.get(dimension or "")
+    if column is None:
+        return {None: Counter(rows.aggregate(**sums))}
+    return {
+        row.pop(column): Counter(row)
+        for row in rows.values(column).annotate(**sums).order_by()
+        if row[column] is not None
+    }
 
 
 def _totals(
-    filters: Filters, index: PeopleIndex, dimension: str | None, keys: Iterable[Any] = (None,)
+    filters: Filters, index: Reading, dimension: str | None, keys: Iterable[Any] = (None,)
 ) -> dict[Any, Totals]:
     """The facts summed for each key of the dimension (the single key None without one)."""
     ensure_current()
     keys = list(keys)
-    column = DIMENSIONS[dimension] if dimension else None
-    counts: dict[Any, Counter[str]] = defaultdict(Counter)
+    position = KEY_COLUMNS.index(DIMENSIONS[dimension]) if dimension else None
+    first, width = len(KEY_COLUMNS), len(ACTIVITY_MEASURES)
+    sums: dict[Any, list[int]] = {}
     anonymous: dict[Any, Counter[str]] = defaultdict(Counter)
     people: dict[Any, list[BitMap]] = defaultdict(list)
-    for key, *values, groups, bitmap in _activity_rows(filters, dimension).values_list(
-        column or "grain", *ACTIVITY_MEASURES, "anonymous", "people"
-    ):
-        key = key if column else None
-        counts[key].update(dict(zip(ACTIVITY_MEASURES, values, strict=True)))
-        anonymous[key].update(groups)
-        if bitmap:
-            people[key].append(deserialize(bitmap))
+    for row in _activity_rows(filters, _grain(filters, dimension), index):
+        key = row[position] if position is not None else None
+        total = sums.get(key)
+        if total is None:
+            total = sums[key] = [0] * width
+        for i in range(width):
+            total[i] += row[first + i]
+        if row[-2]:
+            anonymous[key].update(row[-2])
+        if row[-1]:
+            people[key].append(row[-1])
+    counts = {
+        key: Counter(dict(zip(ACTIVITY_MEASURES, total, strict=True)))
+        for key, total in sums.items()
+    }
 
-    rows, partners = _place_rows(filters, dimension)
-    place_column = PLACE_KEYS.get(dimension or "")
-    places: dict[Any, Counter[str]] = defaultdict(Counter)
-    relays: Counter[Any] = Counter()
-    for key, month, *values in rows.values_list(
-        place_column or "grain", "month", *PLACE_MEASURES
-    ).iterator(chunk_size=5000):
-        measures = dict(zip(PLACE_MEASURES, values, strict=True))
-        delta = measures.pop("relay_delta")
-        row_keys: Iterable[Any] = [key] if place_column else [None]
-        if dimension == "programme":
-            row_keys = partners.get(key, set())
-            if filters.programme_ids:
-                row_keys = row_keys & filters.programme_ids
-        if dimension == "month":
-            relays[month] += delta  # summed up to each month below
-        else:
-            for each in row_keys:
-                relays[each] += delta
-        if month >= filters.start:
-            for each in row_keys:
-                places[each].update(measures)
+    places = _place_sums(filters, dimension)
+    if dimension == "month":  # the relays at the end of each month: every change until then
+        changes = sorted((month, sums.pop("relays")) for month, sums in places.items())
+        for month in keys:
+            places.setdefault(month, Counter())["relays"] = sum(
+                n for changed, n in changes if changed <= month
+            )
 
+    codes = _codes(dimension, keys) if dimension else None
     totals = {}
     for key in keys:
         measures = counts.get(key, Counter())
-        place_key = None if dimension == "course" else key
-        measures.update(places.get(place_key, Counter()))
-        if dimension == "month":
-            measures["relays"] = sum(n for month, n in relays.items() if month <= key)
-        else:
-            measures["relays"] = relays.get(place_key, 0)
+        measures.update(places.get(None if dimension == "course" else key, Counter()))
         totals[key] = Totals(
-            _narrowed(filters, dimension, key) if dimension else filters,
+            _narrowed(filters, dimension, key, codes) if dimension else filters,
             index,
             measures,
             anonymous.get(key),

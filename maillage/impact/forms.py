@@ -26,6 +26,17 @@ def period_problem(start: date, end: date) -> str | None:
     return None
 
 
+def checked_period(
+    form: forms.Form, cleaned: dict[str, Any], start: str, end: str
+) -> dict[str, Any]:
+    """A form's cleaned data, with the period's problem (if any) on its end field."""
+    first, last = cleaned.get(start), cleaned.get(end)
+    problem = period_problem(first, last) if first and last else None
+    if problem:
+        form.add_error(end, problem)
+    return cleaned
+
+
 class PeriodForm(forms.Form):
     start = forms.DateField(
         label=gettext_lazy("Du"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -51,12 +62,7 @@ class PeriodForm(forms.Form):
         return date(today.year, 1, 1), today
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        start, end = cleaned.get("start"), cleaned.get("end")
-        problem = period_problem(start, end) if start and end else None
-        if problem:
-            self.add_error("end", problem)
-        return cleaned
+        return checked_period(self, super().clean() or {}, "start", "end")
 
 
 class TargetForm(forms.ModelForm):
@@ -146,6 +152,7 @@ class DashboardForm(forms.Form):
     )
     genre = forms.ChoiceField(label=gettext_lazy("Genre"), required=False)
     tranche = forms.ChoiceField(label=gettext_lazy("Tranche d'âge"), required=False)
+    places: Any = None  # the départements and régions of the person (dashboard.Places)
 
     def __init__(
         self,
@@ -177,12 +184,7 @@ class DashboardForm(forms.Form):
         }
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        start, last = cleaned.get("du"), cleaned.get("au")
-        problem = period_problem(start, last) if start and last else None
-        if problem:
-            self.add_error("au", problem)
-        return cleaned
+        return checked_period(self, super().clean() or {}, "du", "au")
 
     def value(self, name: str) -> Any:
         """The cleaned value, or the initial one when the field is empty or wrong."""

@@ -3,7 +3,8 @@
 Facts are derived data, rebuilt at will (`manage.py rebuild_facts`) and kept current cell by
 cell: a write to an activity marks its (structure, month) cell stale in the same transaction,
 and the cell is recomputed from the records right after the commit (or by the next reader).
-Columns are plain ids, not foreign keys: facts never hold up a deletion elsewhere."""
+Columns are plain ids (the structure's is a relation without a constraint): facts never hold up
+a deletion elsewhere."""
 
 from __future__ import annotations
 
@@ -12,26 +13,43 @@ from django.utils import timezone
 
 
 class Grain(models.TextChoices):
-    STRUCTURE = "structure", "structure"
+    """Where a fact row sums up, and which of programme and course it keeps."""
+
+    STRUCTURE = "structure", "structure"  # per programme and course
+    STRUCTURE_TOTAL = "structure_total", "structure_total"
     DEPARTMENT = "department", "department"  # per programme and course
-    DEPARTMENT_TOTAL = "department_total", "department_total"  # all programmes and courses
+    DEPARTMENT_PROGRAMME = "department_programme", "department_programme"
+    DEPARTMENT_COURSE = "department_course", "department_course"
+    DEPARTMENT_TOTAL = "department_total", "department_total"
+    NATIONAL = "national", "national"  # the whole country, per programme and course
+    NATIONAL_PROGRAMME = "national_programme", "national_programme"
+    NATIONAL_COURSE = "national_course", "national_course"
+    NATIONAL_TOTAL = "national_total", "national_total"
 
 
 class Fact(models.Model):
     """Where and when: a month (its first day, in local time) at a structure, or summed over a
     département."""
 
-    grain = models.CharField(max_length=16, choices=Grain.choices)
+    grain = models.CharField(max_length=24, choices=Grain.choices)
     month = models.DateField()
-    region_id = models.IntegerField()
-    department_id = models.IntegerField()
-    structure_id = models.IntegerField(null=True)
+    region_id = models.IntegerField(null=True)
+    department_id = models.IntegerField(null=True)
+    # A relation without a database constraint, to group by a structure's programmes in SQL.
+    structure = models.ForeignKey(
+        "network.Structure",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
 
     class Meta:
         abstract = True
 
     def __str__(self) -> str:
-        return f"{self.grain} {self.structure_id or self.department_id} {self.month:%Y-%m}"
+        return f"{self.grain} {self.structure_id or self.department_id or ''} {self.month:%Y-%m}"
 
 
 class ActivityFact(Fact):
@@ -53,7 +71,7 @@ class ActivityFact(Fact):
     class Meta:
         indexes = [
             models.Index(fields=["grain", "month"]),
-            models.Index(fields=["structure_id", "month"]),
+            models.Index(fields=["structure", "month"], name="impact_acti_structu_fad0eb_idx"),
             models.Index(fields=["department_id", "grain", "month"]),
             models.Index(fields=["programme_id", "grain", "month"]),
         ]
@@ -72,7 +90,7 @@ class PlaceFact(Fact):
     class Meta:
         indexes = [
             models.Index(fields=["grain", "month"]),
-            models.Index(fields=["structure_id", "month"]),
+            models.Index(fields=["structure", "month"], name="impact_plac_structu_f53524_idx"),
             models.Index(fields=["department_id", "grain", "month"]),
         ]
 

@@ -11,6 +11,9 @@ from typing import Any
 from django.utils import timezone
 from django.utils.functional import Promise
 
+# The id no record has: a restriction to it matches nothing.
+NOTHING_ID = -1
+
 BREAKDOWNS = ("region", "department", "structure", "programme", "course", "gender", "age_band")
 
 
@@ -43,11 +46,14 @@ class Filters:
 
     def restricted(self, **sets: frozenset[Any]) -> Filters:
         """Narrowed to these sets inside the restrictions already there (their intersection
-        where both restrict the same thing), so that a request never widens a scope."""
-        changes: dict[str, Any] = {
-            name: getattr(self, name) & values if getattr(self, name) else values
-            for name, values in sets.items()
-        }
+        where both restrict the same thing), so that a request never widens a scope. An
+        intersection with nothing in it holds a value no record has (an empty set would mean
+        no restriction at all)."""
+        changes: dict[str, Any] = {}
+        for name, values in sets.items():
+            current = getattr(self, name)
+            kept = current & values if current else values
+            changes[name] = kept or frozenset({NOTHING_ID if name.endswith("_ids") else ""})
         return replace(self, **changes)
 
 

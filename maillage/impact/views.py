@@ -19,9 +19,8 @@ from maillage.core.perms import require, scope_of
 from maillage.impact import charts as charts_module
 from maillage.impact.dashboard import (
     Level,
-    breakdown,
+    breakdown_tables,
     dashboard_form,
-    departments_of,
     level_of,
     query,
     records_link,
@@ -33,7 +32,6 @@ from maillage.impact.publication import THRESHOLD, share_cell, suppress_column
 from maillage.impact.registry import Filters, Indicator, all_indicators
 from maillage.impact.registry import get as get_indicator
 from maillage.impact.report import report_data, report_xlsx
-from maillage.learning.models import Course
 from maillage.people.enums import AgeBand
 from maillage.people.perms import can_see_people
 from maillage.programmes.models import Programme, Target
@@ -77,20 +75,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             charts.append(
                 {"id": code, "label": get_indicator(code).label, **charts_module.bars(series)}
             )
-    dimensions: list[tuple[str, list[Any]]] = []
-    if level.below:
-        dimensions.append((level.below, level.below_keys))
-    if level.below == "programme":
-        dimensions.append(("department", list(departments_of(request.user))))
-    if not form.value("programme") and level.below != "programme":
-        dimensions.append(("programme", list(Programme.objects.visible_to(request.user))))
-    if not form.value("parcours") and level.below != "course":
-        dimensions.append(("course", list(Course.objects.order_by("title"))))
-    tables = [
-        breakdown(level, figures, dimension, keys, request.GET, lists=lists)
-        for dimension, keys in dimensions
-        if keys
-    ]
+    tables = breakdown_tables(level, figures, form, request.GET, user=request.user, lists=lists)
     start, end = level.filters.start, level.filters.end
     return render(
         request,

@@ -12,16 +12,22 @@ from tests.e2e.conftest import Visitor
 from tests.impact.conftest import attend, cohort
 
 
+def open_dashboard(visitor: Visitor, email: str, place: str, first: str, last: str) -> None:
+    """Sign in, open the dashboard on the person's place, and choose the months."""
+    page = visitor.page
+    visitor.sign_in(email)
+    visitor.click(page.get_by_role("link", name="Tableau de bord"))
+    expect(page.locator("h1")).to_have_text(f"Tableau de bord — {place}")
+    page.get_by_label("Du mois").fill(first)
+    page.get_by_label("Au mois (inclus)").fill(last)
+    visitor.click(page.get_by_role("button", name="Afficher"))
+
+
 def test_a_funder_reads_the_indicators_with_their_definitions(
     visitor: Visitor, e2e_world: World
 ) -> None:
     page = visitor.page
-    visitor.sign_in("funder@exemple.test")
-    visitor.click(page.get_by_role("link", name="Tableau de bord"))
-    expect(page.locator("h1")).to_have_text("Tableau de bord — Mes programmes")
-    page.get_by_label("Du mois").fill("2022-01")
-    page.get_by_label("Au mois (inclus)").fill("2022-12")
-    visitor.click(page.get_by_role("button", name="Afficher"))
+    open_dashboard(visitor, "funder@exemple.test", "Mes programmes", "2022-01", "2022-12")
     expect(page.get_by_text("De janvier 2022 à décembre 2022 inclus")).to_be_visible()
     expect(page.get_by_role("rowheader", name="Personnes accompagnées")).to_be_visible()
     page.get_by_role("row", name="Personnes accompagnées").get_by_text("Définition").click()
@@ -35,12 +41,7 @@ def test_a_territory_manager_goes_from_a_figure_down_to_the_records_behind_it(
     planned = cohort(world, world.ccas_reims, date(2023, 3, 6))
     attend(planned, {world.alice: "present"})
     page = visitor.page
-    visitor.sign_in("territory.manager@exemple.test")
-    visitor.click(page.get_by_role("link", name="Tableau de bord"))
-    expect(page.locator("h1")).to_have_text("Tableau de bord — Marne (51)")
-    page.get_by_label("Du mois").fill("2023-01")
-    page.get_by_label("Au mois (inclus)").fill("2023-12")
-    visitor.click(page.get_by_role("button", name="Afficher"))
+    open_dashboard(visitor, "territory.manager@exemple.test", "Marne (51)", "2023-01", "2023-12")
     visitor.click(page.get_by_role("link", name="CCAS de Reims"))
     expect(page.locator("h1")).to_have_text("Tableau de bord — CCAS de Reims")
     visitor.click(page.get_by_role("row", name="Parcours réalisés").get_by_role("link", name="1"))

@@ -251,3 +251,55 @@ def test_a_request_never_widens_the_scope() -> None:
     scope = Filters(date(2023, 1, 1), date(2024, 1, 1), department_ids=frozenset({1, 2}))
     assert scope.restricted(department_ids=frozenset({2, 3})).department_ids == {2}
     assert scope.restricted(structure_ids=frozenset({9})).department_ids == {1, 2}
+    # Nothing in common is nothing, not everything.
+    assert scope.restricted(department_ids=frozenset({3})).department_ids == {-1}
+    assert scope.restricted(course_codes=frozenset()).course_codes == {""}
+
+
+def test_a_long_table_one_level_below_is_shown_a_page_at_a_time(client_as, world: World) -> None:
+    from maillage.learning import services
+    from maillage.learning.models import DropIn
+    from tests.factories import StructureFactory
+    from tests.impact.conftest import at
+
+    for n in range(26):  # the CCAS of Reims and 26 more structures of the Marne, each active
+        structure = StructureFactory.create(name=f"Lieu {n:02d}", commune=world.reims)
+        services.record_drop_in(
+            DropIn(
+                structure=structure,
+                gender="woman",
+                age_band="40-59",
+                themes=["procedures"],
+                autonomy="guided",
+                starts_at=at(date(2023, 5, 10), 10),
+            ),
+            by=world.personas["mediator"],
+        )
+    client = client_as("territory_manager")
+    first = text(client.get(DASHBOARD, YEAR))
+    assert table(first, "structure").count('<tr><th scope="row">') == 25
+    assert "Page 1 sur 2" in first
+    assert (
+        'href="?du=2023-01&amp;au=2023-12&amp;page=2"'
+        in client.get(DASHBOARD, YEAR).content.decode()
+    )
+    assert row_of(first, "structure", "CCAS de Reims")[:2] == ["0", "0"]  # every structure
+    second = text(client.get(DASHBOARD, {**YEAR, "page": 2}))
+    assert table(second, "structure").count('<tr><th scope="row">') == 2
+    assert row_of(second, "structure", "Lieu 25")[:5] == ["0", "1", "0", "0", "1"]
+
+
+def test_a_figure_reads_as_in_french() -> None:
+    from django.utils import translation
+
+    from maillage.impact.templatetags.figures import figure
+
+    with translation.override("fr"):
+        assert figure(None, "count") == "—"
+        assert figure(0.62, "share") == "62 %"
+        assert figure(59.3, "years") == "59,3 ans"
+        assert figure(2789.4, "hours") == "2\xa0789 h"
+        assert figure(3775, "count") == "3\xa0775"
+        assert figure([("18 à 24 ans", 5)], "distribution") == (
+            '<ul class="distribution"><li>18 à 24 ans : 5</li></ul>'
+        )

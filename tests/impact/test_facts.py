@@ -215,7 +215,11 @@ def test_facts_kept_current_write_by_write_equal_the_live_figures(world: World, 
     random_dataset(world, seed)
     for label, filters in scopes(world):
         assert_same(filters, label)
-    assert_same_breakdowns(world, Filters(START, date(2024, 7, 1)))
+    # Every breakdown of the whole country, and within a programme, a course and a
+    # département (each reads another grain of the facts).
+    for label, filters in scopes(world):
+        if label in ("whole", "programme", "course", "département"):
+            assert_same_breakdowns(world, filters)
     assert not StaleCell.objects.exists()
 
 
@@ -237,7 +241,7 @@ def _rows() -> list[tuple[Any, ...]]:
         "grain", "month", "structure_id", "department_id", *facts.PLACE_MEASURES
     )
     return sorted(
-        [("a", *map(str, row)) for row in activity]
+        [("a", *map(str, row[:-1]), sorted(row[-1].items())) for row in activity]
         + [("b", *map(str, row[:-1]), sorted(facts.deserialize(row[-1]))) for row in people]
         + [("p", *map(str, row)) for row in places],
         key=str,
@@ -291,3 +295,27 @@ def test_rebuild_command_reports_what_it_wrote(world: World, capsys: Any) -> Non
     call_command("rebuild_facts")
     out = capsys.readouterr().out
     assert "faits" in out and ActivityFact.objects.exists()
+
+
+def test_a_write_marks_its_cells_stale_and_queues_one_refresh_for_the_worker(
+    transactional_db: None, settings: Any
+) -> None:
+    from django.tasks import default_task_backend
+
+    from tests.conftest import build_world
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    world = build_world()
+    results = default_task_backend.results  # type: ignore[attr-defined]
+    before = len(results)
+    services.plan_cohort(  # a cohort and its sessions: many writes, one transaction
+        Cohort(course=Course.objects.get(code="mobilite"), structure=world.ccas_reims),
+        first=date(2023, 3, 6),
+        at=time(10),
+        facilitators=[],
+        by=None,
+    )
+    assert [r.task.name for r in results[before:]].count("refresh_facts") == 1
+    assert StaleCell.objects.exists()  # no worker ran: the next reader refreshes
+    assert Figures(Filters(START, date(2024, 1, 1))).value("parcours_realised") == 1
+    assert not StaleCell.objects.exists()
