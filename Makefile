@@ -58,13 +58,16 @@ check: install
 	DEBUG=false HTTPS=true EMAIL_BACKEND=smtp SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 		ALLOWED_HOSTS=maillage.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
-## Time the territory loader (must stay under 30 s) and the demo builder on a scratch database
+## Time the territory loader (must stay under 30 s) and the demo builder on a scratch SQLite
+## database, then the national-scale benchmark on a throwaway PostgreSQL (docs/performance.md;
+## BENCH_SCALE=0.01 for a quick run)
 bench: install
 	@rm -f var/bench.sqlite3 var/bench.sqlite3-wal var/bench.sqlite3-shm
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(PY) manage.py migrate --verbosity 0
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(PY) manage.py load_territories
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(PY) manage.py demo | head -n 1
 	@rm -f var/bench.sqlite3 var/bench.sqlite3-wal var/bench.sqlite3-shm
+	bash scripts/bench.sh
 
 ## Update the English catalogue after changing French strings, then compile it
 messages: install
