@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from maillage.accounts.models import ApiToken
 from maillage.core.perms import scope_of
 from maillage.impact.dashboard import scope_filters
-from maillage.impact.facts import next_month
+from maillage.impact.facts import month_starts
 from maillage.impact.figures import Figures
 from maillage.impact.forms import period_problem
 from maillage.impact.registry import all_indicators, get
@@ -111,11 +111,9 @@ def _breakdown(figures: Figures, by: str, codes: list[str], user: Any) -> dict[s
     filters = figures.filters
     keys: dict[Any, str]
     if by == "month":
-        keys = {}
-        month = filters.start.replace(day=1)
-        while month < filters.end:
-            keys[month] = month.strftime("%Y-%m")
-            month = next_month(month)
+        keys = {
+            month: month.strftime("%Y-%m") for month in month_starts(filters.start, filters.end)
+        }
     elif by in ("region", "department"):
         model = Region if by == "region" else Department
         places = model.objects.all()

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import formats
 
+from maillage.impact.facts import month_starts, next_month
 from maillage.impact.figures import Figures
 
 MAX_MONTHS = 36
@@ -26,13 +27,7 @@ class Bar:
 
 def months(start: date, end: date) -> list[tuple[date, date]]:
     """The calendar months covering [start, end), each cut to the period."""
-    spans = []
-    first = start
-    while first < end:
-        following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-        spans.append((first, min(following, end)))
-        first = following
-    return spans
+    return [(max(first, start), min(next_month(first), end)) for first in month_starts(start, end)]
 
 
 def monthly(code: str, figures: Figures) -> list[tuple[str, float]] | None:

@@ -63,6 +63,16 @@ def next_month(month: date) -> date:
     return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
+def month_starts(start: date, end: date) -> list[date]:
+    """The first days of the calendar months that overlap [start, end)."""
+    months = []
+    month = start.replace(day=1)
+    while month < end:
+        months.append(month)
+        month = next_month(month)
+    return months
+
+
 def start_of(month: date) -> datetime:
     return timezone.make_aware(datetime.combine(month, time.min))
 
@@ -599,12 +609,7 @@ def _record_months() -> list[date]:
         moments += [m for m in bounds.values() if m is not None]
     if not moments:
         return []
-    month, last = month_of(min(moments)), month_of(max(moments))
-    months = []
-    while month <= last:
-        months.append(month)
-        month = next_month(month)
-    return months
+    return month_starts(month_of(min(moments)), next_month(month_of(max(moments))))
 
 
 def rebuild(*, progress: Any = None) -> dict[str, int]:

@@ -56,11 +56,6 @@ class PeriodForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes  # type: ignore[attr-defined]
 
-    @staticmethod
-    def default_period() -> tuple[date, date]:
-        today = timezone.localdate()
-        return date(today.year, 1, 1), today
-
     def clean(self) -> dict[str, Any]:
         return checked_period(self, super().clean() or {}, "start", "end")
 
