@@ -32,7 +32,6 @@ from maillage.impact.publication import THRESHOLD, share_cell, suppress_column
 from maillage.impact.registry import Filters, Indicator, all_indicators
 from maillage.impact.registry import get as get_indicator
 from maillage.impact.report import report_data, report_xlsx
-from maillage.people.enums import AgeBand
 from maillage.people.perms import can_see_people
 from maillage.programmes.models import Programme, Target
 from maillage.territories.models import Department
@@ -62,8 +61,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             rows.append((indicator, None, None))
             continue
         value = figures.value(indicator.code)
-        if indicator.unit == "distribution":
-            value = [(AgeBand(band).label, count) for band, count in value.items()]
         link = records_link(indicator.code, request.GET) if lists and indicator.records else None
         rows.append((indicator, value, link))
     charts = []

@@ -300,6 +300,6 @@ def test_a_figure_reads_as_in_french() -> None:
         assert figure(59.3, "years") == "59,3 ans"
         assert figure(2789.4, "hours") == "2\xa0789 h"
         assert figure(3775, "count") == "3\xa0775"
-        assert figure([("18 à 24 ans", 5)], "distribution") == (
+        assert figure({"18-24": 5}, "distribution") == (
             '<ul class="distribution"><li>18 à 24 ans : 5</li></ul>'
         )

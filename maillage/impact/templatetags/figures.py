@@ -9,14 +9,16 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from maillage.people.enums import AgeBand
+
 register = template.Library()
 
 
 @register.filter
 def figure(value: Any, unit: str) -> str | SafeString:
     """An indicator's value as read in French: `0,62` share → « 62 % », 59.3 years → « 59,3
-    ans », hours without decimals, counts with a thin thousands separator, an age distribution
-    as a list of (label, count)."""
+    ans », hours without decimals, counts with a thousands separator, an age distribution
+    ({band: count}) as a list with the bands' labels."""
     if value is None:
         return "—"
     if unit == "share":
@@ -28,7 +30,9 @@ def figure(value: Any, unit: str) -> str | SafeString:
     if unit == "distribution":
         return format_html(
             '<ul class="distribution">{}</ul>',
-            format_html_join("", "<li>{} : {}</li>", value),
+            format_html_join(
+                "", "<li>{} : {}</li>", ((AgeBand(band).label, n) for band, n in value.items())
+            ),
         )
     if isinstance(value, int):
         return formats.number_format(value, force_grouping=True)
