@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 
 PAGE_SIZE = 25
 
@@ -14,8 +14,15 @@ def paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int = PAGE
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-def query_without_page(request: HttpRequest) -> str:
-    """The current filters, to keep them in pagination links."""
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+def query_string(params: QueryDict, **changes: Any) -> str:
+    """The current filters without the page number, with these changes (None removes one),
+    as a link's query string."""
+    result = params.copy()
+    result.pop("page", None)
+    for name, value in changes.items():
+        if value is None:
+            result.pop(name, None)
+        else:
+            result[name] = str(value)
+    encoded = result.urlencode()
+    return f"?{encoded}" if encoded else "?"

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from maillage.core.pagination import PAGE_SIZE
+from maillage.core.pagination import PAGE_SIZE, query_string
 from maillage.core.perms import scope_of
 from maillage.impact.figures import Figures
 from maillage.impact.forms import DashboardForm
@@ -132,19 +132,6 @@ def dashboard_form(user: Any, data: QueryDict | None) -> DashboardForm:
     return form
 
 
-def query(params: QueryDict, **changes: Any) -> str:
-    """The query string of the current filters with these changes (None removes one)."""
-    result = params.copy()
-    result.pop("page", None)
-    for name, value in changes.items():
-        if value is None:
-            result.pop(name, None)
-        else:
-            result[name] = str(value)
-    encoded = result.urlencode()
-    return f"?{encoded}" if encoded else "?"
-
-
 @dataclass
 class Level:
     """Where the dashboard stands, the figures it reads, and the levels above it."""
@@ -227,7 +214,7 @@ def _place_level(user: Any, form: DashboardForm, params: QueryDict) -> Level:
 
     trail = []
     if scope.is_admin:
-        trail.append((_("National"), query(params, territoire=None, structure=None)))
+        trail.append((_("National"), query_string(params, territoire=None, structure=None)))
     if structure is not None:
         department = structure.commune.department
     above: list[tuple[str, str]] = []  # the région and département above the place
@@ -237,7 +224,7 @@ def _place_level(user: Any, form: DashboardForm, params: QueryDict) -> Level:
         above.append((str(department), f"d:{department.pk}"))
     for label, territory in above:
         if territory in form.territories:  # where the person may go
-            trail.append((label, query(params, territoire=territory, structure=None)))
+            trail.append((label, query_string(params, territoire=territory, structure=None)))
     if structure is not None:
         return Level(
             structure.name,
@@ -378,7 +365,7 @@ def _label(dimension: str, key: Any) -> str:
 
 
 def records_link(code: str, params: QueryDict, **changes: Any) -> str:
-    return reverse("impact:indicator_records", args=[code]) + query(params, **changes)
+    return reverse("impact:indicator_records", args=[code]) + query_string(params, **changes)
 
 
 def breakdown(
@@ -413,7 +400,7 @@ def breakdown(
         if not (every_key or any(values)):
             quiet += 1
             continue
-        filtered = query(params, **_drill(dimension, key))
+        filtered = query_string(params, **_drill(dimension, key))
         rows.append(
             Row(
                 _label(dimension, key),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from maillage.core import audit
 from maillage.core.forms import delete_line, save_line
 from maillage.core.models import AuditEvent
-from maillage.core.pagination import paginate
+from maillage.core.pagination import paginate, query_string
 from maillage.core.perms import require, scope_of
 from maillage.impact import charts as charts_module
 from maillage.impact.dashboard import (
@@ -22,7 +22,6 @@ from maillage.impact.dashboard import (
     breakdown_tables,
     dashboard_form,
     level_of,
-    query,
     records_link,
 )
 from maillage.impact.figures import Figures
@@ -96,14 +95,14 @@ def _presets(request: HttpRequest) -> list[tuple[str, str]]:
     first, last = last_twelve_months(today)
     year = today.year
     return [
-        (_("12 derniers mois"), query(request.GET, du=f"{first:%Y-%m}", au=f"{last:%Y-%m}")),
+        (_("12 derniers mois"), query_string(request.GET, du=f"{first:%Y-%m}", au=f"{last:%Y-%m}")),
         (
             _("Année %(year)s") % {"year": year},
-            query(request.GET, du=f"{year}-01", au=f"{year}-12"),
+            query_string(request.GET, du=f"{year}-01", au=f"{year}-12"),
         ),
         (
             _("Année %(year)s") % {"year": year - 1},
-            query(request.GET, du=f"{year - 1}-01", au=f"{year - 1}-12"),
+            query_string(request.GET, du=f"{year - 1}-01", au=f"{year - 1}-12"),
         ),
     ]
 
@@ -129,7 +128,7 @@ def indicator_records(request: HttpRequest, code: str) -> HttpResponse:
             "page": page,
             "start": level.filters.start,
             "last": level.filters.end - timedelta(days=1),
-            "back": query(request.GET),
+            "back": query_string(request.GET),
         },
     )
 
