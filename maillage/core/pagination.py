@@ -5,6 +5,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
+from django.utils.http import urlencode
 
 PAGE_SIZE = 25
 
@@ -17,12 +18,11 @@ def paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int = PAGE
 def query_string(params: QueryDict, **changes: Any) -> str:
     """The current filters without the page number, with these changes (None removes one),
     as a link's query string."""
-    result = params.copy()
-    result.pop("page", None)
+    result = {name: values for name, values in params.lists() if name != "page"}
     for name, value in changes.items():
         if value is None:
             result.pop(name, None)
         else:
-            result[name] = str(value)
-    encoded = result.urlencode()
+            result[name] = [str(value)]
+    encoded = urlencode(result, doseq=True)
     return f"?{encoded}" if encoded else "?"

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from maillage.core.forms import QuickSelect
 from maillage.impact.facts import next_month
 from maillage.impact.registry import all_indicators
 from maillage.learning.models import Course
@@ -127,7 +128,9 @@ class DashboardForm(forms.Form):
 
     du = MonthField(label=gettext_lazy("Du mois"), required=False)
     au = MonthField(label=gettext_lazy("Au mois (inclus)"), required=False)
-    territoire = forms.ChoiceField(label=gettext_lazy("Territoire"), required=False)
+    territoire = forms.ChoiceField(
+        label=gettext_lazy("Territoire"), required=False, widget=QuickSelect
+    )
     structure = forms.ModelChoiceField(
         queryset=Structure.objects.none(), required=False, widget=forms.HiddenInput
     )
@@ -137,6 +140,7 @@ class DashboardForm(forms.Form):
         required=False,
         to_field_name="slug",
         empty_label=gettext_lazy("Tous"),
+        widget=QuickSelect,
     )
     parcours = forms.ModelChoiceField(
         label=gettext_lazy("Parcours"),
@@ -144,9 +148,12 @@ class DashboardForm(forms.Form):
         required=False,
         to_field_name="code",
         empty_label=gettext_lazy("Tous"),
+        widget=QuickSelect,
     )
-    genre = forms.ChoiceField(label=gettext_lazy("Genre"), required=False)
-    tranche = forms.ChoiceField(label=gettext_lazy("Tranche d'âge"), required=False)
+    genre = forms.ChoiceField(label=gettext_lazy("Genre"), required=False, widget=QuickSelect)
+    tranche = forms.ChoiceField(
+        label=gettext_lazy("Tranche d'âge"), required=False, widget=QuickSelect
+    )
     places: Any = None  # the départements and régions of the person (dashboard.Places)
 
     def __init__(
