@@ -17,12 +17,19 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from pyroaring import BitMap
+from pyroaring import BitMap, FrozenBitMap
 
 from maillage.core.models import Transition
 from maillage.core.transactions import on_commit_once
 from maillage.diagnostics.models import Diagnostic
-from maillage.impact.models import ActivityFact, Grain, PeopleIndex, PlaceFact, StaleCell
+from maillage.impact.models import (
+    ActivityFact,
+    Grain,
+    PeopleIndex,
+    PlaceFact,
+    StaleCell,
+    new_stamp,
+)
 from maillage.learning.enums import CohortStatus, Presence
 from maillage.learning.models import Attendance, Cohort, DropIn, Session, WalkIns, Workshop
 from maillage.network.enums import RelayStatus
@@ -61,6 +68,12 @@ def month_of(moment: datetime) -> date:
 
 def next_month(month: date) -> date:
     return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def shift_month(month: date, n: int) -> date:
+    """The first day of the month n months later (earlier when n is negative)."""
+    index = month.year * 12 + month.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def month_starts(start: date, end: date) -> list[date]:
@@ -441,6 +454,21 @@ NATIONAL_GRAINS = {
     Grain.NATIONAL_TOTAL: Grain.DEPARTMENT_TOTAL,
 }
 
+# The grains that also keep rows of twelve months (ActivityFact.months): those a dashboard
+# reads per région, département, programme or course over a year or more. A year of the
+# country then reads one row per key instead of twelve.
+YEAR = 12
+YEAR_GRAINS = frozenset(
+    {
+        Grain.DEPARTMENT_PROGRAMME,
+        Grain.DEPARTMENT_COURSE,
+        Grain.DEPARTMENT_TOTAL,
+        Grain.NATIONAL_PROGRAMME,
+        Grain.NATIONAL_COURSE,
+        Grain.NATIONAL_TOTAL,
+    }
+)
+
 # (month, programme, course), with None for what a grain does not keep.
 Combo = tuple[date, int | None, int | None]
 
@@ -452,7 +480,9 @@ def _kept(combo: Combo, keeps: tuple[bool, bool]) -> Combo:
 
 def _roll_up(department_id: int, months: Collection[date] | None = None) -> None:
     """The département rows are sums (and unions of people) of its structures' rows: per
-    programme and course, per programme, per course, and in total."""
+    programme and course, per programme, per course, and in total; then its rows of twelve
+    months that these months reach. (Deleting the months' rows also deletes the twelve-month
+    rows ending with them, which are all written again.)"""
     for model in (ActivityFact, PlaceFact):
         stale = model.objects.filter(department_id=department_id, grain__in=list(DEPARTMENT_GRAINS))
         if months is not None:
@@ -493,6 +523,50 @@ def _roll_up(department_id: int, months: Collection[date] | None = None) -> None
         ],
         batch_size=BATCH,
     )
+    for grain in DEPARTMENT_GRAINS.keys() & YEAR_GRAINS:
+        _write_years(
+            grain, ActivityFact.objects.filter(grain=grain, department_id=department_id), months
+        )
+
+
+def _write_years(grain: str, rows: QuerySet[ActivityFact], months: Collection[date] | None) -> None:
+    """The twelve-month rows of one grain at one place (`rows`: a département's or the
+    country's, maybe of some programmes and courses only) ending with each month that a change
+    of `months` reaches (every month when None): sums and unions of the monthly rows."""
+    monthly = rows.filter(months=1)
+    ends: set[date] | None = None
+    if months is not None:
+        ends = {shift_month(month, k) for month in months for k in range(YEAR)}
+        monthly = monthly.filter(month__gt=shift_month(min(ends), -YEAR), month__lte=max(ends))
+        rows.filter(months=YEAR, month__in=ends).delete()
+    else:
+        rows.filter(months=YEAR).delete()
+    cells: dict[tuple[int | None, int | None], dict[date, Cell]] = defaultdict(dict)
+    place: tuple[int | None, int | None] = (None, None)
+    for fact in monthly.iterator(chunk_size=BATCH):
+        cells[(fact.programme_id, fact.course_id)][fact.month] = _cell_of(fact)
+        place = (fact.department_id, fact.region_id)
+    years = []
+    for (programme, course), by_month in cells.items():
+        reached = {shift_month(month, k) for month in by_month for k in range(YEAR)}
+        for end in sorted(reached if ends is None else reached & ends):
+            year = Cell()
+            for k in range(YEAR):
+                cell = by_month.get(shift_month(end, -k))
+                if cell is not None:
+                    year.add(cell)
+            years.append(
+                _activity_row(
+                    grain,
+                    place,
+                    year,
+                    month=end,
+                    months=YEAR,
+                    programme_id=programme,
+                    course_id=course,
+                )
+            )
+    ActivityFact.objects.bulk_create(years, batch_size=BATCH)
 
 
 def _cell_of(fact: ActivityFact) -> Cell:
@@ -505,7 +579,8 @@ def _cell_of(fact: ActivityFact) -> Cell:
 
 def _roll_up_national(combos: Collection[Combo]) -> None:
     """The national rows touched by these (month, programme, course) are sums (and unions of
-    people) of the départements' rows of the same grain."""
+    people) of the départements' rows of the same grain; then the rows of twelve months that
+    they reach."""
     for national, department_grain in NATIONAL_GRAINS.items():
         by_month: dict[date, set[tuple[int | None, int | None]]] = defaultdict(set)
         for month, programme, course in {
@@ -516,9 +591,11 @@ def _roll_up_national(combos: Collection[Combo]) -> None:
             wanted = Q(pk__in=[])
             for programme, course in pairs:
                 wanted |= Q(programme_id=programme, course_id=course)
-            ActivityFact.objects.filter(wanted, grain=national, month=month).delete()
+            ActivityFact.objects.filter(wanted, grain=national, month=month, months=1).delete()
             cells: dict[tuple[int | None, int | None], Cell] = defaultdict(Cell)
-            rows = ActivityFact.objects.filter(wanted, grain=department_grain, month=month)
+            rows = ActivityFact.objects.filter(
+                wanted, grain=department_grain, month=month, months=1
+            )
             for fact in rows.iterator(chunk_size=BATCH):
                 cells[(fact.programme_id, fact.course_id)].add(_cell_of(fact))
             ActivityFact.objects.bulk_create(
@@ -529,6 +606,13 @@ def _roll_up_national(combos: Collection[Combo]) -> None:
                     for (p, c), cell in cells.items()
                 ],
                 batch_size=BATCH,
+            )
+        if national in YEAR_GRAINS and by_month:
+            touched = Q(pk__in=[])
+            for programme, course in set().union(*by_month.values()):
+                touched |= Q(programme_id=programme, course_id=course)
+            _write_years(
+                national, ActivityFact.objects.filter(touched, grain=national), list(by_month)
             )
 
 
@@ -672,10 +756,25 @@ def move_in_index(person: int, before: set[str], after: set[str]) -> None:
             else:
                 people.discard(person)
             entry.people = serialize(people)
-            entry.save(update_fields=["people"])
+            entry.stamp = new_stamp()
+            entry.save(update_fields=["people", "stamp"])
 
 
-def load_people_index() -> dict[str, BitMap]:
-    return {
-        key: deserialize(data) for key, data in PeopleIndex.objects.values_list("key", "people")
-    }
+# The entries this process has read, with their stamps.
+_index_read: dict[str, tuple[int, FrozenBitMap]] = {}
+
+
+def load_people_index() -> dict[str, FrozenBitMap]:
+    """The people index, read from the database only for the entries whose stamp changed since
+    this process last read them (a few hundred kilobytes per entry at national scale)."""
+    stamps = dict(PeopleIndex.objects.values_list("key", "stamp"))
+    changed = [key for key, stamp in stamps.items() if _index_read.get(key, (None,))[0] != stamp]
+    if changed:
+        for key, stamp, data in PeopleIndex.objects.filter(key__in=changed).values_list(
+            "key", "stamp", "people"
+        ):
+            _index_read[key] = (
+                stamp,
+                FrozenBitMap.deserialize(bytes(data)) if data else FrozenBitMap(),
+            )
+    return {key: _index_read[key][1] for key in stamps if key in _index_read}

@@ -14,16 +14,19 @@ from typing import Any
 from django.db import connection
 from django.db.models import Q, Sum, TextField
 from django.db.models.functions import Cast
-from pyroaring import BitMap
+from pyroaring import BitMap, FrozenBitMap
 
 from maillage.impact import indicators
 from maillage.impact.facts import (
     ACTIVITY_MEASURES,
     PLACE_MEASURES,
+    YEAR,
+    YEAR_GRAINS,
     deserialize,
     ensure_current,
     load_people_index,
     next_month,
+    shift_month,
 )
 from maillage.impact.models import ActivityFact, Grain, PlaceFact
 from maillage.impact.registry import Filters, get
@@ -52,10 +55,18 @@ class Reading:
     régions come from the same rows, its programmes and courses too)."""
 
     def __init__(self) -> None:
-        self.rows: dict[tuple[Filters, str], list[tuple[Any, ...]]] = {}
+        self.rows: dict[tuple[Filters, str, bool], list[tuple[Any, ...]]] = {}
+        self.place_months: dict[Filters, dict[Any, Counter[str]]] = {}
+        self.current = False
+
+    def ensure_current(self) -> None:
+        """Stale cells are recomputed before the first read of the request."""
+        if not self.current:
+            ensure_current()
+            self.current = True
 
     @cached_property
-    def entries(self) -> dict[str, BitMap]:
+    def entries(self) -> dict[str, FrozenBitMap]:
         return load_people_index()
 
     def allowed(self, filters: Filters, year: int) -> BitMap | None:
@@ -271,17 +282,28 @@ def _grain(filters: Filters, dimension: str | None) -> str:
 KEY_COLUMNS = ("month", "region_id", "department_id", "structure_id", "programme_id", "course_id")
 
 
-def _activity_rows(filters: Filters, grain: str, index: Reading) -> list[tuple[Any, ...]]:
+def _spans(filters: Filters, grain: str, monthly: bool) -> Q:
+    """The rows that cover the period once: rows of twelve months from its end backwards where
+    the grain keeps them (unless the figures are wanted month by month), then single months."""
+    end = filters.end
+    years = []
+    if grain in YEAR_GRAINS and not monthly:
+        while shift_month(end, -YEAR) >= filters.start:
+            years.append(shift_month(end, -1))
+            end = shift_month(end, -YEAR)
+    return Q(months=YEAR, month__in=years) | Q(months=1, month__gte=filters.start, month__lt=end)
+
+
+def _activity_rows(
+    filters: Filters, grain: str, index: Reading, *, monthly: bool = False
+) -> list[tuple[Any, ...]]:
     """The rows of this grain within the filters (keys, measures, anonymous groups, people as
     a bitmap), fetched once per request."""
-    cached = index.rows.get((filters, grain))
+    cached = index.rows.get((filters, grain, monthly))
     if cached is not None:
         return cached
     rows = ActivityFact.objects.filter(
-        _places(filters),
-        grain=grain,
-        month__gte=filters.start,
-        month__lt=filters.end,
+        _places(filters), _spans(filters, grain, monthly), grain=grain
     )
     if filters.programme_ids:
         rows = rows.filter(programme_id__in=filters.programme_ids)
@@ -299,7 +321,7 @@ def _activity_rows(filters: Filters, grain: str, index: Reading) -> list[tuple[A
             rows.values_list(*KEY_COLUMNS, *ACTIVITY_MEASURES, "anonymous_text", "people")
         )
     ]
-    index.rows[(filters, grain)] = fetched
+    index.rows[(filters, grain, monthly)] = fetched
     return fetched
 
 
@@ -329,10 +351,25 @@ PLACE_KEYS = {
 }
 
 
-def _place_sums(filters: Filters, dimension: str | None) -> dict[Any, Counter[str]]:
+def _place_sums(filters: Filters, dimension: str | None, index: Reading) -> dict[Any, Counter[str]]:
     """Place measures summed in the database per key: over the period, and the relays as the
     sum of every change before its end (per structure when the figures are about structures or
-    programmes, else per département)."""
+    programmes, else per département). The totals are the sum of the months, read once."""
+    column = PLACE_KEYS.get(dimension or "")
+    if column not in (None, "month"):
+        return _place_query(filters, dimension, column)
+    months = index.place_months.get(filters)
+    if months is None:
+        months = index.place_months[filters] = _place_query(filters, None, "month")
+    if column == "month":
+        return {month: Counter(sums) for month, sums in months.items()}
+    total: Counter[str] = Counter()
+    for sums in months.values():
+        total.update(sums)
+    return {None: total}
+
+
+def _place_query(filters: Filters, dimension: str | None, column: str) -> dict[Any, Counter[str]]:
     by_structure = bool(filters.structure_ids or filters.programme_ids) or dimension in (
         "structure",
         "programme",
@@ -352,9 +389,6 @@ def _place_sums(filters: Filters, dimension: str | None) -> dict[Any, Counter[st
         m: Sum(m, filter=in_period, default=0) for m in PLACE_MEASURES if m != "relay_delta"
     }
     sums["relays"] = Sum("relay_delta", default=0)
-    column = PLACE_KEYS.get(dimension or "")
-    if column is None:
-        return {None: Counter(rows.aggregate(**sums))}
     return {
         row.pop(column): Counter(row)
         for row in rows.values(column).annotate(**sums).order_by()
@@ -366,14 +400,15 @@ def _totals(
     filters: Filters, index: Reading, dimension: str | None, keys: Iterable[Any] = (None,)
 ) -> dict[Any, Totals]:
     """The facts summed for each key of the dimension (the single key None without one)."""
-    ensure_current()
+    index.ensure_current()
     keys = list(keys)
     position = KEY_COLUMNS.index(DIMENSIONS[dimension]) if dimension else None
     first, width = len(KEY_COLUMNS), len(ACTIVITY_MEASURES)
     sums: dict[Any, list[int]] = {}
     anonymous: dict[Any, Counter[str]] = defaultdict(Counter)
     people: dict[Any, list[BitMap]] = defaultdict(list)
-    for row in _activity_rows(filters, _grain(filters, dimension), index):
+    grain = _grain(filters, dimension)
+    for row in _activity_rows(filters, grain, index, monthly=dimension == "month"):
         key = row[position] if position is not None else None
         total = sums.get(key)
         if total is None:
@@ -389,7 +424,7 @@ def _totals(
         for key, total in sums.items()
     }
 
-    places = _place_sums(filters, dimension)
+    places = _place_sums(filters, dimension, index)
     if dimension == "month":  # the relays at the end of each month: every change until then
         changes = sorted((month, sums.pop("relays")) for month, sums in places.items())
         for month in keys:

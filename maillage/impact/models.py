@@ -8,8 +8,14 @@ a deletion elsewhere."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import models
 from django.utils import timezone
+
+
+def new_stamp() -> int:
+    return secrets.randbits(62)
 
 
 class Grain(models.TextChoices):
@@ -53,10 +59,14 @@ class Fact(models.Model):
 
 
 class ActivityFact(Fact):
-    """Parcours, sessions, workshops, drop-ins and the people reached, for one month."""
+    """Parcours, sessions, workshops, drop-ins and the people reached, for one month or for the
+    twelve months ending with it."""
 
     programme_id = models.IntegerField(null=True)
     course_id = models.IntegerField(null=True)
+    # 1: the month; 12: the twelve months ending with it (kept on the département and national
+    # grains per programme, per course and in total, so that a year reads one row per key).
+    months = models.PositiveSmallIntegerField(default=1)
     parcours_realised = models.PositiveIntegerField(default=0)
     parcours_completed = models.PositiveIntegerField(default=0)
     sessions_held = models.PositiveIntegerField(default=0)
@@ -102,6 +112,9 @@ class PeopleIndex(models.Model):
 
     key = models.CharField(max_length=32, unique=True)
     people = models.BinaryField(default=b"")
+    # Drawn anew at every change: a process keeps the entries it has read until their stamp
+    # changes (facts.load_people_index).
+    stamp = models.BigIntegerField(default=new_stamp)
 
     def __str__(self) -> str:
         return self.key

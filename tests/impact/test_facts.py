@@ -12,8 +12,8 @@ import pytest
 
 from maillage.diagnostics.models import Diagnostic
 from maillage.impact import facts
-from maillage.impact.figures import Figures
-from maillage.impact.models import ActivityFact, PlaceFact, StaleCell
+from maillage.impact.figures import Figures, Reading, _activity_rows
+from maillage.impact.models import ActivityFact, Grain, PlaceFact, StaleCell
 from maillage.impact.registry import Filters, all_indicators
 from maillage.learning import services
 from maillage.learning.models import Cohort, Course, DropIn, Session, Workshop
@@ -319,3 +319,27 @@ def test_a_write_marks_its_cells_stale_and_queues_one_refresh_for_the_worker(
     assert StaleCell.objects.exists()  # no worker ran: the next reader refreshes
     assert Figures(Filters(START, date(2024, 1, 1))).value("parcours_realised") == 1
     assert not StaleCell.objects.exists()
+
+
+def test_a_year_of_the_country_reads_one_row_per_key_and_the_months_left_over(
+    world: World,
+) -> None:
+    random_dataset(world, 5)
+    facts.ensure_current()
+    reading = Reading()
+    year = Filters(START, date(2024, 1, 1))
+    assert len(_activity_rows(year, Grain.NATIONAL_TOTAL, reading)) == 1
+    months = {row[0] for row in _activity_rows(year, Grain.NATIONAL_TOTAL, reading, monthly=True)}
+    assert months <= {date(2023, m, 1) for m in range(1, 13)} and len(months) > 1
+    eighteen = _activity_rows(Filters(START, date(2024, 7, 1)), Grain.DEPARTMENT_TOTAL, reading)
+    assert {row[0] for row in eighteen} <= {
+        date(2024, 6, 1),
+        *(date(2023, m, 1) for m in range(1, 7)),
+    }
+    assert_same(Filters(START, date(2024, 7, 1)), "eighteen months")
+
+
+def test_months_shift_across_years() -> None:
+    assert facts.shift_month(date(2024, 1, 1), -1) == date(2023, 12, 1)
+    assert facts.shift_month(date(2023, 12, 1), 13) == date(2025, 1, 1)
+    assert facts.shift_month(date(2024, 7, 1), -12) == date(2023, 7, 1)
