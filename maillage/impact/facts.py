@@ -455,11 +455,12 @@ NATIONAL_GRAINS = {
 }
 
 # The grains that also keep rows of twelve months (ActivityFact.months): those a dashboard
-# reads per région, département, programme or course over a year or more. A year of the
-# country then reads one row per key instead of twelve.
+# reads per structure, région, département, programme or course over a year or more. A year
+# then reads one row per key instead of twelve.
 YEAR = 12
 YEAR_GRAINS = frozenset(
     {
+        Grain.STRUCTURE_TOTAL,
         Grain.DEPARTMENT_PROGRAMME,
         Grain.DEPARTMENT_COURSE,
         Grain.DEPARTMENT_TOTAL,
@@ -530,7 +531,7 @@ def _roll_up(department_id: int, months: Collection[date] | None = None) -> None
 
 
 def _write_years(grain: str, rows: QuerySet[ActivityFact], months: Collection[date] | None) -> None:
-    """The twelve-month rows of one grain at one place (`rows`: a département's or the
+    """The twelve-month rows of one grain (`rows`: some structures', a département's or the
     country's, maybe of some programmes and courses only) ending with each month that a change
     of `months` reaches (every month when None): sums and unions of the monthly rows."""
     monthly = rows.filter(months=1)
@@ -541,13 +542,15 @@ def _write_years(grain: str, rows: QuerySet[ActivityFact], months: Collection[da
         rows.filter(months=YEAR, month__in=ends).delete()
     else:
         rows.filter(months=YEAR).delete()
-    cells: dict[tuple[int | None, int | None], dict[date, Cell]] = defaultdict(dict)
-    place: tuple[int | None, int | None] = (None, None)
+    # (structure, programme, course) → month → cell, and where each key stands.
+    cells: dict[tuple[int | None, ...], dict[date, Cell]] = defaultdict(dict)
+    places: dict[tuple[int | None, ...], tuple[int | None, int | None]] = {}
     for fact in monthly.iterator(chunk_size=BATCH):
-        cells[(fact.programme_id, fact.course_id)][fact.month] = _cell_of(fact)
-        place = (fact.department_id, fact.region_id)
+        key = (fact.structure_id, fact.programme_id, fact.course_id)
+        cells[key][fact.month] = _cell_of(fact)
+        places[key] = (fact.department_id, fact.region_id)
     years = []
-    for (programme, course), by_month in cells.items():
+    for (structure, programme, course), by_month in cells.items():
         reached = {shift_month(month, k) for month in by_month for k in range(YEAR)}
         for end in sorted(reached if ends is None else reached & ends):
             year = Cell()
@@ -558,15 +561,25 @@ def _write_years(grain: str, rows: QuerySet[ActivityFact], months: Collection[da
             years.append(
                 _activity_row(
                     grain,
-                    place,
+                    places[(structure, programme, course)],
                     year,
                     month=end,
                     months=YEAR,
+                    structure_id=structure,
                     programme_id=programme,
                     course_id=course,
                 )
             )
     ActivityFact.objects.bulk_create(years, batch_size=BATCH)
+
+
+def _structure_years(structure_ids: Collection[int], months: Collection[date] | None) -> None:
+    """The twelve-month rows of these structures' totals that `months` reach (all when None)."""
+    _write_years(
+        Grain.STRUCTURE_TOTAL,
+        ActivityFact.objects.filter(grain=Grain.STRUCTURE_TOTAL, structure_id__in=structure_ids),
+        months,
+    )
 
 
 def _cell_of(fact: ActivityFact) -> Cell:
@@ -661,6 +674,7 @@ def refresh_stale() -> int:
         for structure, wanted in months.items():
             for month in sorted(wanted):
                 touched.add(_write(Window(frozenset({structure}), month, next_month(month))))
+            _structure_years([structure], wanted)
         by_department: dict[int, set[date]] = defaultdict(set)
         for department, month in touched.departments:
             by_department[department].add(month)
@@ -708,6 +722,14 @@ def rebuild(*, progress: Any = None) -> dict[str, int]:
             touched.add(_write(Window(None, month, next_month(month))))
             if progress:
                 progress(f"{month:%Y-%m}")
+        structures = list(
+            ActivityFact.objects.filter(grain=Grain.STRUCTURE_TOTAL)
+            .values_list("structure_id", flat=True)
+            .distinct()
+            .order_by("structure_id")
+        )
+        for chunk in range(0, len(structures), BATCH):
+            _structure_years(structures[chunk : chunk + BATCH], None)
         departments = sorted({d for d, _m in touched.departments})
         for department in departments:
             _roll_up(department)

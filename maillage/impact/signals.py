@@ -117,9 +117,11 @@ def _transition(step: Transition) -> Cells:
 
 def _all_cells_of_structure(structure_id: int) -> Cells:
     cells: Cells = set()
-    for model in (ActivityFact, PlaceFact):
-        months = model.objects.filter(structure_id=structure_id).values_list("month", flat=True)
-        cells.update((structure_id, month) for month in months)
+    for rows in (  # the months with records (a twelve-month row follows from them)
+        ActivityFact.objects.filter(structure_id=structure_id, months=1),
+        PlaceFact.objects.filter(structure_id=structure_id),
+    ):
+        cells.update((structure_id, month) for month in rows.values_list("month", flat=True))
     return cells
 
 

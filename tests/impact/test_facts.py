@@ -329,6 +329,8 @@ def test_a_year_of_the_country_reads_one_row_per_key_and_the_months_left_over(
     reading = Reading()
     year = Filters(START, date(2024, 1, 1))
     assert len(_activity_rows(year, Grain.NATIONAL_TOTAL, reading)) == 1
+    structures = _activity_rows(year, Grain.STRUCTURE_TOTAL, reading)
+    assert len(structures) == len({row[3] for row in structures}) > 1  # one row per structure
     months = {row[0] for row in _activity_rows(year, Grain.NATIONAL_TOTAL, reading, monthly=True)}
     assert months <= {date(2023, m, 1) for m in range(1, 13)} and len(months) > 1
     eighteen = _activity_rows(Filters(START, date(2024, 7, 1)), Grain.DEPARTMENT_TOTAL, reading)
