@@ -86,28 +86,25 @@ class User(AbstractBaseUser, PermissionsMixin):
         """Everything this person's roles let them see (see maillage.core.perms)."""
         if not self.is_active:
             return Scope()
-        assignments = list(self.role_assignments.prefetch_related("departments", "programmes"))
-        roles = frozenset(a.role for a in assignments)
+        # One row per role and place (a role holds départements or programmes, not both).
+        rows = list(
+            self.role_assignments.values_list(
+                "role", "region_id", "structure_id", "departments", "programmes"
+            )
+        )
+        roles = frozenset(row[0] for row in rows)
 
-        def ids(role: str, attr: str) -> frozenset[int]:
-            found: set[int] = set()
-            for a in assignments:
-                if a.role != role:
-                    continue
-                if attr in {"departments", "programmes"}:
-                    found.update(obj.pk for obj in getattr(a, attr).all())
-                elif getattr(a, f"{attr}_id"):
-                    found.add(getattr(a, f"{attr}_id"))
-            return frozenset(found)
+        def ids(role: str, column: int) -> frozenset[int]:
+            return frozenset(int(row[column]) for row in rows if row[0] == role and row[column])
 
         return Scope(
             roles=roles,
             is_admin=Role.ADMIN in roles,
-            region_ids=ids(Role.REGIONAL_MANAGER, "region"),
-            managed_department_ids=ids(Role.TERRITORY_MANAGER, "departments"),
-            field_department_ids=ids(Role.MEDIATOR, "departments"),
-            structure_ids=ids(Role.RELAY_REFERENT, "structure"),
-            programme_ids=ids(Role.FUNDER, "programmes"),
+            region_ids=ids(Role.REGIONAL_MANAGER, 1),
+            managed_department_ids=ids(Role.TERRITORY_MANAGER, 3),
+            field_department_ids=ids(Role.MEDIATOR, 3),
+            structure_ids=ids(Role.RELAY_REFERENT, 2),
+            programme_ids=ids(Role.FUNDER, 4),
         )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.template.defaultfilters import floatformat
 from django.utils import formats
 
 from maillage.impact.facts import month_starts, next_month
@@ -19,6 +20,7 @@ WIDTH, HEIGHT, GAP = 640, 200, 4
 class Bar:
     label: str
     value: float
+    text: str  # the value as read, once for the bar's title and the table
     x: float
     y: float
     width: float
@@ -54,6 +56,7 @@ def bars(series: list[tuple[str, float]]) -> dict[str, Any]:
             Bar(
                 label,
                 value,
+                floatformat(value, "-1"),
                 x=round(i * width + GAP / 2, 1),
                 y=round(HEIGHT - HEIGHT * value / top, 1),
                 width=round(width - GAP, 1),

@@ -408,7 +408,10 @@ def _totals(
     anonymous: dict[Any, Counter[str]] = defaultdict(Counter)
     people: dict[Any, list[BitMap]] = defaultdict(list)
     grain = _grain(filters, dimension)
-    for row in _activity_rows(filters, grain, index, monthly=dimension == "month"):
+    # The totals reuse the months' rows when they were read first (the dashboard draws its
+    # charts before its totals), rather than read the twelve-month rows as well.
+    monthly = dimension == "month" or (dimension is None and (filters, grain, True) in index.rows)
+    for row in _activity_rows(filters, grain, index, monthly=monthly):
         key = row[position] if position is not None else None
         total = sums.get(key)
         if total is None:

@@ -54,15 +54,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form, level = _dashboard_state(request)
     figures = Figures(level.filters)
     lists = can_see_people(request.user)
-    rows: list[tuple[Indicator, Any, str | None]] = []
-    for indicator in all_indicators():
-        if not level.applies(indicator):
-            rows.append((indicator, None, None))
-            continue
-        value = figures.value(indicator.code)
-        link = records_link(indicator.code, request.GET) if lists and indicator.records else None
-        rows.append((indicator, value, link))
-    charts = []
+    charts = []  # first: the totals then add up the months already read
     for code in CHARTED:
         if not level.applies(get_indicator(code)):
             continue
@@ -71,6 +63,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             charts.append(
                 {"id": code, "label": get_indicator(code).label, **charts_module.bars(series)}
             )
+    rows: list[tuple[Indicator, Any, str | None]] = []
+    for indicator in all_indicators():
+        if not level.applies(indicator):
+            rows.append((indicator, None, None))
+            continue
+        value = figures.value(indicator.code)
+        link = records_link(indicator.code, request.GET) if lists and indicator.records else None
+        rows.append((indicator, value, link))
     tables = breakdown_tables(level, figures, form, request.GET, user=request.user, lists=lists)
     start, end = level.filters.start, level.filters.end
     return render(

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -28,6 +30,20 @@ def test_a_person_may_hold_several_roles(world: World) -> None:
     assert scope.roles == {Role.MEDIATOR, Role.RELAY_REFERENT}
     assert scope.department_ids == {world.marne.pk}
     assert scope.structure_ids == {world.centre_social_lille.pk}
+
+
+def test_a_scope_of_several_places_and_roles_is_read_in_one_query(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    user = UserFactory.create()
+    grant(user, Role.MEDIATOR, departments=[world.marne, world.ardennes])
+    grant(user, Role.FUNDER, programmes=[world.ruralite, world.metropole])
+    user = User.objects.get(pk=user.pk)
+    with django_assert_num_queries(1):
+        scope = user.scope
+    assert scope.field_department_ids == {world.marne.pk, world.ardennes.pk}
+    assert scope.programme_ids == {world.ruralite.pk, world.metropole.pk}
+    assert scope.managed_department_ids == frozenset()
 
 
 def test_a_deactivated_account_sees_nothing(world: World) -> None:
