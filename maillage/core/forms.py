@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from html import escape
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Model
+from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
 from django.http import HttpRequest, QueryDict
@@ -51,6 +53,23 @@ class QuickSelect(forms.Select):
                 html.append("</optgroup>")
         html.append("</select>")
         return mark_safe("".join(html))  # noqa: S308 (every value escaped above)
+
+
+class ListedChoices(ModelChoiceIterator):
+    """Iterates the field's queryset itself (read once, then kept) rather than a fresh query
+    each time, so that the page can show the same rows without reading them again."""
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ListedModelChoiceField(forms.ModelChoiceField):
+    """A choice among a short list of rows (programmes, courses), read once per form."""
+
+    iterator = ListedChoices
 
 
 def recovered_post(request: HttpRequest) -> QueryDict | None:

@@ -21,7 +21,6 @@ from maillage.impact.figures import Figures
 from maillage.impact.forms import DashboardForm
 from maillage.impact.registry import Filters, Indicator
 from maillage.impact.registry import get as get_indicator
-from maillage.learning.models import Course
 from maillage.network.models import Structure
 from maillage.people.perms import can_see_people
 from maillage.programmes.models import Programme
@@ -231,7 +230,7 @@ def _place_level(user: Any, form: DashboardForm, params: QueryDict) -> Level:
             filters.restricted(structure_ids=frozenset({structure.pk})),
             trail,
             None if course else "course",
-            list(Course.objects.order_by("title")),
+            form.listed("parcours"),
         )
     if department is not None:
         below = None
@@ -286,7 +285,7 @@ def _place_level(user: Any, form: DashboardForm, params: QueryDict) -> Level:
         filters,
         trail,
         None if programme else "programme",
-        list(Programme.objects.visible_to(user).order_by("name")),
+        form.listed("programme"),
     )
 
 
@@ -426,7 +425,6 @@ def breakdown_tables(
     form: DashboardForm,
     params: QueryDict,
     *,
-    user: Any,
     lists: bool,
 ) -> list[Table]:
     """The table one level below (every key, a page at a time), then the tables by
@@ -445,9 +443,9 @@ def breakdown_tables(
     if level.below == "programme":
         others.append(("department", form.places.departments))
     if not form.value("programme") and level.below != "programme":
-        others.append(("programme", list(Programme.objects.visible_to(user))))
+        others.append(("programme", form.listed("programme")))
     if not form.value("parcours") and level.below != "course":
-        others.append(("course", list(Course.objects.order_by("title"))))
+        others.append(("course", form.listed("parcours")))
     tables += [
         breakdown(level, figures, dimension, keys, params, lists=lists)
         for dimension, keys in others

@@ -178,6 +178,7 @@ class Figures:
         self.filters = filters
         self.index = index or Reading()
         self.from_facts = month_aligned(filters)
+        self.breakdowns: dict[tuple[str, tuple[Any, ...]], dict[Any, Figures]] = {}
         if totals is not None:
             self.totals = totals
 
@@ -200,8 +201,14 @@ class Figures:
 
     def by(self, dimension: str, keys: Iterable[Any]) -> dict[Any, Figures]:
         """The same figures for each key of a breakdown (months as their first day, courses
-        and places as ids)."""
+        and places as ids), computed once for these filters (two charts share their months)."""
         keys = list(keys)
+        asked = (dimension, tuple(keys))
+        if asked not in self.breakdowns:
+            self.breakdowns[asked] = self._by(dimension, keys)
+        return self.breakdowns[asked]
+
+    def _by(self, dimension: str, keys: list[Any]) -> dict[Any, Figures]:
         if not self.from_facts:
             codes = _codes(dimension, keys)
             return {

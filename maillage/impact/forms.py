@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from maillage.core.forms import QuickSelect
+from maillage.core.forms import ListedModelChoiceField, QuickSelect
 from maillage.impact.facts import next_month
 from maillage.impact.registry import all_indicators
 from maillage.learning.models import Course
@@ -46,7 +46,7 @@ class PeriodForm(forms.Form):
         label=gettext_lazy("Au (inclus)"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    programme = forms.ModelChoiceField(
+    programme = ListedModelChoiceField(
         label=gettext_lazy("Programme"),
         queryset=Programme.objects.none(),
         required=False,
@@ -134,7 +134,7 @@ class DashboardForm(forms.Form):
     structure = forms.ModelChoiceField(
         queryset=Structure.objects.none(), required=False, widget=forms.HiddenInput
     )
-    programme = forms.ModelChoiceField(
+    programme = ListedModelChoiceField(
         label=gettext_lazy("Programme"),
         queryset=Programme.objects.none(),
         required=False,
@@ -142,7 +142,7 @@ class DashboardForm(forms.Form):
         empty_label=gettext_lazy("Tous"),
         widget=QuickSelect,
     )
-    parcours = forms.ModelChoiceField(
+    parcours = ListedModelChoiceField(
         label=gettext_lazy("Parcours"),
         queryset=Course.objects.order_by("title"),
         required=False,
@@ -187,6 +187,10 @@ class DashboardForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         return checked_period(self, super().clean() or {}, "du", "au")
+
+    def listed(self, name: str) -> list[Any]:
+        """The rows a choice field offers (programmes, courses), read once for the page."""
+        return list(self.fields[name].queryset)  # type: ignore[attr-defined]
 
     def value(self, name: str) -> Any:
         """The cleaned value, or the initial one when the field is empty or wrong."""

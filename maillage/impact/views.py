@@ -71,7 +71,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         value = figures.value(indicator.code)
         link = records_link(indicator.code, request.GET) if lists and indicator.records else None
         rows.append((indicator, value, link))
-    tables = breakdown_tables(level, figures, form, request.GET, user=request.user, lists=lists)
+    tables = breakdown_tables(level, figures, form, request.GET, lists=lists)
     start, end = level.filters.start, level.filters.end
     return render(
         request,
