@@ -479,13 +479,20 @@ def _kept(combo: Combo, keeps: tuple[bool, bool]) -> Combo:
     return (month, programme if keeps[0] else None, course if keeps[1] else None)
 
 
-def _roll_up(department_id: int, months: Collection[date] | None = None) -> None:
+def _roll_up(
+    department_id: int,
+    months: Collection[date] | None = None,
+    pairs: Collection[tuple[int | None, int | None]] | None = None,
+) -> None:
     """The département rows are sums (and unions of people) of its structures' rows: per
     programme and course, per programme, per course, and in total; then its rows of twelve
-    months that these months reach. (Deleting the months' rows also deletes the twelve-month
-    rows ending with them, which are all written again.)"""
-    for model in (ActivityFact, PlaceFact):
-        stale = model.objects.filter(department_id=department_id, grain__in=list(DEPARTMENT_GRAINS))
+    months that these months reach, for the (programme, course) pairs that changed (all when
+    None)."""
+    for stale in (
+        ActivityFact.objects.filter(months=1),
+        PlaceFact.objects.all(),
+    ):
+        stale = stale.filter(department_id=department_id, grain__in=list(DEPARTMENT_GRAINS))
         if months is not None:
             stale = stale.filter(month__in=list(months))
         stale.delete()
@@ -525,9 +532,19 @@ def _roll_up(department_id: int, months: Collection[date] | None = None) -> None
         batch_size=BATCH,
     )
     for grain in DEPARTMENT_GRAINS.keys() & YEAR_GRAINS:
-        _write_years(
-            grain, ActivityFact.objects.filter(grain=grain, department_id=department_id), months
-        )
+        rows = ActivityFact.objects.filter(grain=grain, department_id=department_id)
+        if pairs is not None:
+            rows = rows.filter(_pairs_q(grain, pairs))
+        _write_years(grain, rows, months)
+
+
+def _pairs_q(grain: Grain, pairs: Collection[tuple[int | None, int | None]]) -> Q:
+    """The rows of a département grain for these (programme, course) pairs, as it keeps them."""
+    keeps = DEPARTMENT_GRAINS[grain]
+    q = Q(pk__in=[])
+    for _month, programme, course in {_kept((date.min, p, c), keeps) for p, c in pairs}:
+        q |= Q(programme_id=programme, course_id=course)
+    return q
 
 
 def _write_years(grain: str, rows: QuerySet[ActivityFact], months: Collection[date] | None) -> None:
@@ -553,11 +570,16 @@ def _write_years(grain: str, rows: QuerySet[ActivityFact], months: Collection[da
     for (structure, programme, course), by_month in cells.items():
         reached = {shift_month(month, k) for month in by_month for k in range(YEAR)}
         for end in sorted(reached if ends is None else reached & ends):
-            year = Cell()
-            for k in range(YEAR):
-                cell = by_month.get(shift_month(end, -k))
-                if cell is not None:
-                    year.add(cell)
+            window = [
+                cell
+                for k in range(YEAR)
+                if (cell := by_month.get(shift_month(end, -k))) is not None
+            ]
+            year = Cell(
+                sum((cell.counts for cell in window), Counter()),
+                sum((cell.anonymous for cell in window), Counter()),
+                BitMap.union(BitMap(), *(cell.people for cell in window)),
+            )
             years.append(
                 _activity_row(
                     grain,
@@ -570,7 +592,10 @@ def _write_years(grain: str, rows: QuerySet[ActivityFact], months: Collection[da
                     course_id=course,
                 )
             )
-    ActivityFact.objects.bulk_create(years, batch_size=BATCH)
+            if len(years) == BATCH:  # written as they come, so that memory stays small
+                ActivityFact.objects.bulk_create(years)
+                years = []
+    ActivityFact.objects.bulk_create(years)
 
 
 def _structure_years(structure_ids: Collection[int], months: Collection[date] | None) -> None:
@@ -678,8 +703,9 @@ def refresh_stale() -> int:
         by_department: dict[int, set[date]] = defaultdict(set)
         for department, month in touched.departments:
             by_department[department].add(month)
+        pairs = {(programme, course) for _month, programme, course in touched.combos}
         for department, dep_months in by_department.items():
-            _roll_up(department, dep_months)
+            _roll_up(department, dep_months, pairs)
         _roll_up_national(touched.combos)
         StaleCell.objects.filter(pk__in=[pk for pk, *_ in stale]).delete()
     return len(stale)
