@@ -71,6 +71,14 @@ rng = random.Random(2026)
 
 
 def peak_mb() -> float:
+    """The process's own peak resident memory: on Linux its high-water mark (getrusage keeps
+    the parent's peak across exec, which would credit the dashboards' process with the
+    generation's)."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
