@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from maillage.accounts.models import ApiToken
 from maillage.core.perms import scope_of
-from maillage.impact.dashboard import scope_filters
+from maillage.impact.dashboard import Places, scope_filters
 from maillage.impact.facts import month_starts
 from maillage.impact.figures import Figures
 from maillage.impact.forms import period_problem
@@ -65,34 +65,38 @@ def _outside() -> Refusal:
 
 
 def _narrow(request: HttpRequest, user: Any, filters: Any) -> Any:
-    scope = scope_of(user)
+    """The filters asked for, within the person's scope: a département or a région among those
+    the dashboard offers them (`dashboard.Places`; any for the national team), a programme
+    they may see, a course."""
+    places = Places.of(user)
+    every_place = scope_of(user).is_admin  # even one without structures (its figures are 0)
     code = request.GET.get("department")
     if code:
-        department = Department.objects.filter(code=code).first()
-        if department is None or not (
-            scope.is_admin
-            or department.region_id in scope.region_ids
-            or department.pk in scope.department_ids
-        ):
+        department = next((d for d in places.departments if d.code == code), None)
+        if department is None and every_place:
+            department = Department.objects.filter(code=code).first()
+        if department is None:
             raise _outside()
-        filters = filters.narrowed(department_ids=frozenset({department.pk}))
+        filters = filters.restricted(department_ids=frozenset({department.pk}))
     code = request.GET.get("region")
     if code:
-        region = Region.objects.filter(code=code).first()
-        if region is None or not (scope.is_admin or region.pk in scope.region_ids):
+        region = next((r for r in places.whole_regions if r.code == code), None)
+        if region is None and every_place:
+            region = Region.objects.filter(code=code).first()
+        if region is None:
             raise _outside()
-        filters = filters.narrowed(region_ids=frozenset({region.pk}))
+        filters = filters.restricted(region_ids=frozenset({region.pk}))
     slug = request.GET.get("programme")
     if slug:
         programme = Programme.objects.visible_to(user).filter(slug=slug).first()
         if programme is None:
             raise _outside()
-        filters = filters.narrowed(programme_ids=frozenset({programme.pk}))
+        filters = filters.restricted(programme_ids=frozenset({programme.pk}))
     code = request.GET.get("course")
     if code:
         if not Course.objects.filter(code=code).exists():
             raise Refusal(400, _("Parcours inconnu : %(code)s.") % {"code": code})
-        filters = filters.narrowed(course_codes=frozenset({code}))
+        filters = filters.restricted(course_codes=frozenset({code}))
     return filters
 
 

@@ -69,6 +69,23 @@ def test_a_funder_reads_the_figures_of_their_programmes(world: World, parcours: 
     assert call(world, "funder", programme="metropole", **YEAR).status_code == 404
 
 
+def test_a_funder_narrows_to_the_places_of_their_programmes_partners(
+    world: World, parcours: None
+) -> None:
+    marne = call(world, "funder", department="51", indicators="parcours_realised", **YEAR)
+    assert marne.json()["indicators"] == {"parcours_realised": 1}
+    grand_est = call(world, "funder", region="44", indicators="parcours_realised", **YEAR)
+    assert grand_est.json()["indicators"] == {"parcours_realised": 1}
+    assert call(world, "funder", department="59", **YEAR).status_code == 404
+    assert call(world, "funder", region="32", **YEAR).status_code == 404
+
+
+def test_the_national_team_may_ask_for_any_departement(world: World, parcours: None) -> None:
+    body = call(world, "admin", department="51", indicators="parcours_realised", **YEAR).json()
+    assert body["indicators"] == {"parcours_realised": 1}
+    assert call(world, "admin", department="99", **YEAR).status_code == 404
+
+
 def test_breakdowns_by_department_and_by_month(world: World, parcours: None) -> None:
     body = call(world, "admin", by="department", indicators="parcours_realised", **YEAR).json()
     assert body["breakdown"] == {
