@@ -69,22 +69,13 @@ def _narrow(request: HttpRequest, user: Any, filters: Any) -> Any:
     the dashboard offers them (`dashboard.Places`; any for the national team), a programme
     they may see, a course."""
     places = Places.of(user)
-    every_place = scope_of(user).is_admin  # even one without structures (its figures are 0)
     code = request.GET.get("department")
     if code:
-        department = next((d for d in places.departments if d.code == code), None)
-        if department is None and every_place:
-            department = Department.objects.filter(code=code).first()
-        if department is None:
-            raise _outside()
+        department = _place_asked(user, places.departments, Department, code)
         filters = filters.restricted(department_ids=frozenset({department.pk}))
     code = request.GET.get("region")
     if code:
-        region = next((r for r in places.whole_regions if r.code == code), None)
-        if region is None and every_place:
-            region = Region.objects.filter(code=code).first()
-        if region is None:
-            raise _outside()
+        region = _place_asked(user, places.whole_regions, Region, code)
         filters = filters.restricted(region_ids=frozenset({region.pk}))
     slug = request.GET.get("programme")
     if slug:
@@ -98,6 +89,17 @@ def _narrow(request: HttpRequest, user: Any, filters: Any) -> Any:
             raise Refusal(400, _("Parcours inconnu : %(code)s.") % {"code": code})
         filters = filters.restricted(course_codes=frozenset({code}))
     return filters
+
+
+def _place_asked(user: Any, offered: list[Any], model: Any, code: str) -> Any:
+    """The département or région of this code among those offered to the person (any for the
+    national team, even one without structures: its figures are 0); else 404."""
+    found = next((place for place in offered if place.code == code), None)
+    if found is None and scope_of(user).is_admin:
+        found = model.objects.filter(code=code).first()
+    if found is None:
+        raise _outside()
+    return found
 
 
 def _codes(request: HttpRequest) -> list[str]:

@@ -66,14 +66,14 @@ def month_of(moment: datetime) -> date:
     return timezone.localtime(moment).date().replace(day=1)
 
 
-def next_month(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
-
-
 def shift_month(month: date, n: int) -> date:
     """The first day of the month n months later (earlier when n is negative)."""
     index = month.year * 12 + month.month - 1 + n
     return date(index // 12, index % 12 + 1, 1)
+
+
+def next_month(month: date) -> date:
+    return shift_month(month, 1)
 
 
 def month_starts(start: date, end: date) -> list[date]:
@@ -541,8 +541,13 @@ def _roll_up(
 def _pairs_q(grain: Grain, pairs: Collection[tuple[int | None, int | None]]) -> Q:
     """The rows of a département grain for these (programme, course) pairs, as it keeps them."""
     keeps = DEPARTMENT_GRAINS[grain]
+    return _either({_kept((date.min, p, c), keeps)[1:] for p, c in pairs})
+
+
+def _either(pairs: Iterable[tuple[int | None, int | None]]) -> Q:
+    """The rows of any of these (programme, course) pairs (None: the grain does not keep it)."""
     q = Q(pk__in=[])
-    for _month, programme, course in {_kept((date.min, p, c), keeps) for p, c in pairs}:
+    for programme, course in pairs:
         q |= Q(programme_id=programme, course_id=course)
     return q
 
@@ -626,9 +631,7 @@ def _roll_up_national(combos: Collection[Combo]) -> None:
         }:
             by_month[month].add((programme, course))
         for month, pairs in by_month.items():
-            wanted = Q(pk__in=[])
-            for programme, course in pairs:
-                wanted |= Q(programme_id=programme, course_id=course)
+            wanted = _either(pairs)
             ActivityFact.objects.filter(wanted, grain=national, month=month, months=1).delete()
             cells: dict[tuple[int | None, int | None], Cell] = defaultdict(Cell)
             rows = ActivityFact.objects.filter(
@@ -646,9 +649,7 @@ def _roll_up_national(combos: Collection[Combo]) -> None:
                 batch_size=BATCH,
             )
         if national in YEAR_GRAINS and by_month:
-            touched = Q(pk__in=[])
-            for programme, course in set().union(*by_month.values()):
-                touched |= Q(programme_id=programme, course_id=course)
+            touched = _either(set().union(*by_month.values()))
             _write_years(
                 national, ActivityFact.objects.filter(touched, grain=national), list(by_month)
             )

@@ -64,8 +64,9 @@ class ActivityFact(Fact):
 
     programme_id = models.IntegerField(null=True)
     course_id = models.IntegerField(null=True)
-    # 1: the month; 12: the twelve months ending with it (kept on the département and national
-    # grains per programme, per course and in total, so that a year reads one row per key).
+    # 1: the month; 12: the twelve months ending with it (kept on a structure's total and on
+    # the département and national grains per programme, per course and in total, so that a
+    # year reads one row per key: facts.YEAR_GRAINS).
     months = models.PositiveSmallIntegerField(default=1)
     parcours_realised = models.PositiveIntegerField(default=0)
     parcours_completed = models.PositiveIntegerField(default=0)
