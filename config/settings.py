@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "maillage.people",
     "maillage.diagnostics",
     "maillage.learning",
+    "maillage.stock",
     "maillage.impact",
     "maillage.public",
     "maillage.demo",
@@ -202,6 +203,25 @@ REFERRAL_EXPIRY_DAYS = env_int("REFERRAL_EXPIRY_DAYS", 30)
 REFERRAL_LINK_DAYS = env_int("REFERRAL_LINK_DAYS", 180)
 # Largest file accepted by the beneficiary import, in megabytes.
 IMPORT_MAX_MEGABYTES = env_int("IMPORT_MAX_MEGABYTES", 5)
+
+# --- Equipment and connection ----------------------------------------------
+
+# A person may receive one device of each kind every STOCK_DEVICE_CAP_MONTHS months, and
+# top-ups worth at most STOCK_TOPUP_MONTHLY_CAP euros in a calendar month.
+STOCK_DEVICE_CAP_MONTHS = env_int("STOCK_DEVICE_CAP_MONTHS", 24)
+STOCK_TOPUP_MONTHLY_CAP = env_int("STOCK_TOPUP_MONTHLY_CAP", 30)
+# A referral makes a person eligible to the solidarity offer for STOCK_REFERRAL_VALIDITY_MONTHS;
+# a criterion checked at the counter for STOCK_CRITERION_VALIDITY_MONTHS.
+STOCK_REFERRAL_VALIDITY_MONTHS = env_int("STOCK_REFERRAL_VALIDITY_MONTHS", 12)
+STOCK_CRITERION_VALIDITY_MONTHS = env_int("STOCK_CRITERION_VALIDITY_MONTHS", 12)
+# The criteria (maillage.people.enums.Eligibility) that open the solidarity offer.
+STOCK_ACCEPTED_CRITERIA = env_list(
+    "STOCK_ACCEPTED_CRITERIA", ["rsa", "ass", "aah", "css", "asylum", "homeless", "other"]
+)
+# How long a device stays reserved for a person, by default.
+STOCK_RESERVATION_DAYS = env_int("STOCK_RESERVATION_DAYS", 7)
+# The legal warranty of a refurbished device sold by a professional (printed on the receipt).
+STOCK_WARRANTY_MONTHS = env_int("STOCK_WARRANTY_MONTHS", 12)
 
 # --- Security headers -------------------------------------------------------
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("maillage.people.urls")),
     path("diagnostics/", include("maillage.diagnostics.urls")),
     path("accompagner/", include("maillage.learning.urls")),
+    path("equiper/", include("maillage.stock.urls")),
     path("mesurer/", include("maillage.programmes.urls")),
     path("api/v1/", include("maillage.impact.api")),
     path("mesurer/", include("maillage.impact.urls")),

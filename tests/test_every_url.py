@@ -289,6 +289,151 @@ def _reset_link(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
     return {"uidb64": "MQ", "token": "bad-token"} if inside else None
 
 
+def _stock(world: World) -> None:
+    """A warehouse in the Marne and a counter at each structure, with a device taken through
+    the workshop, a SIM card, a sale, a donation, a transfer, a count and a lending fleet."""
+    from django.utils import timezone
+
+    from maillage.people.enums import Eligibility
+    from maillage.stock import ledger, services
+    from maillage.stock.enums import DonorKind, MovementKind, PlaceKind, ProductKind, WipeMethod
+    from maillage.stock.models import (
+        Device,
+        Donation,
+        DonationLine,
+        Donor,
+        FreeDistribution,
+        Place,
+        Price,
+        PriceList,
+        Product,
+        Transfer,
+    )
+
+    if Place.objects.exists():
+        return
+    warehouse = Place.objects.create(
+        name="Entrepôt", kind=PlaceKind.WAREHOUSE, department=world.marne
+    )
+    sim = Product.objects.create(name="Carte SIM", kind=ProductKind.SIM)
+    prices = PriceList.objects.create(name="Grille", valid_from=date(2020, 1, 1))
+    Price.objects.create(price_list=prices, device_kind="laptop", grade="B", amount=150)
+    Price.objects.create(price_list=prices, product=sim, amount=5)
+    donation = services.receive_donation(
+        Donation(donor=Donor.objects.create(name="SFR", kind=DonorKind.COMPANY), place=warehouse),
+        [DonationLine(product=sim, quantity=10)],
+        by=None,
+    )
+    operation = FreeDistribution.objects.create(name="Connect", product=sim, start=date(2020, 1, 1))
+    for n, person in enumerate((world.alice, world.bruno, world.chloe)):
+        counter = Place.objects.create(
+            name=f"Comptoir {person.structure}", kind=PlaceKind.RELAY, structure=person.structure
+        )
+        operation.places.add(counter)
+        device = Device(
+            kind="laptop", brand="Dell", model="Latitude", serial=f"S{n}", place=warehouse
+        )
+        device.start_history(by=None)
+        services.record_test(device, dict.fromkeys(device.checklist, "ok"), repairs="", by=None)
+        services.record_wipe(
+            device,
+            method=WipeMethod.NIST_PURGE,
+            operator="A",
+            wiped_on=timezone.localdate(),
+            software="",
+            by=None,
+        )
+        services.record_grade(device, grade="B", note="", by=None)
+        services.make_ready(device, by=None)
+        transfer = services.send(
+            Transfer(from_place=warehouse, to_place=counter),
+            devices=[device],
+            products={sim: 2},
+            by=None,
+        )
+        services.confirm_receipt(transfer, by=None)
+        services.record_criterion(person, Eligibility.RSA, by=None)
+        services.sell(place=counter, person=person, devices=[device], payment="cash", by=None)
+        services.record_count(counter, {sim: 2}, by=None)
+        ledger.move(counter, sim, 1, MovementKind.RECEIPT, by=None)
+    fleet_device = Device(kind="laptop", brand="HP", model="ProBook", serial="F1", place=warehouse)
+    from maillage.stock.models import Fleet
+
+    fleet = Fleet.objects.create(name="Flotte", place=warehouse)
+    fleet_device.fleet = fleet
+    fleet_device.start_history(by=None)
+    services.record_test(
+        fleet_device, dict.fromkeys(fleet_device.checklist, "ok"), repairs="", by=None
+    )
+    services.record_wipe(
+        fleet_device,
+        method=WipeMethod.NIST_PURGE,
+        operator="A",
+        wiped_on=timezone.localdate(),
+        software="",
+        by=None,
+    )
+    services.record_grade(fleet_device, grade="B", note="", by=None)
+    services.make_ready(fleet_device, by=None)
+    services.check_out(
+        fleet,
+        [fleet_device],
+        facilitator=world.personas["mediator"],
+        due_on=timezone.localdate(),
+        by=None,
+    )
+    assert donation.pk
+
+
+def _stock_pick(
+    model_name: str, key: str = "pk"
+) -> Callable[[World, Any, bool], dict[str, Any] | None]:
+    def provider(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+        from maillage.stock import models
+
+        _stock(world)
+        model = getattr(models, model_name)
+        visible = model.objects.visible_to(user) if hasattr(model.objects, "visible_to") else None
+        if visible is None:  # reached through their place
+            visible = model.objects.filter(place__in=models.Place.objects.visible_to(user))
+        found = _pick(model.objects, visible, inside)
+        return {key: getattr(found, key)} if found else None
+
+    return provider
+
+
+def _fleet(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    return _stock_pick("Fleet")(world, user, inside)
+
+
+def _device_step(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    kwargs = _stock_pick("Device", "reference")(world, user, inside)
+    return {**kwargs, "step": "test"} if kwargs else None
+
+
+def _counter_person(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    from maillage.stock.models import Place
+
+    _stock(world)
+    counters = Place.objects.filter(kind="relay")
+    place = _pick(counters, counters.visible_to(user), inside)
+    person = _pick(Beneficiary.objects, Beneficiary.objects.visible_to(user), inside)
+    if place is None or person is None:
+        return None
+    return {"pk": place.pk, "reference": person.reference}
+
+
+def _offer(model_name: str) -> Callable[[World, Any, bool], dict[str, Any] | None]:
+    def provider(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+        from maillage.stock import models
+
+        _stock(world)
+        found = getattr(models, model_name).objects.order_by("pk").first()
+        return {"pk": found.pk} if inside and found else None
+
+    return provider
+
+
 # URL name → function(world, user, inside) giving kwargs of an object inside (or outside) the
 # persona's scope, or None where there is none.
 KWARGS: dict[str, Callable[[World, Any, bool], dict[str, Any] | None]] = {
@@ -339,6 +484,29 @@ KWARGS: dict[str, Callable[[World, Any, bool], dict[str, Any] | None]] = {
     },
     "programmes:staffing_add": _programme,
     "programmes:staffing_delete": _staffing,
+    "stock:place_detail": _stock_pick("Place"),
+    "stock:place_ledger": _stock_pick("Place"),
+    "stock:place_count": _stock_pick("Place"),
+    "stock:transfer_create": _stock_pick("Place"),
+    "stock:count_detail": _stock_pick("StockCount"),
+    "stock:device_detail": _stock_pick("Device", "reference"),
+    "stock:device_step": _device_step,
+    "stock:device_certificate": _stock_pick("Device", "reference"),
+    "stock:donation_detail": _stock_pick("Donation", "reference"),
+    "stock:donation_receipt": _stock_pick("Donation", "reference"),
+    "stock:transfer_detail": _stock_pick("Transfer", "reference"),
+    "stock:transfer_confirm": _stock_pick("Transfer", "reference"),
+    "stock:transfer_note": _stock_pick("Transfer", "reference"),
+    "stock:counter": _stock_pick("Place"),
+    "stock:counter_person": _counter_person,
+    "stock:counter_criterion": _counter_person,
+    "stock:sale_detail": _stock_pick("Sale", "reference"),
+    "stock:sale_cancel": _stock_pick("Sale", "reference"),
+    "stock:sale_receipt": _stock_pick("Sale", "reference"),
+    "stock:price_list_edit": _offer("PriceList"),
+    "stock:distribution_edit": _offer("FreeDistribution"),
+    "stock:fleet_detail": _fleet,
+    "stock:fleet_loan_detail": _stock_pick("FleetLoan"),
 }
 
 

@@ -28,14 +28,9 @@ class AppendOnlyQuerySet(models.QuerySet):
         )
 
 
-class AppendOnlyModel(models.Model):
-    """A row is written once; `save` on an existing row and `delete` raise."""
-
-    content_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    object_id = models.CharField(max_length=64, blank=True, default="")
-    at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+class AppendOnlyRow(models.Model):
+    """A row is written once; `save` on an existing row and `delete` raise (the database
+    refuses them too: see `maillage.core.append_only`)."""
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -49,6 +44,19 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError(f"{type(self).__name__} rows are append-only.")
+
+
+class AppendOnlyModel(AppendOnlyRow):
+    """A journal row about any object, at a moment."""
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    object_id = models.CharField(max_length=64, blank=True, default="")
+    at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+
+    class Meta:
+        abstract = True
 
 
 class AuditEvent(AppendOnlyModel):

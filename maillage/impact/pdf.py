@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.template.loader import render_to_string
 from django.utils import formats
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from maillage.core.pdf import render_pdf
 from maillage.impact import charts
 from maillage.impact.figures import Figures
 from maillage.impact.registry import Filters, all_indicators
@@ -95,8 +95,6 @@ def narrative(data: dict[str, Any], start: date, end: date) -> list[str]:
 
 
 def report_pdf(programme: Programme, data: dict[str, Any], start: date, end: date) -> bytes:
-    from weasyprint import HTML
-
     figures = Figures(
         Filters(start, end + timedelta(days=1), programme_ids=frozenset({programme.pk}))
     )
@@ -108,7 +106,7 @@ def report_pdf(programme: Programme, data: dict[str, Any], start: date, end: dat
             drawn.append({"id": code, "label": indicator.label, **charts.bars(series)})
     names = dict(Department.objects.values_list("code", "name"))
     columns = [i for i in all_indicators() if "department" in i.breakdowns and i.unit == "count"]
-    html = render_to_string(
+    return render_pdf(
         "impact/report_pdf.html",
         {
             "programme": programme,
@@ -129,4 +127,3 @@ def report_pdf(programme: Programme, data: dict[str, Any], start: date, end: dat
             ],
         },
     )
-    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
