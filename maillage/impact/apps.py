@@ -12,8 +12,9 @@ class ImpactConfig(AppConfig):
     def ready(self) -> None:
         from maillage.core.navigation import NavItem, register
         from maillage.core.perms import scope_of
-        from maillage.impact import (
-            indicators,  # noqa: F401 (registers the indicators)
+        from maillage.impact import (  # noqa: F401 (indicators and equipment register)
+            equipment,
+            indicators,
             programme,
             signals,
         )

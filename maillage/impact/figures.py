@@ -209,7 +209,7 @@ class Figures:
         return self.breakdowns[asked]
 
     def _by(self, dimension: str, keys: list[Any]) -> dict[Any, Figures]:
-        if not self.from_facts:
+        if not self.from_facts or dimension not in DIMENSIONS:
             codes = _codes(dimension, keys)
             return {
                 key: Figures(_narrowed(self.filters, dimension, key, codes), index=self.index)
@@ -239,6 +239,8 @@ def _narrowed(
         )
     if dimension == "course":
         return filters.restricted(course_codes=frozenset({(codes or {}).get(key, "")}))
+    if dimension == "device_kind":
+        return filters.restricted(device_kinds=frozenset({key}))
     return filters.restricted(**{f"{dimension}_ids": frozenset({key})})
 
 

@@ -12,11 +12,12 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from maillage.core.pdf import render_pdf
-from maillage.impact import charts
+from maillage.impact import charts, equipment
 from maillage.impact.figures import Figures
 from maillage.impact.registry import Filters, all_indicators
 from maillage.impact.targets import programme_progress
 from maillage.programmes.models import Programme
+from maillage.stock.enums import DeviceKind
 from maillage.territories.models import Department
 
 MONTH_WORDS = (
@@ -86,6 +87,25 @@ def narrative(data: dict[str, Any], start: date, end: date) -> list[str]:
             _("Parmi les personnes accompagnées, %(portrait)s.")
             % {"portrait": _(" ; ").join(portrait)}
         )
+    equipped = []
+    if values.get("devices_sold"):
+        n = values["devices_sold"]
+        equipped.append(
+            ngettext("%(n)s équipement vendu", "%(n)s équipements vendus", n) % {"n": _number(n)}
+        )
+    if values.get("devices_given"):
+        n = values["devices_given"]
+        equipped.append(
+            ngettext("%(n)s équipement donné", "%(n)s équipements donnés", n) % {"n": _number(n)}
+        )
+    if values.get("sims_distributed"):
+        n = values["sims_distributed"]
+        equipped.append(
+            ngettext("%(n)s carte SIM distribuée", "%(n)s cartes SIM distribuées", n)
+            % {"n": _number(n)}
+        )
+    if equipped:
+        sentences.append(_("Pour équiper et connecter : %(what)s.") % {"what": ", ".join(equipped)})
     if values["learner_hours"]:
         sentences.append(
             _("Au total, %(hours)s heures d'apprentissage ont été dispensées.")
@@ -105,7 +125,12 @@ def report_pdf(programme: Programme, data: dict[str, Any], start: date, end: dat
             indicator = next(i for i in all_indicators() if i.code == code)
             drawn.append({"id": code, "label": indicator.label, **charts.bars(series)})
     names = dict(Department.objects.values_list("code", "name"))
-    columns = [i for i in all_indicators() if "department" in i.breakdowns and i.unit == "count"]
+    columns = [
+        i
+        for i in all_indicators()
+        if "department" in i.breakdowns and i.unit == "count" and i.code not in equipment.CODES
+    ]
+    device_columns = [i for i in all_indicators() if "device_kind" in i.breakdowns]
     return render_pdf(
         "impact/report_pdf.html",
         {
@@ -121,6 +146,12 @@ def report_pdf(programme: Programme, data: dict[str, Any], start: date, end: dat
             "charts": drawn,
             "progress": programme_progress(programme),
             "columns": columns,
+            "device_columns": device_columns,
+            "device_kinds": [
+                (DeviceKind(kind).label, [values.get(c.code) for c in device_columns])
+                for kind, values in data["breakdowns"]["device_kind"].items()
+                if any(values.values())
+            ],
             "departments": [
                 (code, names.get(code, code), [values.get(c.code) for c in columns])
                 for code, values in data["breakdowns"]["department"].items()

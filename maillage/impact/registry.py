@@ -14,7 +14,16 @@ from django.utils.functional import Promise
 # The id no record has: a restriction to it matches nothing.
 NOTHING_ID = -1
 
-BREAKDOWNS = ("region", "department", "structure", "programme", "course", "gender", "age_band")
+BREAKDOWNS = (
+    "region",
+    "department",
+    "structure",
+    "programme",
+    "course",
+    "gender",
+    "age_band",
+    "device_kind",
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,8 @@ class Filters:
     course_codes: frozenset[str] = frozenset()
     genders: frozenset[str] = frozenset()
     age_bands: frozenset[str] = frozenset()
+    # Kinds of devices (maillage.stock.enums.DeviceKind), for the figures about devices.
+    device_kinds: frozenset[str] = frozenset()
 
     @property
     def since(self) -> datetime:

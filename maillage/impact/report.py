@@ -1,5 +1,5 @@
 """A programme's report for its funders: every indicator over a period, and the breakdowns by
-département and by course. Written as JSON or as a spreadsheet (one sheet per breakdown)."""
+département, by course and by kind of device. Written as JSON or as a spreadsheet (one sheet per breakdown)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from maillage.impact.figures import Figures
 from maillage.impact.registry import Filters, all_indicators
 from maillage.learning.models import Course
 from maillage.programmes.models import Programme
+from maillage.stock.enums import DeviceKind
 
 # Cells starting with these are formulas for a spreadsheet: a quote makes them text.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -52,6 +53,10 @@ def report_data(programme: Programme, start: date, end: date) -> dict[str, Any]:
                 courses[pk]: _values(each, "course")
                 for pk, each in figures.by("course", courses).items()
             },
+            "device_kind": {
+                kind: _values(each, "device_kind")
+                for kind, each in figures.by("device_kind", DeviceKind.values).items()
+            },
         },
     }
 
@@ -89,7 +94,11 @@ def report_xlsx(programme: Programme, data: dict[str, Any]) -> bytes:
         sheet.append(
             [safe_cell(labels[code]), code, safe_cell(_cell(value)), safe_cell(definitions[code])]
         )
-    titles = {"department": _("Par département"), "course": _("Par parcours")}
+    titles = {
+        "department": _("Par département"),
+        "course": _("Par parcours"),
+        "device_kind": _("Par type d'équipement"),
+    }
     for breakdown, rows in data["breakdowns"].items():
         page = workbook.create_sheet(str(titles[breakdown])[:31])
         codes = list(next(iter(rows.values()), {}).keys())

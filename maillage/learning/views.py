@@ -23,7 +23,7 @@ from maillage.core.statemachine import TransitionNotAllowed
 from maillage.diagnostics.enums import OrientationOutcome, RecommendationKind
 from maillage.diagnostics.models import Orientation
 from maillage.learning import agenda as agenda_tools
-from maillage.learning import ical, services
+from maillage.learning import ical, panels, services
 from maillage.learning.enums import CohortStatus, EnrolmentStatus, Presence, Theme
 from maillage.learning.forms import (
     CancelForm,
@@ -251,6 +251,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 (step, Cohort.workflow.label(step.to_state))
                 for step in Cohort.workflow.history(cohort)
             ],
+            "panels": panels.render(request, cohort),
         },
     )
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from maillage.accounts.models import User
 from maillage.core.perms import STAFF_ROLES
+from maillage.learning.models import Session
 from maillage.network.models import Structure
 from maillage.network.perms import visible_departments
 from maillage.people.enums import Eligibility
@@ -231,6 +232,14 @@ class ReserveForm(forms.Form):
         if day < timezone.localdate():
             raise ValidationError(_("La date de fin de réservation est passée."))
         return day
+
+
+class TakeBackForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Pourquoi l'équipement revient-il ?"),
+        max_length=255,
+        help_text=gettext_lazy("Fin du prêt, panne sous garantie…"),
+    )
 
 
 class DonationForm(forms.ModelForm[Donation]):
@@ -619,12 +628,21 @@ class CheckOutForm(forms.Form):
         label=gettext_lazy("Animateur·rice"), queryset=User.objects.none()
     )
     due_on = forms.DateField(label=gettext_lazy("Retour prévu le"), widget=DATE)
+    session = forms.ModelChoiceField(
+        label=gettext_lazy("Pour la séance"),
+        queryset=Session.objects.none(),
+        required=False,
+        help_text=gettext_lazy("Une séance de parcours des deux semaines à venir, s'il y a lieu."),
+    )
     note = forms.CharField(
         label=gettext_lazy("Pour quel atelier ?"), max_length=255, required=False
     )
 
-    def __init__(self, *args: Any, available: list[Device], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, available: list[Device], sessions: QuerySet[Session], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = sessions  # type: ignore[attr-defined]
         self.fields["devices"].queryset = Device.objects.filter(  # type: ignore[attr-defined]
             pk__in=[d.pk for d in available]
         ).order_by("reference")

@@ -152,6 +152,26 @@ def reserve(device: Device, person: Beneficiary, *, until: date | None = None, b
     )
 
 
+def lend(device: Device, person: Beneficiary, *, until: date, by: Any) -> None:
+    """Lend a ready device to a person until a date (a loan, not a sale)."""
+    if device.fleet_id is not None:
+        raise StockError(_("Un ordinateur de la flotte se prête aux ateliers, pas aux personnes."))
+    device.record(DeviceState.LENT, by=by, beneficiary=person, data={"until": until.isoformat()})
+    person.touch()
+
+
+def take_back(device: Device, *, note: str, by: Any) -> None:
+    """A device comes back from a person (end of a loan, or a return under warranty): it goes
+    through the tests again before it is handed out."""
+    holder = device.events.filter(
+        to_state__in=(DeviceState.LENT, DeviceState.SOLD, DeviceState.GIVEN)
+    )
+    last = holder.order_by("-at", "-pk").first()
+    device.record(
+        DeviceState.RETURNED, by=by, beneficiary=last.beneficiary if last else None, note=note
+    )
+
+
 def release_expired_reservations(today: date | None = None) -> int:
     """Devices whose reservation has expired go back to stock."""
     today = today or timezone.localdate()

@@ -3,7 +3,7 @@ QuerySet (404 outside the person's scope); operations go through `services`."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +23,8 @@ from maillage.core.pagination import paginate, query_string
 from maillage.core.pdf import pdf_response
 from maillage.core.perms import require
 from maillage.core.statemachine import TransitionNotAllowed
+from maillage.learning.enums import CohortStatus
+from maillage.learning.models import Cohort, Session
 from maillage.people.models import Beneficiary
 from maillage.people.services import record_view
 from maillage.stock import eligibility, services
@@ -44,6 +46,7 @@ from maillage.stock.forms import (
     PriceListForm,
     ReserveForm,
     SaleForm,
+    TakeBackForm,
     TestForm,
     TransferForm,
     WipeForm,
@@ -326,9 +329,18 @@ def _step_forms(device: Device, data: Any = None) -> dict[str, Any]:
         forms["grade"] = GradeForm(data, prefix="grade")
     if DeviceState.RECYCLED in targets:
         forms["dispose"] = DisposeForm(data, prefix="dispose")
-    if DeviceState.RESERVED in targets and device.fleet_id is None:
-        forms["reserve"] = ReserveForm(data, prefix="reserve")
+    if device.fleet_id is None:
+        if DeviceState.RESERVED in targets:
+            forms["reserve"] = ReserveForm(data, prefix="reserve")
+        if DeviceState.LENT in targets:
+            forms["lend"] = ReserveForm(data, prefix="lend")
+        if DeviceState.RETURNED in targets and device.state != DeviceState.READY:
+            forms["take_back"] = TakeBackForm(data, prefix="take_back")
     return forms
+
+
+# Steps that the referents of a relay take too (the workshop's steps are for staff).
+COUNTER_STEPS = ("reserve", "release", "lend", "take_back")
 
 
 def device_detail(request: HttpRequest, reference: str, step: str = "") -> HttpResponse:
@@ -337,7 +349,7 @@ def device_detail(request: HttpRequest, reference: str, step: str = "") -> HttpR
     forms = _step_forms(device, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         require(step in forms or step in ("ready", "release"))
-        require(refurbishing or step in ("reserve", "release"))
+        require(refurbishing or step in COUNTER_STEPS)
         try:
             done = _do_step(request, device, step, forms.get(step))
         except (StockError, TransitionNotAllowed) as error:
@@ -352,7 +364,9 @@ def device_detail(request: HttpRequest, reference: str, step: str = "") -> HttpR
         {
             "device": device,
             "events": events,
-            "forms": forms if refurbishing else {k: f for k, f in forms.items() if k == "reserve"},
+            "forms": forms
+            if refurbishing
+            else {k: f for k, f in forms.items() if k in COUNTER_STEPS},
             "conditions": device.decree_conditions(),
             "can_refurbish": refurbishing,
             "can_ready": refurbishing
@@ -398,7 +412,9 @@ def _do_step(request: HttpRequest, device: Device, step: str, form: Any) -> bool
         services.record_grade(device, grade=data["grade"], note=data["note"], by=by)
     elif step == "dispose":
         device.record(data["outcome"], by=by, note=data["note"])
-    elif step == "reserve":
+    elif step == "take_back":
+        services.take_back(device, note=data["note"], by=by)
+    elif step in ("reserve", "lend"):
         person = (
             Beneficiary.objects.visible_to(by)
             .filter(reference=data["person"].strip().upper())
@@ -407,7 +423,10 @@ def _do_step(request: HttpRequest, device: Device, step: str, form: Any) -> bool
         if person is None:
             messages.error(request, _("Aucune personne suivie ne porte cette référence."))
             return False
-        services.reserve(device, person, until=data["until"], by=by)
+        if step == "reserve":
+            services.reserve(device, person, until=data["until"], by=by)
+        else:
+            services.lend(device, person, until=data["until"], by=by)
     messages.success(
         request,
         _("Étape enregistrée : %(state)s.") % {"state": device.get_state_display()},
@@ -945,7 +964,27 @@ def fleet_detail(request: HttpRequest, pk: int) -> HttpResponse:
     fleet = get_object_or_404(_fleets(request), pk=pk)
     today = timezone.localdate()
     available = services.available(fleet, today)
-    form = bind(request, CheckOutForm, available=available)
+    sessions = (
+        Session.objects.filter(
+            cohort__in=Cohort.objects.visible_to(request.user),
+            cohort__structure__commune__department_id=fleet.place.department_id,
+            starts_at__date__gte=today,
+            starts_at__date__lte=today + timedelta(days=14),
+        )
+        .exclude(cohort__status=CohortStatus.CANCELLED)
+        .select_related("cohort__course", "cohort__structure")
+        .order_by("starts_at")
+    )
+    initial: dict[str, Any] = {}
+    asked = sessions.filter(pk=request.GET.get("seance") or 0).first()
+    if asked is not None:
+        initial = {
+            "session": asked.pk,
+            "due_on": timezone.localtime(asked.starts_at).date(),
+            "facilitator": asked.cohort.facilitators.values_list("pk", flat=True).first(),
+            "devices": [d.pk for d in available[: asked.cohort.capacity]],
+        }
+    form = bind(request, CheckOutForm, available=available, sessions=sessions, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -954,6 +993,7 @@ def fleet_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 list(data["devices"]),
                 facilitator=data["facilitator"],
                 due_on=data["due_on"],
+                session=data["session"],
                 note=data["note"],
                 by=request.user,
             )

@@ -77,7 +77,12 @@ def test_the_command_writes_json_and_xlsx(world: World, parcours: None, tmp_path
         str(output),
     )
     workbook = load_workbook(output)
-    assert workbook.sheetnames == ["Indicateurs", "Par département", "Par parcours"]
+    assert workbook.sheetnames == [
+        "Indicateurs",
+        "Par département",
+        "Par parcours",
+        "Par type d'équipement",
+    ]
     rows = {
         row[1]: row[2] for row in workbook["Indicateurs"].iter_rows(min_row=5, values_only=True)
     }

@@ -574,3 +574,62 @@ def test_purchases_appear_on_the_person_page_export_and_survive_erasure(
     people_services.erase(world.alice, by=world.personas["admin"])
     assert not EligibilityCheck.objects.filter(beneficiary=world.alice).exists()
     assert Sale.objects.get().lines.get().iccid == ""
+
+
+def test_a_device_lent_to_a_person_comes_back_through_the_tests(
+    client_as, world: World, stock: Stock
+) -> None:
+    device = stock.ready(stock.reims, None)
+    client = client_as("relay_referent")
+    until = (timezone.localdate() + timedelta(days=30)).isoformat()
+    client.post(
+        f"{device.get_absolute_url()}etape/lend/",
+        {"lend-person": world.alice.reference, "lend-until": until},
+    )
+    device.refresh_from_db()
+    assert device.state == DeviceState.LENT
+    refused = client.post(f"{device.get_absolute_url()}etape/take_back/", {}, follow=True)
+    assert "Corrigez le formulaire" in text(refused)
+    client.post(f"{device.get_absolute_url()}etape/take_back/", {"take_back-note": "Fin du prêt"})
+    device.refresh_from_db()
+    assert device.state == DeviceState.RETURNED
+    assert device.events.last().beneficiary == world.alice  # type: ignore[union-attr]
+
+
+def test_a_computer_cohort_shows_the_fleets_laptops_on_its_dates(
+    client_as, world: World, stock: Stock, fleet
+) -> None:
+    from datetime import time
+
+    from maillage.learning import services as learning
+    from maillage.learning.models import Cohort, Course
+
+    first = timezone.localdate() + timedelta(days=2)
+    cohort = learning.plan_cohort(
+        Cohort(course=Course.objects.get(code="initiation-computer"), structure=world.ccas_reims),
+        first=first,
+        at=time(14, 0),
+        facilitators=[world.personas["mediator"]],
+        by=None,
+    )
+    services.check_out(
+        fleet,
+        list(fleet.devices.all()[:5]),
+        facilitator=world.personas["mediator"],
+        due_on=first,
+        by=None,
+    )
+    client = client_as("mediator")
+    page = text(client.get(cohort.get_absolute_url()))
+    assert "Ordinateurs de prêt" in page
+    assert (
+        "Séance 1" in page and "5 disponibles" in page and "pas assez pour 8 participants" in page
+    )
+    assert "Séance 2" in page and "10 disponibles" in page
+    second = cohort.sessions.get(number=2)
+    form = text(client.get(f"{fleet.get_absolute_url()}?seance={second.pk}"))
+    assert f'<option value="{second.pk}" selected>' in form
+    # Referents do not take laptops out: no panel for them.
+    assert "Ordinateurs de prêt" not in text(
+        client_as("relay_referent").get(cohort.get_absolute_url())
+    )

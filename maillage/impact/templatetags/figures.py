@@ -26,6 +26,8 @@ def figure(value: Any, unit: str) -> str | SafeString:
         return f"{round(value * 100)} %"
     if unit == "years":
         return _("%(age)s ans") % {"age": floatformat(value, "-1")}
+    if unit == "euros":
+        return f"{floatformat(value, '-2g')} €"
     if unit == "hours":
         return f"{floatformat(value, '0g')} h"
     if unit == "distribution":
