@@ -4,7 +4,9 @@ attendance rows — see decision 0015).
 
 Where: the place of the event (the workshop that received or refurbished a device, the counter
 that sold or gave it), by its département and its structure. For a programme: the sales made in
-its name (a free distribution it funds), and the other sales of its partner structures.
+its name (a free distribution it funds) and the other sales of its partner structures; the
+devices received or refurbished at its partners' places or at the network's own places
+(warehouses, workshops, kits) in its départements; the laptops lent for its sessions.
 """
 
 from __future__ import annotations
@@ -50,7 +52,13 @@ def device_events(filters: Filters, to_state: str, from_state: str | None = None
     if from_state is not None:
         qs = qs.filter(from_state=from_state)
     if filters.programme_ids:
-        qs = qs.filter(place__structure__programmes__in=filters.programme_ids)
+        qs = qs.filter(
+            Q(place__structure__programmes__in=filters.programme_ids)
+            | Q(
+                place__structure__isnull=True,
+                place__department__programmes__in=filters.programme_ids,
+            )
+        )
     if filters.device_kinds:
         qs = qs.filter(device__kind__in=filters.device_kinds)
     return qs.distinct()
@@ -116,7 +124,8 @@ def devices_given(filters: Filters) -> int:
 
 
 def fleet_loans(filters: Filters) -> QuerySet[FleetLoanItem]:
-    """Laptops of a lending fleet taken out in the period."""
+    """Laptops of a lending fleet taken out in the period (for a programme: for its sessions
+    and workshops)."""
     if _nothing(filters):
         return FleetLoanItem.objects.none()
     qs = FleetLoanItem.objects.filter(
@@ -125,7 +134,10 @@ def fleet_loans(filters: Filters) -> QuerySet[FleetLoanItem]:
         loan__out_on__lt=filters.end,
     )
     if filters.programme_ids:
-        qs = qs.filter(loan__fleet__place__structure__programmes__in=filters.programme_ids)
+        qs = qs.filter(
+            Q(loan__session__cohort__programme_id__in=filters.programme_ids)
+            | Q(loan__workshop__programme_id__in=filters.programme_ids)
+        )
     if filters.device_kinds:
         qs = qs.filter(device__kind__in=filters.device_kinds)
     return qs.distinct()

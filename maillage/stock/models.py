@@ -461,12 +461,16 @@ class Device(models.Model):
         it is) and derive its state and place from it, with `fields` (grade, reservation).
         The row is locked and re-read, so two concurrent steps cannot both start from the
         same state; a step the workflow does not allow raises `TransitionNotAllowed`."""
+        at = at or timezone.now()
         with transaction.atomic():
             locked = Device.objects.select_for_update().get(pk=self.pk)
             self.workflow.check(locked.state, target)
+            last = locked.events.order_by("-at", "-pk").values_list("at", flat=True).first()
+            if last is not None and at < last:
+                raise ValueError(f"{self.reference}: an event cannot precede the last one.")
             event = DeviceEvent.objects.create(
                 device=self,
-                at=at or timezone.now(),
+                at=at,
                 by=_actor(by),
                 from_state=locked.state,
                 to_state=target,

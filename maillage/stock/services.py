@@ -58,7 +58,9 @@ def _lock_devices(devices: Iterable[Device]) -> list[Device]:
 # --- Donations ---------------------------------------------------------------------------
 
 
-def receive_donation(donation: Donation, lines: Sequence[DonationLine], *, by: Any) -> Donation:
+def receive_donation(
+    donation: Donation, lines: Sequence[DonationLine], *, by: Any, at: datetime | None = None
+) -> Donation:
     """Record a donation; its counted products enter the stock of the receiving place."""
     with transaction.atomic():
         donation.created_by = by
@@ -73,6 +75,7 @@ def receive_donation(donation: Donation, lines: Sequence[DonationLine], *, by: A
                     line.quantity,
                     MovementKind.RECEIPT,
                     by=by,
+                    at=at,
                     donation=donation,
                     reason=str(donation),
                 )
@@ -86,7 +89,14 @@ def receive_donation(donation: Donation, lines: Sequence[DonationLine], *, by: A
 RESULTS = ("ok", "repaired", "failed")
 
 
-def record_test(device: Device, results: dict[str, str], *, repairs: str, by: Any) -> None:
+def record_test(
+    device: Device,
+    results: dict[str, str],
+    *,
+    repairs: str,
+    by: Any,
+    at: datetime | None = None,
+) -> None:
     """The functions of the checklist, each ok, repaired (then `repairs` says how) or failed."""
     missing = [item for item in device.checklist if results.get(item) not in RESULTS]
     if missing:
@@ -97,11 +107,19 @@ def record_test(device: Device, results: dict[str, str], *, repairs: str, by: An
         DeviceState.TESTED,
         by=by,
         data={"results": {item: results[item] for item in device.checklist}, "repairs": repairs},
+        at=at,
     )
 
 
 def record_wipe(
-    device: Device, *, method: str, operator: str, wiped_on: date, software: str, by: Any
+    device: Device,
+    *,
+    method: str,
+    operator: str,
+    wiped_on: date,
+    software: str,
+    by: Any,
+    at: datetime | None = None,
 ) -> None:
     """Previous data deleted: how, by whom, when (printed on the erasure certificate)."""
     test = device.last_event(DeviceState.TESTED)
@@ -120,14 +138,17 @@ def record_wipe(
             "wiped_on": wiped_on.isoformat(),
             "software": software,
         },
+        at=at,
     )
 
 
-def record_grade(device: Device, *, grade: str, note: str, by: Any) -> None:
-    device.record(DeviceState.GRADED, by=by, data={"grade": grade}, note=note, grade=grade)
+def record_grade(
+    device: Device, *, grade: str, note: str, by: Any, at: datetime | None = None
+) -> None:
+    device.record(DeviceState.GRADED, by=by, data={"grade": grade}, note=note, grade=grade, at=at)
 
 
-def make_ready(device: Device, *, by: Any) -> None:
+def make_ready(device: Device, *, by: Any, at: datetime | None = None) -> None:
     """Ready for sale only when the decree's three conditions are met."""
     if not device.meets_decree():
         raise StockError(
@@ -135,7 +156,7 @@ def make_ready(device: Device, *, by: Any) -> None:
                 "Les trois conditions du reconditionnement (tests, réparations, effacement) ne sont pas toutes remplies."
             )
         )
-    device.record(DeviceState.READY, by=by)
+    device.record(DeviceState.READY, by=by, at=at)
 
 
 def reserve(device: Device, person: Beneficiary, *, until: date | None = None, by: Any) -> None:
@@ -210,7 +231,12 @@ def send(
         transfer.save()
         for device in locked:
             TransferLine.objects.create(transfer=transfer, device=device)
-            device.record(DeviceState.IN_TRANSIT, by=by, data={"transfer": transfer.reference})
+            device.record(
+                DeviceState.IN_TRANSIT,
+                by=by,
+                at=transfer.sent_at,
+                data={"transfer": transfer.reference},
+            )
         ledger.lock(transfer.from_place, products)
         for product, quantity in sorted(products.items(), key=lambda item: item[0].pk):
             TransferLine.objects.create(transfer=transfer, product=product, quantity=quantity)
@@ -220,6 +246,7 @@ def send(
                 -quantity,
                 MovementKind.TRANSFER_OUT,
                 by=by,
+                at=transfer.sent_at,
                 transfer=transfer,
                 reason=str(transfer),
             )
@@ -227,9 +254,10 @@ def send(
     return transfer
 
 
-def confirm_receipt(transfer: Transfer, *, by: Any) -> None:
+def confirm_receipt(transfer: Transfer, *, by: Any, at: datetime | None = None) -> None:
     """The receiving place confirms what arrived: devices are ready there, products enter its
     stock. Confirmed once."""
+    at = at or timezone.now()
     with transaction.atomic():
         locked = Transfer.objects.select_for_update().get(pk=transfer.pk)
         if locked.received_at is not None:
@@ -240,6 +268,7 @@ def confirm_receipt(transfer: Transfer, *, by: Any) -> None:
             device.record(
                 DeviceState.READY,
                 by=by,
+                at=at,
                 place=transfer.to_place,
                 data={"transfer": transfer.reference},
             )
@@ -253,10 +282,11 @@ def confirm_receipt(transfer: Transfer, *, by: Any) -> None:
                     line.quantity,
                     MovementKind.TRANSFER_IN,
                     by=by,
+                    at=at,
                     transfer=transfer,
                     reason=str(transfer),
                 )
-        transfer.received_at = timezone.now()
+        transfer.received_at = at
         transfer.received_by = by
         Transfer.objects.filter(pk=transfer.pk).update(
             received_at=transfer.received_at, received_by=by
@@ -311,9 +341,11 @@ class ProductLine:
     iccid: str = ""
 
 
-def record_criterion(person: Beneficiary, criterion: str, *, by: Any) -> EligibilityCheck:
+def record_criterion(
+    person: Beneficiary, criterion: str, *, by: Any, on: date | None = None
+) -> EligibilityCheck:
     """A criterion checked on a document at the counter, valid for a while."""
-    today = timezone.localdate()
+    today = on or timezone.localdate()
     valid_until = eligibility.months_before(today, -settings.STOCK_CRITERION_VALIDITY_MONTHS)
     check = EligibilityCheck.objects.create(
         beneficiary=person,
@@ -560,15 +592,16 @@ def check_out(
     session: Any = None,
     workshop: Any = None,
     note: str = "",
+    on: date | None = None,
 ) -> FleetLoan:
-    today = timezone.localdate()
+    today = on or timezone.localdate()
     if due_on < today:
         raise StockError(_("La date de retour prévue est passée."))
     if not devices:
         raise StockError(_("Choisissez au moins un ordinateur."))
     with transaction.atomic():
         locked = _lock_devices(devices)
-        free = {device.pk for device in available(fleet, today)}
+        free = {device.pk for device in available(fleet, today, today)}
         for device in locked:
             if device.fleet_id != fleet.pk or device.pk not in free:
                 raise StockError(
@@ -590,9 +623,16 @@ def check_out(
     return loan
 
 
-def check_in(loan: FleetLoan, conditions: dict[int, tuple[str, str]], *, by: Any) -> None:
+def check_in(
+    loan: FleetLoan,
+    conditions: dict[int, tuple[str, str]],
+    *,
+    by: Any,
+    at: datetime | None = None,
+) -> None:
     """The laptops come back, each with its condition (`conditions` by device id: condition,
     note): a damaged one goes back to the workshop, a missing one is declared lost."""
+    at = at or timezone.now()
     with transaction.atomic():
         locked = FleetLoan.objects.select_for_update().get(pk=loan.pk)
         if locked.returned_at is not None:
@@ -606,9 +646,9 @@ def check_in(loan: FleetLoan, conditions: dict[int, tuple[str, str]], *, by: Any
             item.condition, item.note = condition, note
             item.save(update_fields=["condition", "note"])
             if condition == Condition.DAMAGED:
-                item.device.record(DeviceState.RETURNED, by=by, note=note)
+                item.device.record(DeviceState.RETURNED, by=by, note=note, at=at)
             elif condition == Condition.MISSING:
-                item.device.record(DeviceState.LOST, by=by, note=note)
-        loan.returned_at, loan.returned_to = timezone.now(), by
+                item.device.record(DeviceState.LOST, by=by, note=note, at=at)
+        loan.returned_at, loan.returned_to = at, by
         loan.save(update_fields=["returned_at", "returned_to"])
         audit.record(by, AuditEvent.Action.UPDATE, loan, changes={"returned_at": [None, "✓"]})

@@ -235,3 +235,97 @@ def test_the_rural_programme_is_at_626_of_720_with_27_staff(demo: None) -> None:
     assert loiret is not None and loiret.code == "45"
     assert Staffing.objects.filter(programme=rural).count() == 27
     assert Staffing.objects.filter(programme=rural, title="facilitator").count() == 18
+
+
+@pytest.mark.django_db
+def test_impact_report_gives_the_hautes_alpes_sim_cards_and_smartphones(
+    demo: None, tmp_path: Any
+) -> None:
+    import json
+
+    output = tmp_path / "alps.json"
+    call_command(
+        "impact_report",
+        "--programme=hautes-alpes",
+        "--from=2022-03-01",
+        "--to=2023-09-30",
+        f"--output={output}",
+        stdout=open("/dev/null", "w"),  # noqa: SIM115, PTH123
+    )
+    data = json.loads(output.read_text())
+    assert data["indicators"]["sims_distributed"] == 2750
+    assert data["breakdowns"]["device_kind"]["smartphone"]["devices_given"] == 215
+    assert data["indicators"]["devices_given"] == 215
+
+
+@pytest.mark.django_db
+def test_450_refugees_were_connected_in_the_hautes_alpes_in_2022(demo: None) -> None:
+    from maillage.impact.registry import Filters, compute
+
+    alps = frozenset({Programme.objects.get(slug="hautes-alpes").pk})
+    year = Filters(date(2022, 1, 1), date(2023, 1, 1), programme_ids=alps)
+    assert compute("people_connected", year) == 450
+    assert compute("sims_given", year) == 450 and compute("sims_sold", year) == 0
+
+
+@pytest.mark.django_db
+def test_six_hautes_alpes_relays_sell_sim_cards_and_eight_partners_gave_smartphones(
+    demo: None,
+) -> None:
+    from maillage.stock.models import SaleLine
+
+    sold = SaleLine.objects.filter(
+        product__kind="sim", sale__payment="cash", sale__place__department__code="05"
+    )
+    assert set(sold.values_list("sale__place__structure__name", flat=True)) == {
+        "Secours Populaire — antenne d'Embrun",
+        "Secours Populaire — antenne de Gap",
+        "CADA France Terre d'Asile de Gap",
+        "CADA Fondation Edith Seltzer de Briançon",
+        "APPASE — accueil de jour de Briançon",
+        "Refuges Solidaires",
+    }
+    phones = SaleLine.objects.filter(device__kind="smartphone", sale__place__department__code="05")
+    givers = set(phones.values_list("sale__place__structure__name", flat=True))
+    assert len(givers) == 8 and "CIDFF 05" in givers
+
+
+@pytest.mark.django_db
+def test_the_departements_24_laptops_are_lent_and_one_loan_is_overdue(demo: None) -> None:
+    from maillage.stock.models import Fleet, FleetLoan
+
+    fleet = Fleet.objects.get(place__department__code="05")
+    assert fleet.devices.count() == 24
+    assert fleet.loans.count() > 500
+    assert FleetLoan.objects.overdue().count() == 1
+
+
+@pytest.mark.django_db
+def test_every_demo_balance_is_its_ledger_and_every_device_its_history(demo: None) -> None:
+    from django.db.models import Sum
+
+    from maillage.stock.models import Device, DeviceEvent, StockBalance, StockMovement
+
+    sums = {
+        (row["place"], row["product"]): row["total"]
+        for row in StockMovement.objects.values("place", "product").annotate(total=Sum("delta"))
+    }
+    balances = {(b.place_id, b.product_id): b.quantity for b in StockBalance.objects.all()}
+    assert balances == sums
+    last = {}
+    for device_id, state, place_id in DeviceEvent.objects.order_by("at", "pk").values_list(
+        "device_id", "to_state", "place_id"
+    ):
+        last[device_id] = (state, place_id)
+    assert {d.pk: (d.state, d.place_id) for d in Device.objects.all()} == last
+    states = set(Device.objects.values_list("state", flat=True))
+    assert {
+        "received",
+        "tested",
+        "wiped",
+        "ready",
+        "in_transit",
+        "reserved",
+        "sold",
+        "given",
+    } <= states

@@ -14,6 +14,7 @@ from maillage.network.models import Structure
 from maillage.people.enums import Gender
 from maillage.people.models import Beneficiary
 from tests.conftest import World
+from tests.stock.conftest import fleet, stock  # noqa: F401 (the stock's fixtures, shared)
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:

@@ -16,7 +16,7 @@ from maillage.stock.enums import DeviceKind
 from maillage.stock.models import FreeDistribution
 from maillage.stock.services import ProductLine
 from tests.conftest import World
-from tests.stock.conftest import Stock, eligible, stock  # noqa: F401 (fixture)
+from tests.stock.conftest import Stock, eligible
 
 
 def this_year() -> Filters:

@@ -12,6 +12,7 @@ from maillage.demo.learning import build_learning
 from maillage.demo.network import DEMO_PASSWORD, build_network
 from maillage.demo.people import build_people
 from maillage.demo.programmes import build_programmes
+from maillage.demo.stock import build_stock
 from maillage.diagnostics.loader import load_all
 from maillage.impact import facts
 from maillage.territories.loader import load_territories
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             figures = build_people()
             figures["learning"] = build_learning()
             build_programmes()
+            figures["stock"] = build_stock()
             # Bulk writes bypass the per-write upkeep of the facts: compute them once.
             facts.rebuild()
         self.stdout.write(
@@ -58,6 +60,11 @@ class Command(BaseCommand):
             f"{reach['alps']['people']} personnes. Métropole de Lille : "
             f"{reach['mel']['parcours'] + reach['mel']['workshops'] + reach['mel']['drop_ins']} actions, "
             f"{reach['mel']['people']} personnes dont {reach['mel']['people_in_parcours']} en parcours."
+        )
+        alps = figures["stock"]["alps"]
+        self.stdout.write(
+            f"Hautes-Alpes : {alps['smartphones_given']} smartphones donnés, {alps['sims']} cartes "
+            f"SIM distribuées, flotte de {alps['fleet']} ordinateurs prêtés."
         )
         self.stdout.write("")
         self.stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :")
