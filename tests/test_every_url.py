@@ -296,12 +296,12 @@ def _stock(world: World) -> None:
 
     from maillage.people.enums import Eligibility
     from maillage.stock import ledger, services
-    from maillage.stock.enums import DonorKind, MovementKind, PlaceKind, ProductKind, WipeMethod
+    from maillage.stock.enums import DonorKind, MovementKind, PlaceKind, ProductKind
     from maillage.stock.models import (
-        Device,
         Donation,
         DonationLine,
         Donor,
+        Fleet,
         FreeDistribution,
         Place,
         Price,
@@ -312,6 +312,8 @@ def _stock(world: World) -> None:
 
     if Place.objects.exists():
         return
+    from tests.stock.conftest import ready_device
+
     warehouse = Place.objects.create(
         name="Entrepôt", kind=PlaceKind.WAREHOUSE, department=world.marne
     )
@@ -325,26 +327,12 @@ def _stock(world: World) -> None:
         by=None,
     )
     operation = FreeDistribution.objects.create(name="Connect", product=sim, start=date(2020, 1, 1))
-    for n, person in enumerate((world.alice, world.bruno, world.chloe)):
+    for person in (world.alice, world.bruno, world.chloe):
         counter = Place.objects.create(
             name=f"Comptoir {person.structure}", kind=PlaceKind.RELAY, structure=person.structure
         )
         operation.places.add(counter)
-        device = Device(
-            kind="laptop", brand="Dell", model="Latitude", serial=f"S{n}", place=warehouse
-        )
-        device.start_history(by=None)
-        services.record_test(device, dict.fromkeys(device.checklist, "ok"), repairs="", by=None)
-        services.record_wipe(
-            device,
-            method=WipeMethod.NIST_PURGE,
-            operator="A",
-            wiped_on=timezone.localdate(),
-            software="",
-            by=None,
-        )
-        services.record_grade(device, grade="B", note="", by=None)
-        services.make_ready(device, by=None)
+        device = ready_device(warehouse)
         transfer = services.send(
             Transfer(from_place=warehouse, to_place=counter),
             devices=[device],
@@ -356,25 +344,8 @@ def _stock(world: World) -> None:
         services.sell(place=counter, person=person, devices=[device], payment="cash", by=None)
         services.record_count(counter, {sim: 2}, by=None)
         ledger.move(counter, sim, 1, MovementKind.RECEIPT, by=None)
-    fleet_device = Device(kind="laptop", brand="HP", model="ProBook", serial="F1", place=warehouse)
-    from maillage.stock.models import Fleet
-
     fleet = Fleet.objects.create(name="Flotte", place=warehouse)
-    fleet_device.fleet = fleet
-    fleet_device.start_history(by=None)
-    services.record_test(
-        fleet_device, dict.fromkeys(fleet_device.checklist, "ok"), repairs="", by=None
-    )
-    services.record_wipe(
-        fleet_device,
-        method=WipeMethod.NIST_PURGE,
-        operator="A",
-        wiped_on=timezone.localdate(),
-        software="",
-        by=None,
-    )
-    services.record_grade(fleet_device, grade="B", note="", by=None)
-    services.make_ready(fleet_device, by=None)
+    fleet_device = ready_device(warehouse, fleet=fleet)
     services.check_out(
         fleet,
         [fleet_device],
@@ -505,6 +476,7 @@ KWARGS: dict[str, Callable[[World, Any, bool], dict[str, Any] | None]] = {
     "stock:sale_receipt": _stock_pick("Sale", "reference"),
     "stock:price_list_edit": _offer("PriceList"),
     "stock:distribution_edit": _offer("FreeDistribution"),
+    "stock:product_edit": _offer("Product"),
     "stock:fleet_detail": _fleet,
     "stock:fleet_loan_detail": _stock_pick("FleetLoan"),
 }

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from maillage.accounts.models import User
 from maillage.core.perms import Role
+from maillage.core.references import new_reference
 from maillage.demo.people import LAST_NAMES, MEN, WOMEN
 from maillage.learning.enums import CohortStatus, EnrolmentStatus, Presence
 from maillage.learning.models import (
@@ -37,7 +38,7 @@ from maillage.learning.models import (
 from maillage.learning.schedule import is_public_holiday
 from maillage.network.models import Structure
 from maillage.people.enums import Gender
-from maillage.people.models import Beneficiary, new_reference
+from maillage.people.models import Beneficiary
 from maillage.programmes.models import Programme
 from maillage.territories.models import normalise
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -17,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.perms import scope_of
+from maillage.core.references import Referenced
 from maillage.core.statemachine import Workflow
 from maillage.network.models import Structure, management_condition, territory_condition
 from maillage.people.enums import (
@@ -36,23 +35,7 @@ from maillage.people.enums import (
 )
 from maillage.territories.models import Commune, normalise
 
-# Letters and digits that cannot be mistaken for one another when read aloud or copied.
-REFERENCE_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"
 OLDEST_BIRTH_YEAR = 1900
-
-
-def new_reference(prefix: str, choice: Callable[[str], str] = secrets.choice) -> str:
-    """A short reference such as P-7K3M9Q; `choice` picks each character (a seeded random
-    generator's for a reproducible demo)."""
-    return prefix + "-" + "".join(choice(REFERENCE_ALPHABET) for _ in range(6))
-
-
-def unique_reference(model: type[models.Model], prefix: str) -> str:
-    """A reference no row of `model` holds yet."""
-    while True:
-        reference = new_reference(prefix)
-        if not model._default_manager.filter(reference=reference).exists():
-            return reference
 
 
 def current_year() -> int:
@@ -181,11 +164,12 @@ class BeneficiaryQuerySet(models.QuerySet["Beneficiary"]):
         return self.named().filter(last_contact_on__lt=day)
 
 
-class Beneficiary(PersonDetails):
+class Beneficiary(Referenced, PersonDetails):
     """A person accompanied (*bénéficiaire*, *apprenant*). An anonymous person is counted by
     gender and age band only."""
 
-    reference = models.CharField(_("référence"), max_length=12, unique=True, editable=False)
+    REFERENCE_PREFIX = "P"
+
     structure = models.ForeignKey(
         Structure,
         on_delete=models.PROTECT,
@@ -272,8 +256,6 @@ class Beneficiary(PersonDetails):
         return self.full_name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self.reference:
-            self.reference = unique_reference(Beneficiary, "P")
         self.search_name = (
             normalise(f"{self.first_name} {self.last_name}") if not self.is_anonymous else ""
         )
@@ -442,10 +424,11 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
         return self.open().filter(status_changed_at__lt=moment)
 
 
-class Referral(PersonDetails):
+class Referral(Referenced, PersonDetails):
     """An inbound orientation: a social worker refers a person to a structure."""
 
-    reference = models.CharField(_("référence"), max_length=12, unique=True, editable=False)
+    REFERENCE_PREFIX = "O"
+
     to_structure = models.ForeignKey(
         Structure,
         on_delete=models.PROTECT,
@@ -541,11 +524,6 @@ class Referral(PersonDetails):
 
     def __str__(self) -> str:
         return str(_("Orientation %(reference)s") % {"reference": self.reference})
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self.reference:
-            self.reference = unique_reference(Referral, "O")
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("people:referral_detail", args=[self.reference])

@@ -87,10 +87,15 @@ def basis(person: Beneficiary, day: date) -> Basis:
     )
 
 
-def refusal(person: Beneficiary, day: date, distribution: FreeDistribution | None) -> str | None:
+def refusal(
+    person: Beneficiary,
+    day: date,
+    distribution: FreeDistribution | None,
+    found: Basis | None = None,
+) -> str | None:
     """Why the person may not use the offer (or this free distribution) on that day; None
-    when they may."""
-    found = basis(person, day)
+    when they may. `found`: their basis on that day, when already read."""
+    found = found or basis(person, day)
     if distribution is not None and distribution.criteria:
         if not found.criteria & set(distribution.criteria):
             return _(
@@ -116,6 +121,8 @@ def device_cap_refusal(person: Beneficiary, kinds: Iterable[str], day: date) -> 
     """One device of each kind per STOCK_DEVICE_CAP_MONTHS months (sold or given)."""
     months = settings.STOCK_DEVICE_CAP_MONTHS
     kinds = list(kinds)
+    if not kinds:
+        return None
     for kind in sorted(set(kinds)):
         if kinds.count(kind) > 1:
             return _(

@@ -31,12 +31,14 @@ from maillage.stock.enums import (
     Grade,
     Payment,
     PlaceKind,
+    ProductKind,
     WipeMethod,
 )
 from maillage.stock.models import (
     Device,
     Donation,
     Donor,
+    Fleet,
     FreeDistribution,
     Place,
     PriceList,
@@ -569,6 +571,29 @@ class PriceListForm(forms.ModelForm[PriceList]):
             if amount is not None:
                 rows.append(("", "", product, amount))
         return rows
+
+
+class ProductForm(forms.ModelForm[Product]):
+    class Meta:
+        model = Product
+        fields = ["name", "kind", "operator", "face_value", "connection_months", "is_active"]
+        widgets = {"kind": forms.RadioSelect}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == ProductKind.TOPUP and data.get("face_value") is None:
+            self.add_error("face_value", _("Indiquez le crédit que donne cette recharge."))
+        return data
+
+
+class FleetForm(forms.ModelForm[Fleet]):
+    class Meta:
+        model = Fleet
+        fields = ["name", "place", "owner"]
+
+    def __init__(self, *args: Any, places: QuerySet[Place], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["place"].queryset = places  # type: ignore[attr-defined]
 
 
 class FreeDistributionForm(forms.ModelForm[FreeDistribution]):

@@ -68,14 +68,16 @@ def move(
     by: Any,
     at: datetime | None = None,
     reason: str = "",
+    locked: StockBalance | None = None,
     **refs: Any,
 ) -> StockMovement:
     """Add `delta` units (negative: take them out) and write the ledger row, under the
-    balance's lock. Taking more than there is raises `OutOfStock`."""
+    balance's lock (`locked`: the balance the caller already locked with `lock`, kept up to
+    date here). Taking more than there is raises `OutOfStock`."""
     if delta == 0:
         raise ValueError("A movement moves something.")
     with transaction.atomic():
-        balance = lock(place, [product])[product.pk]
+        balance = locked or lock(place, [product])[product.pk]
         if balance.quantity + delta < 0:
             raise OutOfStock(product, place, balance.quantity, -delta)
         StockBalance.objects.filter(pk=balance.pk).update(quantity=F("quantity") + delta)

@@ -19,11 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from maillage.core import audit
 from maillage.core.models import AppendOnlyRow, AuditEvent
 from maillage.core.perms import scope_of
+from maillage.core.references import Referenced
 from maillage.core.statemachine import Workflow
 from maillage.learning.models import Session, Workshop
 from maillage.network.models import Structure
 from maillage.people.enums import Eligibility
-from maillage.people.models import Beneficiary, unique_reference
+from maillage.people.models import Beneficiary
 from maillage.programmes.models import Programme
 from maillage.stock.enums import (
     CHECKLIST,
@@ -187,10 +188,11 @@ class DonationQuerySet(models.QuerySet["Donation"]):
         return self.all() if condition is None else self.filter(condition)
 
 
-class Donation(models.Model):
+class Donation(Referenced):
     """A lot of items received from a donor on a date, at a place."""
 
-    reference = models.CharField(_("référence"), max_length=12, unique=True, editable=False)
+    REFERENCE_PREFIX = "D"
+
     donor = models.ForeignKey(
         Donor, on_delete=models.PROTECT, related_name="donations", verbose_name=_("donateur")
     )
@@ -216,11 +218,6 @@ class Donation(models.Model):
 
     def __str__(self) -> str:
         return str(_("Don %(reference)s") % {"reference": self.reference})
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self.reference:
-            self.reference = unique_reference(Donation, "D")
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("stock:donation_detail", args=[self.reference])
@@ -328,11 +325,12 @@ class DeviceQuerySet(models.QuerySet["Device"]):
         return self.filter(condition)
 
 
-class Device(models.Model):
+class Device(Referenced):
     """One serialized device. Its state and place are those of its last event: the history
     (`DeviceEvent`) is written first, and only `Device.record` writes both."""
 
-    reference = models.CharField(_("référence"), max_length=12, unique=True, editable=False)
+    REFERENCE_PREFIX = "E"
+
     kind = models.CharField(_("type d'équipement"), max_length=16, choices=DeviceKind.choices)
     brand = models.CharField(_("marque"), max_length=80)
     model = models.CharField(_("modèle"), max_length=120)
@@ -419,11 +417,6 @@ class Device(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.brand} {self.model} ({self.reference})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self.reference:
-            self.reference = unique_reference(Device, "E")
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("stock:device_detail", args=[self.reference])
@@ -709,11 +702,12 @@ class TransferQuerySet(models.QuerySet["Transfer"]):
         return self.filter(received_at__isnull=True)
 
 
-class Transfer(models.Model):
+class Transfer(Referenced):
     """Devices and products sent from one place to another, with a delivery note; the
     receiving place confirms their arrival."""
 
-    reference = models.CharField(_("référence"), max_length=12, unique=True, editable=False)
+    REFERENCE_PREFIX = "BL"
+
     from_place = models.ForeignKey(
         Place, on_delete=models.PROTECT, related_name="transfers_out", verbose_name=_("depuis")
     )
@@ -744,11 +738,6 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return str(_("Bon de livraison %(reference)s") % {"reference": self.reference})
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self.reference:
-            self.reference = unique_reference(Transfer, "BL")
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("stock:transfer_detail", args=[self.reference])
@@ -1011,11 +1000,12 @@ class SaleQuerySet(models.QuerySet["Sale"]):
         return self.filter(cancelled_at__isnull=True)
 
 
-class Sale(models.Model):
+class Sale(Referenced):
     """What a person received at a counter, sold at a solidarity price or given, in one
     transaction (see `services.sell`)."""
 
-    reference = models.CharField(_("référence"), max_length=12, unique=True, editable=False)
+    REFERENCE_PREFIX = "V"
+
     place = models.ForeignKey(
         Place, on_delete=models.PROTECT, related_name="sales", verbose_name=_("lieu")
     )
@@ -1075,11 +1065,6 @@ class Sale(models.Model):
 
     def __str__(self) -> str:
         return str(_("Ticket %(reference)s") % {"reference": self.reference})
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self.reference:
-            self.reference = unique_reference(Sale, "V")
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("stock:sale_detail", args=[self.reference])

@@ -237,7 +237,7 @@ def send(
                 at=transfer.sent_at,
                 data={"transfer": transfer.reference},
             )
-        ledger.lock(transfer.from_place, products)
+        balances = ledger.lock(transfer.from_place, products)
         for product, quantity in sorted(products.items(), key=lambda item: item[0].pk):
             TransferLine.objects.create(transfer=transfer, product=product, quantity=quantity)
             ledger.move(
@@ -249,6 +249,7 @@ def send(
                 at=transfer.sent_at,
                 transfer=transfer,
                 reason=str(transfer),
+                locked=balances[product.pk],
             )
         audit.record(by, AuditEvent.Action.CREATE, transfer)
     return transfer
@@ -273,7 +274,7 @@ def confirm_receipt(transfer: Transfer, *, by: Any, at: datetime | None = None) 
                 data={"transfer": transfer.reference},
             )
         products = [line.product for line in lines if line.product]
-        ledger.lock(transfer.to_place, products)
+        balances = ledger.lock(transfer.to_place, products)
         for line in lines:
             if line.product is not None:
                 ledger.move(
@@ -285,6 +286,7 @@ def confirm_receipt(transfer: Transfer, *, by: Any, at: datetime | None = None) 
                     at=at,
                     transfer=transfer,
                     reason=str(transfer),
+                    locked=balances[line.product.pk],
                 )
         transfer.received_at = at
         transfer.received_by = by
@@ -326,6 +328,7 @@ def record_count(
                     by=by,
                     count=count,
                     reason=reason or str(_("Inventaire")),
+                    locked=balances[product.pk],
                 )
         audit.record(by, AuditEvent.Action.CREATE, count)
     return count
@@ -448,7 +451,8 @@ def sell(
             )
             _check_distribution(free_distribution, place, devices, products, day)
         Beneficiary.objects.select_for_update().get(pk=person.pk)
-        refused = eligibility.refusal(person, day, free_distribution)
+        found = eligibility.basis(person, day)
+        refused = eligibility.refusal(person, day, free_distribution, found)
         if refused:
             raise StockError(refused)
         locked = _lock_devices(devices)
@@ -491,7 +495,6 @@ def sell(
             free_distribution=free_distribution,
             programme=programme or (free_distribution.programme if free_distribution else None),
         )
-        found = eligibility.basis(person, day)
         sale.referral, sale.eligibility_check = found.referral, found.check
         total = Decimal("0")
         for device in locked:
@@ -505,7 +508,7 @@ def sell(
                 beneficiary=person,
                 data={"sale": sale.reference},
             )
-        ledger.lock(place, [line.product for line in products])
+        balances = ledger.lock(place, [line.product for line in products])
         for line in sorted(products, key=lambda line: line.product.pk):
             price = Decimal("0") if free else _unit_price(prices, None, line.product)
             SaleLine.objects.create(
@@ -525,6 +528,7 @@ def sell(
                 at=at,
                 sale=sale,
                 reason=str(sale),
+                locked=balances[line.product.pk],
             )
         sale.total = total
         sale.save(update_fields=["total", "referral", "eligibility_check"])
@@ -552,7 +556,7 @@ def cancel(sale: Sale, *, reason: str, by: Any, today: date | None = None) -> No
                 place=sale.place,
                 data={"cancelled_sale": sale.reference},
             )
-        ledger.lock(sale.place, [line.product for line in lines if line.product])
+        balances = ledger.lock(sale.place, [line.product for line in lines if line.product])
         for line in lines:
             if line.product is not None:
                 ledger.move(
@@ -563,6 +567,7 @@ def cancel(sale: Sale, *, reason: str, by: Any, today: date | None = None) -> No
                     by=by,
                     sale=sale,
                     reason=reason,
+                    locked=balances[line.product.pk],
                 )
         sale.cancelled_at, sale.cancelled_by, sale.cancel_reason = timezone.now(), by, reason
         sale.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])

@@ -39,11 +39,13 @@ from maillage.stock.forms import (
     DisposeForm,
     DonationForm,
     DonationLineFormSet,
+    FleetForm,
     FreeDistributionForm,
     GradeForm,
     PersonSearchForm,
     PlaceForm,
     PriceListForm,
+    ProductForm,
     ReserveForm,
     SaleForm,
     TakeBackForm,
@@ -900,6 +902,35 @@ def price_list_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
     return render(request, "stock/price_list_form.html", {"form": form, "price_list": price_list})
 
 
+def product_list(request: HttpRequest) -> HttpResponse:
+    require(can_see_stock(request.user))
+    return render(
+        request,
+        "stock/product_list.html",
+        {"products": Product.objects.all(), "can_edit": can_set_offer(request.user)},
+    )
+
+
+def product_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    require(can_set_offer(request.user))
+    product = get_object_or_404(Product, pk=pk) if pk else None
+    form = bind(request, ProductForm, instance=product)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = form.save()
+            audit.record(
+                request.user,
+                AuditEvent.Action.UPDATE if product else AuditEvent.Action.CREATE,
+                saved,
+                changes=audit.values(
+                    saved, ["name", "kind", "operator", "face_value", "is_active"]
+                ),
+            )
+        messages.success(request, _("Le produit « %(name)s » est enregistré.") % {"name": saved})
+        return redirect("stock:product_list")
+    return render(request, "stock/product_form.html", {"form": form, "product": product})
+
+
 def distribution_list(request: HttpRequest) -> HttpResponse:
     require(can_see_stock(request.user))
     operations = FreeDistribution.objects.select_related("product", "programme").prefetch_related(
@@ -945,7 +976,30 @@ def _fleets(request: HttpRequest) -> QuerySet[Fleet]:
 
 
 def fleet_list(request: HttpRequest) -> HttpResponse:
-    fleets = _fleets(request).annotate(size=Count("devices"))
+    fleets = _fleets(request).annotate(size=Count("devices")).order_by("name", "pk")
+    places = _places(request).filter(is_active=True)
+    form = bind(request, FleetForm, places=places) if can_manage_places(request.user) else None
+    if request.method == "POST":
+        require(form is not None)
+        assert form is not None
+        if form.is_valid():
+            with transaction.atomic():
+                fleet = form.save()
+                audit.record(
+                    request.user,
+                    AuditEvent.Action.CREATE,
+                    fleet,
+                    changes=audit.values(fleet, ["name", "place", "owner"]),
+                )
+            messages.success(
+                request,
+                _(
+                    "La flotte « %(name)s » est créée : ses ordinateurs s'y ajoutent à leur "
+                    "enregistrement."
+                )
+                % {"name": fleet.name},
+            )
+            return redirect(fleet)
     today = timezone.localdate()
     return render(
         request,
@@ -956,6 +1010,7 @@ def fleet_list(request: HttpRequest) -> HttpResponse:
             .overdue(today)
             .select_related("fleet", "facilitator")
             .annotate(size=Count("items")),
+            "form": form,
         },
     )
 

@@ -29,6 +29,7 @@ from maillage.stock.models import (
 )
 from tests.conftest import World
 from tests.e2e.conftest import Visitor
+from tests.stock.conftest import ready_device
 
 
 def places(world: World) -> tuple[Place, Place]:
@@ -134,19 +135,7 @@ def test_an_ineligible_person_is_refused_with_the_reason(
     visitor: Visitor, e2e_world: World
 ) -> None:
     _warehouse, counter = places(e2e_world)
-    laptop = Device(kind="laptop", brand="Dell", model="Latitude", serial="D1", place=counter)
-    laptop.start_history(by=None)
-    services.record_test(laptop, dict.fromkeys(laptop.checklist, "ok"), repairs="", by=None)
-    services.record_wipe(
-        laptop,
-        method="nist_purge",
-        operator="A",
-        wiped_on=timezone.localdate(),
-        software="",
-        by=None,
-    )
-    services.record_grade(laptop, grade="B", note="", by=None)
-    services.make_ready(laptop, by=None)
+    laptop = ready_device(counter)
     denise = Beneficiary.objects.create(
         first_name="Denise", last_name="Exemple", structure=e2e_world.ccas_reims
     )
@@ -173,22 +162,8 @@ def test_a_facilitator_checks_out_eight_laptops_for_a_workshop_and_returns_them(
 ) -> None:
     warehouse, _counter = places(e2e_world)
     fleet = Fleet.objects.create(name="Flotte du Département", place=warehouse)
-    for n in range(10):
-        laptop = Device(
-            kind="laptop", brand="HP", model="ProBook", serial=f"F{n}", place=warehouse, fleet=fleet
-        )
-        laptop.start_history(by=None)
-        services.record_test(laptop, dict.fromkeys(laptop.checklist, "ok"), repairs="", by=None)
-        services.record_wipe(
-            laptop,
-            method="nist_purge",
-            operator="A",
-            wiped_on=timezone.localdate(),
-            software="",
-            by=None,
-        )
-        services.record_grade(laptop, grade="B", note="", by=None)
-        services.make_ready(laptop, by=None)
+    for _ in range(10):
+        ready_device(warehouse, fleet=fleet)
     page = visitor.page
     visitor.sign_in("mediator@exemple.test")
     visitor.click(page.get_by_role("link", name="Flotte de prêt"))

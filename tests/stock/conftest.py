@@ -34,6 +34,36 @@ def imei(body: int) -> str:
     raise AssertionError
 
 
+def received_device(place: Place, by: Any, kind: str = DeviceKind.LAPTOP, **fields: Any) -> Device:
+    """A device received at a place."""
+    n = next(_serials)
+    values: dict[str, Any] = {"brand": "Lenovo", "model": "ThinkPad T480", "serial": f"SN{n:06d}"}
+    if kind in (DeviceKind.SMARTPHONE, DeviceKind.BASIC_PHONE):
+        values = {"brand": "Samsung", "model": "Galaxy A12", "imei": imei(n)}
+    device = Device(kind=kind, place=place, **{**values, **fields})
+    device.start_history(by=by)
+    return device
+
+
+def ready_device(
+    place: Place, by: Any = None, kind: str = DeviceKind.LAPTOP, grade: str = "B", **fields: Any
+) -> Device:
+    """A device taken through tests, wipe and grade, ready at the place."""
+    device = received_device(place, by, kind, **fields)
+    services.record_test(device, dict.fromkeys(device.checklist, "ok"), repairs="", by=by)
+    services.record_wipe(
+        device,
+        method=WipeMethod.NIST_PURGE,
+        operator="Atelier de Reims",
+        wiped_on=timezone.localdate(),
+        software="Blancco",
+        by=by,
+    )
+    services.record_grade(device, grade=grade, note="", by=by)
+    services.make_ready(device, by=by)
+    return device
+
+
 @dataclass
 class Stock:
     warehouse: Place
@@ -45,36 +75,12 @@ class Stock:
     prices: PriceList
 
     def device(self, place: Place, by: Any, kind: str = DeviceKind.LAPTOP, **fields: Any) -> Device:
-        """A device received at a place."""
-        n = next(_serials)
-        values: dict[str, Any] = {
-            "brand": "Lenovo",
-            "model": "ThinkPad T480",
-            "serial": f"SN{n:06d}",
-        }
-        if kind in (DeviceKind.SMARTPHONE, DeviceKind.BASIC_PHONE):
-            values = {"brand": "Samsung", "model": "Galaxy A12", "imei": imei(n)}
-        device = Device(kind=kind, place=place, **{**values, **fields})
-        device.start_history(by=by)
-        return device
+        return received_device(place, by, kind, **fields)
 
     def ready(
         self, place: Place, by: Any, kind: str = DeviceKind.LAPTOP, grade: str = "B", **fields: Any
     ) -> Device:
-        """A device taken through tests, wipe and grade, ready at the place."""
-        device = self.device(place, by, kind, **fields)
-        services.record_test(device, dict.fromkeys(device.checklist, "ok"), repairs="", by=by)
-        services.record_wipe(
-            device,
-            method=WipeMethod.NIST_PURGE,
-            operator="Atelier de Reims",
-            wiped_on=timezone.localdate(),
-            software="Blancco",
-            by=by,
-        )
-        services.record_grade(device, grade=grade, note="", by=by)
-        services.make_ready(device, by=by)
-        return device
+        return ready_device(place, by, kind, grade, **fields)
 
     def supply(self, place: Place, product: Product, quantity: int, by: Any = None) -> None:
         ledger.move(place, product, quantity, MovementKind.RECEIPT, by=by, reason="test")

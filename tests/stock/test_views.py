@@ -633,3 +633,46 @@ def test_a_computer_cohort_shows_the_fleets_laptops_on_its_dates(
     assert "Ordinateurs de prêt" not in text(
         client_as("relay_referent").get(cohort.get_absolute_url())
     )
+
+
+def test_the_national_team_adds_a_top_up_with_its_face_value(client_as, world: World) -> None:
+    from maillage.stock.models import Product
+
+    client = client_as("admin")
+    refused = client.post(
+        "/equiper/produits/nouveau/", {"name": "Recharge 5 €", "kind": "topup", "is_active": "on"}
+    )
+    assert "Indiquez le crédit que donne cette recharge." in text(refused)
+    client.post(
+        "/equiper/produits/nouveau/",
+        {"name": "Recharge 5 €", "kind": "topup", "face_value": "5", "is_active": "on"},
+    )
+    assert Product.objects.get().face_value == Decimal("5")
+    assert client_as("relay_referent").get("/equiper/produits/nouveau/").status_code == 404
+    assert "Recharge 5 €" in text(client_as("relay_referent").get("/equiper/produits/"))
+
+
+def test_a_manager_creates_a_lending_fleet(client_as, world: World, stock: Stock) -> None:
+    from maillage.stock.models import Fleet
+
+    client = client_as("territory_manager")
+    client.post("/equiper/flottes/", {"name": "Flotte de la Marne", "place": stock.warehouse.pk})
+    assert Fleet.objects.get().place == stock.warehouse
+    assert client_as("mediator").post("/equiper/flottes/", {"name": "X"}).status_code == 404
+    # A place outside the manager's territory is refused.
+    client.post("/equiper/flottes/", {"name": "Ailleurs", "place": stock.lille.pk})
+    assert Fleet.objects.count() == 1
+
+
+def test_the_daily_command_releases_expired_reservations(world: World, stock: Stock) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    device = stock.ready(stock.reims, None)
+    services.reserve(device, world.alice, until=timezone.localdate() - timedelta(days=1), by=None)
+    out = StringIO()
+    call_command("release_reservations", stdout=out)
+    assert "1 réservation(s) expirée(s)" in out.getvalue()
+    device.refresh_from_db()
+    assert device.state == DeviceState.READY
