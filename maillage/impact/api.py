@@ -24,9 +24,10 @@ from maillage.impact.forms import period_problem
 from maillage.impact.registry import all_indicators, get
 from maillage.learning.models import Course
 from maillage.programmes.models import Programme
+from maillage.stock.enums import DeviceKind
 from maillage.territories.models import Department, Region
 
-BREAKDOWNS = ("month", "region", "department", "course", "programme")
+BREAKDOWNS = ("month", "region", "department", "course", "programme", "device_kind")
 
 
 class Refusal(Exception):
@@ -141,6 +142,8 @@ def _breakdown(figures: Figures, by: str, codes: list[str], user: Any) -> dict[s
         keys = dict(places.distinct().order_by("code").values_list("pk", "code"))
     elif by == "course":
         keys = dict(Course.objects.order_by("code").values_list("pk", "code"))
+    elif by == "device_kind":
+        keys = {kind: kind for kind in DeviceKind.values}
     else:
         programmes = Programme.objects.visible_to(user)
         if filters.programme_ids:

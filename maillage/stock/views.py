@@ -308,37 +308,28 @@ def _device(request: HttpRequest, reference: str) -> Device:
     )
 
 
-STEP_FORMS: dict[str, Any] = {
-    DeviceState.TESTED: TestForm,
-    DeviceState.WIPED: WipeForm,
-    DeviceState.GRADED: GradeForm,
-}
-
-
-def _step_forms(device: Device, data: Any = None) -> dict[str, Any]:
-    """The forms of the workshop's next steps for this device."""
+def _step_forms(device: Device, posted: str = "", data: Any = None) -> dict[str, Any]:
+    """The forms of the device's next steps; only the one `posted` is bound to `data`."""
     targets = device.workflow.targets(device.state)
-    forms: dict[str, Any] = {}
+    steps: dict[str, Any] = {}
     if DeviceState.TESTED in targets:
-        forms["test"] = TestForm(data, device=device, prefix="test")
+        steps["test"] = lambda bound: TestForm(bound, device=device, prefix="test")
     if DeviceState.WIPED in targets:
-        forms["wipe"] = WipeForm(
-            data,
-            prefix="wipe",
-            initial={"wiped_on": timezone.localdate()},
+        steps["wipe"] = lambda bound: WipeForm(
+            bound, prefix="wipe", initial={"wiped_on": timezone.localdate()}
         )
     if DeviceState.GRADED in targets:
-        forms["grade"] = GradeForm(data, prefix="grade")
+        steps["grade"] = lambda bound: GradeForm(bound, prefix="grade")
     if DeviceState.RECYCLED in targets:
-        forms["dispose"] = DisposeForm(data, prefix="dispose")
+        steps["dispose"] = lambda bound: DisposeForm(bound, prefix="dispose")
     if device.fleet_id is None:
         if DeviceState.RESERVED in targets:
-            forms["reserve"] = ReserveForm(data, prefix="reserve")
+            steps["reserve"] = lambda bound: ReserveForm(bound, prefix="reserve")
         if DeviceState.LENT in targets:
-            forms["lend"] = ReserveForm(data, prefix="lend")
+            steps["lend"] = lambda bound: ReserveForm(bound, prefix="lend")
         if DeviceState.RETURNED in targets and device.state != DeviceState.READY:
-            forms["take_back"] = TakeBackForm(data, prefix="take_back")
-    return forms
+            steps["take_back"] = lambda bound: TakeBackForm(bound, prefix="take_back")
+    return {name: make(data if name == posted else None) for name, make in steps.items()}
 
 
 # Steps that the referents of a relay take too (the workshop's steps are for staff).
@@ -348,7 +339,8 @@ COUNTER_STEPS = ("reserve", "release", "lend", "take_back")
 def device_detail(request: HttpRequest, reference: str, step: str = "") -> HttpResponse:
     device = _device(request, reference)
     refurbishing = can_refurbish(request.user)
-    forms = _step_forms(device, request.POST if request.method == "POST" else None)
+    posted = step if request.method == "POST" else ""
+    forms = _step_forms(device, posted, request.POST if posted else None)
     if request.method == "POST":
         require(step in forms or step in ("ready", "release"))
         require(refurbishing or step in COUNTER_STEPS)

@@ -98,6 +98,18 @@ def test_breakdowns_by_department_and_by_month(world: World, parcours: None) -> 
     assert months["breakdown"]["2023-03"]["sessions_held"] >= 2
 
 
+def test_a_breakdown_by_kind_of_device(world: World, parcours: None) -> None:
+    body = call(world, "admin", by="device_kind", **YEAR).json()
+    assert set(body["breakdown"]) == {"laptop", "desktop", "tablet", "smartphone", "basic_phone"}
+    assert body["breakdown"]["smartphone"] == {
+        "devices_received": 0,
+        "devices_refurbished": 0,
+        "devices_sold": 0,
+        "devices_given": 0,
+        "devices_lent": 0,
+    }
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [
