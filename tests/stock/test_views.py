@@ -678,3 +678,34 @@ def test_the_daily_command_releases_expired_reservations(world: World, stock: St
     assert "1 réservation(s) expirée(s)" in out.getvalue()
     device.refresh_from_db()
     assert device.state == DeviceState.READY
+
+
+def test_the_receipt_prints_the_decrees_conditions_and_the_warranty(
+    client_as, world: World, stock: Stock, monkeypatch
+) -> None:
+    from django.http import HttpResponse
+    from django.template.loader import render_to_string
+
+    from maillage.stock import views
+
+    monkeypatch.setattr(
+        views,
+        "pdf_response",
+        lambda template, context, filename: HttpResponse(render_to_string(template, context)),
+    )
+    eligible(world.alice, None)
+    laptop = stock.ready(stock.reims, None)
+    sale = services.sell(
+        place=stock.reims, person=world.alice, devices=[laptop], payment="card", by=None
+    )
+    receipt = text(client_as("relay_referent").get(f"{sale.get_absolute_url()}ticket.pdf"))
+    assert "décret n° 2022-190" in receipt
+    assert "Oui — Toutes les fonctionnalités ont été testées" in receipt
+    assert "Oui — Les fonctionnalités défaillantes ont été réparées" in receipt
+    assert "Oui — Les données de l'utilisateur précédent ont été effacées" in receipt
+    assert "Garantie légale de conformité de 12 mois" in receipt
+    assert laptop.serial in receipt and "150 €" in receipt
+    certificate = text(
+        client_as("admin").get(f"{laptop.get_absolute_url()}certificat-effacement.pdf")
+    )
+    assert "Effacement sécurisé du support (NIST 800-88, purge)" in certificate
