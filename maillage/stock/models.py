@@ -83,10 +83,18 @@ def _visible(user: Any, path: str = "") -> Q | None:
     return place_condition(scope, path) | Q(**{f"{path}keeper_id": user.pk})
 
 
-class PlaceQuerySet(models.QuerySet["Place"]):
-    def visible_to(self, user: Any) -> PlaceQuerySet:
-        condition = _visible(user)
+class PlacedQuerySet(models.QuerySet[Any]):
+    """Records seen through the place that holds them (`place_path` leads to it)."""
+
+    place_path = "place__"
+
+    def visible_to(self, user: Any) -> Any:
+        condition = _visible(user, self.place_path)
         return self.all() if condition is None else self.filter(condition)
+
+
+class PlaceQuerySet(PlacedQuerySet):
+    place_path = ""
 
     def active(self) -> PlaceQuerySet:
         return self.filter(is_active=True)
@@ -182,10 +190,8 @@ class Donor(models.Model):
         return self.name
 
 
-class DonationQuerySet(models.QuerySet["Donation"]):
-    def visible_to(self, user: Any) -> DonationQuerySet:
-        condition = _visible(user, "place__")
-        return self.all() if condition is None else self.filter(condition)
+class DonationQuerySet(PlacedQuerySet):
+    """Donations seen through the place that received them."""
 
 
 class Donation(Referenced):
@@ -288,11 +294,7 @@ class Fleet(models.Model):
         return reverse("stock:fleet_detail", args=[self.pk])
 
 
-class DeviceQuerySet(models.QuerySet["Device"]):
-    def visible_to(self, user: Any) -> DeviceQuerySet:
-        condition = _visible(user, "place__")
-        return self.all() if condition is None else self.filter(condition)
-
+class DeviceQuerySet(PlacedQuerySet):
     def in_state(self, *states: str) -> DeviceQuerySet:
         return self.filter(state__in=states)
 
@@ -613,10 +615,8 @@ class Product(models.Model):
         return self.name
 
 
-class StockBalanceQuerySet(models.QuerySet["StockBalance"]):
-    def visible_to(self, user: Any) -> StockBalanceQuerySet:
-        condition = _visible(user, "place__")
-        return self.all() if condition is None else self.filter(condition)
+class StockBalanceQuerySet(PlacedQuerySet):
+    """Balances seen through their place."""
 
 
 class StockBalance(models.Model):
@@ -990,11 +990,7 @@ class EligibilityCheck(models.Model):
 # --- Sales and free distributions at a relay's counter ----------------------------------
 
 
-class SaleQuerySet(models.QuerySet["Sale"]):
-    def visible_to(self, user: Any) -> SaleQuerySet:
-        condition = _visible(user, "place__")
-        return self.all() if condition is None else self.filter(condition)
-
+class SaleQuerySet(PlacedQuerySet):
     def standing(self) -> SaleQuerySet:
         """Sales not cancelled."""
         return self.filter(cancelled_at__isnull=True)
