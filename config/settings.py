@@ -204,6 +204,15 @@ REFERRAL_LINK_DAYS = env_int("REFERRAL_LINK_DAYS", 180)
 # Largest file accepted by the beneficiary import, in megabytes.
 IMPORT_MAX_MEGABYTES = env_int("IMPORT_MAX_MEGABYTES", 5)
 
+# Each process keeps the figures it computed (the equipment figures, stamped by their months'
+# last changes); nothing to share between processes.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 10000)},
+    }
+}
+
 # --- Equipment and connection ----------------------------------------------
 
 # A person may receive one device of each kind every STOCK_DEVICE_CAP_MONTHS months, and

@@ -76,6 +76,15 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: the test database is rolled back between tests,
+    so the ids that stamp cached figures come round again with other data."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def seed_catalogue() -> None:
     """The catalogue a data migration seeds: browser tests flush the database between tests,
     so the world puts it back."""

@@ -22,6 +22,7 @@ class ImpactConfig(AppConfig):
 
         sections.register(programme.section)
         signals.connect()
+        equipment.connect()
 
         register(
             NavItem(

@@ -2,6 +2,10 @@
 is small next to the accompaniment's: a sale is one row where a parcours is hundreds of
 attendance rows — see decision 0015).
 
+Figures are cached per process, stamped by the last `EquipmentChange` of each month they
+cover: a dashboard of the last twelve whole months is computed again only after a write dated
+in one of them (decision 0016).
+
 Where: the place of the event (the workshop that received or refurbished a device, the counter
 that sold or gave it), by its département and its structure. For a programme: the sales made in
 its name (a free distribution it funds) and the other sales of its partner structures; the
@@ -11,14 +15,33 @@ devices received or refurbished at its partners' places or at the network's own 
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
 from typing import Any
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import DecimalField, ExpressionWrapper, F, Model, Q, QuerySet, Sum
+from django.db.models.signals import m2m_changed, post_save
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maillage.impact.facts import month_starts
+from maillage.impact.models import EquipmentChange
 from maillage.impact.registry import Filters, Indicator, register
+from maillage.network.models import Structure
+from maillage.programmes.models import Programme
 from maillage.stock.enums import DeviceState, Payment, ProductKind
-from maillage.stock.models import DeviceEvent, FleetLoanItem, Sale, SaleLine
+from maillage.stock.models import (
+    DeviceEvent,
+    FleetLoan,
+    FleetLoanItem,
+    Place,
+    Product,
+    Sale,
+    SaleLine,
+)
 
 # The place breakdowns, the period, and the kind of device where the figure is about devices.
 PLACES = frozenset({"region", "department", "structure", "programme"})
@@ -189,6 +212,84 @@ def people_connected_ids(filters: Filters) -> set[int]:
     return set(lines.values_list("sale__beneficiary_id", flat=True))
 
 
+# --- Cached, stamped by the changes of the months a period covers -----------------------
+
+
+def _month(moment: date | datetime) -> date:
+    day = timezone.localtime(moment).date() if isinstance(moment, datetime) else moment
+    return day.replace(day=1)
+
+
+def changed(*moments: date | datetime | None, every_month: bool = False) -> None:
+    """Log a write that can change the figures of the months of these moments (or of every
+    month). An insert, not an update: writes never wait for one another."""
+    months = {_month(moment) for moment in moments if moment is not None}
+    if every_month:
+        months = {EquipmentChange.EVERY_MONTH}
+    EquipmentChange.objects.bulk_create(EquipmentChange(month=month) for month in months)
+
+
+def stamp(filters: Filters) -> tuple[int, ...]:
+    """The last change of each month of the period, and of every month, in one query of
+    index lookups (written in SQL: the ORM takes longer to build it than the database to
+    answer it)."""
+    months = [EquipmentChange.EVERY_MONTH, *month_starts(filters.start, filters.end)]
+    table = EquipmentChange._meta.db_table
+    last = f"(SELECT MAX(id) FROM {table} WHERE month = %s)"  # noqa: S608 (no user input)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join([last] * len(months)), months)
+        row = cursor.fetchone()
+    return tuple(value or 0 for value in row)
+
+
+def _cached(code: str, compute: Callable[[Filters], Any]) -> Callable[[Filters], Any]:
+    def cached(filters: Filters) -> Any:
+        key = hashlib.sha256(repr((code, filters, stamp(filters))).encode()).hexdigest()
+        found = cache.get(f"equipment:{key}", _MISSING)
+        if found is _MISSING:
+            found = compute(filters)
+            cache.set(f"equipment:{key}", found, timeout=None)
+        return found
+
+    return cached
+
+
+_MISSING = object()
+
+
+def _on_sale(instance: Sale, **kwargs: Any) -> None:
+    changed(instance.sold_at)
+
+
+def _on_event(instance: DeviceEvent, **kwargs: Any) -> None:
+    changed(instance.at)
+
+
+def _on_loan(instance: FleetLoan, **kwargs: Any) -> None:
+    changed(instance.out_on)
+
+
+def _on_everything(**kwargs: Any) -> None:
+    """A place, a product, a structure or a programme's partners: any month may change."""
+    if kwargs.get("action", "post_").startswith("post_"):
+        changed(every_month=True)
+
+
+def connect() -> None:
+    post_save.connect(_on_sale, sender=Sale, dispatch_uid="equipment.sale")
+    post_save.connect(_on_event, sender=DeviceEvent, dispatch_uid="equipment.event")
+    post_save.connect(_on_loan, sender=FleetLoan, dispatch_uid="equipment.loan")
+    senders: Iterable[type[Model]] = (Place, Product, Structure)
+    for sender in senders:
+        post_save.connect(
+            _on_everything, sender=sender, dispatch_uid=f"equipment.{sender.__name__}"
+        )
+    for through in (Programme.partner_structures.through, Programme.departments.through):
+        m2m_changed.connect(
+            _on_everything, sender=through, dispatch_uid=f"equipment.{through.__name__}"
+        )
+
+
 # --- The records behind a figure ---------------------------------------------------------
 
 
@@ -341,7 +442,7 @@ for order, (code, label, definition, compute, unit, breakdowns, records) in enum
             code=code,
             label=label,
             definition=definition,
-            compute=compute,
+            compute=_cached(code, compute),
             unit=unit,
             breakdowns=breakdowns,
             order=100 + order,

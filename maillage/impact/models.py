@@ -9,6 +9,7 @@ a deletion elsewhere."""
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
 from django.db import models
 from django.utils import timezone
@@ -135,3 +136,20 @@ class StaleCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.structure_id} {self.month:%Y-%m}"
+
+
+class EquipmentChange(models.Model):
+    """A write that can change the equipment figures of a month (a sale, a device's step, a
+    loan), or of every month (`month` = EVERY_MONTH: a place, a product, a programme's
+    partners). The last change of each month of a period stamps that period's cached figures
+    (`impact.equipment`, decision 0016)."""
+
+    EVERY_MONTH = date(1970, 1, 1)
+
+    month = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "id"], name="equipment_change_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} #{self.pk}"

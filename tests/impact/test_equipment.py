@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -163,3 +164,43 @@ def test_the_dashboard_shows_equipment_and_connection(
     page = client_as("admin").get("/mesurer/tableau-de-bord/").content.decode()
     assert "Cartes SIM distribuées" in page and "Personnes équipées" in page
     assert Decimal("10") == Decimal(str(compute("topup_value", this_year())))
+
+
+def test_a_figure_is_read_from_the_cache_until_a_write_in_its_months(
+    world: World, stock: Stock, django_assert_num_queries: Any
+) -> None:
+    build(world, stock)
+    year = this_year()
+    assert compute("sims_distributed", year) == 3
+    with django_assert_num_queries(1):  # the months' stamps, then the cache
+        assert compute("sims_distributed", year) == 3
+    services.sell(
+        place=stock.lille,
+        person=world.chloe,
+        products=[ProductLine(stock.sim, 2)],
+        payment="cash",
+        by=None,
+    )
+    assert compute("sims_distributed", year) == 5
+    # A write dated in another month leaves a period without it cached.
+    last_year = Filters(date(2020, 1, 1), date(2021, 1, 1))
+    assert compute("sims_distributed", last_year) == 0
+    services.sell(
+        place=stock.lille,
+        person=world.chloe,
+        products=[ProductLine(stock.sim, 1)],
+        payment="cash",
+        by=None,
+    )
+    with django_assert_num_queries(1):
+        assert compute("sims_distributed", last_year) == 0
+
+
+def test_a_change_of_a_programmes_partners_recomputes_its_figures(
+    world: World, stock: Stock
+) -> None:
+    build(world, stock)
+    metropole = this_year().narrowed(programme_ids=frozenset({world.metropole.pk}))
+    assert compute("sims_sold", metropole) == 1
+    world.metropole.partner_structures.add(world.ccas_reims)
+    assert compute("sims_sold", metropole) == 3
