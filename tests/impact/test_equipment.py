@@ -204,3 +204,23 @@ def test_a_change_of_a_programmes_partners_recomputes_its_figures(
     assert compute("sims_sold", metropole) == 1
     world.metropole.partner_structures.add(world.ccas_reims)
     assert compute("sims_sold", metropole) == 3
+
+
+def test_pruning_the_changes_keeps_every_stamp(world: World, stock: Stock) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from maillage.impact.equipment import stamp
+    from maillage.impact.models import EquipmentChange
+
+    build(world, stock)
+    periods = [this_year(), Filters(date(2020, 1, 1), date(2030, 1, 1))]
+    before = [stamp(period) for period in periods]
+    months = EquipmentChange.objects.values("month").distinct().count()
+    assert EquipmentChange.objects.count() > months
+    out = StringIO()
+    call_command("prune_equipment_changes", stdout=out)
+    assert EquipmentChange.objects.count() == months
+    assert [stamp(period) for period in periods] == before
+    assert f"{months} gardé(s)" in out.getvalue()
