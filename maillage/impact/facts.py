@@ -19,6 +19,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from pyroaring import BitMap, FrozenBitMap
 
+from maillage.core.dates import add_months
 from maillage.core.models import Transition
 from maillage.core.transactions import on_commit_once
 from maillage.diagnostics.models import Diagnostic
@@ -68,8 +69,7 @@ def month_of(moment: datetime) -> date:
 
 def shift_month(month: date, n: int) -> date:
     """The first day of the month n months later (earlier when n is negative)."""
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
+    return add_months(month.replace(day=1), n)
 
 
 def next_month(month: date) -> date:

@@ -3,7 +3,6 @@ of a person's eligibility and the per-person caps (from settings)."""
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -15,17 +14,11 @@ from django.db.models import F, Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from maillage.core.dates import add_months
 from maillage.people.enums import Eligibility, ReferralStatus
 from maillage.people.models import Beneficiary, Referral
 from maillage.stock.enums import DeviceKind, ProductKind
 from maillage.stock.models import EligibilityCheck, FreeDistribution, SaleLine, euros
-
-
-def months_before(day: date, months: int) -> date:
-    """The same day `months` months earlier (the month's last day when it is shorter)."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 @dataclass(frozen=True)
@@ -61,7 +54,7 @@ class Basis:
 
 def basis(person: Beneficiary, day: date) -> Basis:
     accepted = set(settings.STOCK_ACCEPTED_CRITERIA)
-    since = months_before(day, settings.STOCK_REFERRAL_VALIDITY_MONTHS)
+    since = add_months(day, -settings.STOCK_REFERRAL_VALIDITY_MONTHS)
     referrals = list(
         Referral.objects.filter(
             beneficiary=person,
@@ -131,7 +124,7 @@ def device_cap_refusal(person: Beneficiary, kinds: Iterable[str], day: date) -> 
             ) % {"kind": DeviceKind(kind).label}
     last = (
         _standing_lines(person)
-        .filter(device__kind__in=kinds, sale__sold_at__date__gt=months_before(day, months))
+        .filter(device__kind__in=kinds, sale__sold_at__date__gt=add_months(day, -months))
         .select_related("sale", "device")
         .order_by("-sale__sold_at")
         .first()
@@ -154,7 +147,7 @@ def topups_this_month(person: Beneficiary, day: date) -> Decimal:
     lines = _standing_lines(person).filter(
         product__kind=ProductKind.TOPUP,
         sale__sold_at__date__gte=start,
-        sale__sold_at__date__lte=day.replace(day=calendar.monthrange(day.year, day.month)[1]),
+        sale__sold_at__date__lt=add_months(start, 1),
     )
     return lines.aggregate(v=Sum(F("quantity") * F("product__face_value")))["v"] or Decimal("0")
 

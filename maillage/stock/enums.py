@@ -169,6 +169,14 @@ CHECKLIST: dict[str, list[str]] = {
 }
 
 
+class TestResult(models.TextChoices):
+    """How a function of the checklist came out of the test."""
+
+    OK = "ok", _("Fonctionne")
+    REPAIRED = "repaired", _("Réparé")
+    FAILED = "failed", _("En panne")
+
+
 class WipeMethod(models.TextChoices):
     NIST_CLEAR = "nist_clear", _("Réécriture (NIST 800-88, purge logique)")
     NIST_PURGE = "nist_purge", _("Effacement sécurisé du support (NIST 800-88, purge)")

@@ -32,6 +32,7 @@ from maillage.stock.enums import (
     Payment,
     PlaceKind,
     ProductKind,
+    TestResult,
     WipeMethod,
 )
 from maillage.stock.models import (
@@ -146,13 +147,6 @@ class DeviceForm(forms.ModelForm[Device]):
         return data
 
 
-RESULT_CHOICES = [
-    ("ok", gettext_lazy("Fonctionne")),
-    ("repaired", gettext_lazy("Réparé")),
-    ("failed", gettext_lazy("En panne")),
-]
-
-
 class TestForm(forms.Form):
     """One choice per function of the device's checklist."""
 
@@ -167,7 +161,7 @@ class TestForm(forms.Form):
         super().__init__(*args, **kwargs)
         for item in device.checklist:
             self.fields[f"check_{item}"] = forms.ChoiceField(
-                label=CheckItem(item).label, choices=RESULT_CHOICES, widget=forms.RadioSelect
+                label=CheckItem(item).label, choices=TestResult.choices, widget=forms.RadioSelect
             )
         self.fields["repairs"] = self.fields.pop("repairs")
         self.items = device.checklist
@@ -177,7 +171,7 @@ class TestForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        repaired = any(data.get(f"check_{item}") == "repaired" for item in self.items)
+        repaired = any(data.get(f"check_{item}") == TestResult.REPAIRED for item in self.items)
         if repaired and not data.get("repairs", "").strip():
             self.add_error("repairs", _("Décrivez les réparations faites."))
         return data
@@ -330,7 +324,6 @@ def _quantity_fields(form: forms.Form, balances: dict[int, int]) -> None:
             label=product.name, min_value=0, required=False, max_value=balances[product.pk]
         )
     form.products = products  # type: ignore[attr-defined]
-    form.available = balances  # type: ignore[attr-defined]
 
 
 def quantities(form: forms.Form) -> dict[Product, int]:

@@ -8,7 +8,7 @@ some code forgot to lock.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -95,6 +95,31 @@ def move(
         )
 
 
-def available(place: Place, product: Product) -> int:
-    balance = StockBalance.objects.filter(place=place, product=product).first()
-    return balance.quantity if balance else 0
+def move_all(
+    place: Place,
+    deltas: Sequence[tuple[Product, int]],
+    kind: str,
+    *,
+    by: Any,
+    at: datetime | None = None,
+    reason: str = "",
+    **refs: Any,
+) -> None:
+    """Several movements at one place, their balances locked together, in id order."""
+    deltas = sorted(deltas, key=lambda item: item[0].pk)
+    if not deltas:
+        return
+    with transaction.atomic():
+        balances = lock(place, [product for product, _delta in deltas])
+        for product, delta in deltas:
+            move(
+                place,
+                product,
+                delta,
+                kind,
+                by=by,
+                at=at,
+                reason=reason,
+                locked=balances[product.pk],
+                **refs,
+            )

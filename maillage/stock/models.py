@@ -38,6 +38,7 @@ from maillage.stock.enums import (
     Payment,
     PlaceKind,
     ProductKind,
+    TestResult,
     WipeMethod,
 )
 from maillage.stock.validators import clean_digits, validate_iccid, validate_imei
@@ -295,9 +296,6 @@ class Fleet(models.Model):
 
 
 class DeviceQuerySet(PlacedQuerySet):
-    def in_state(self, *states: str) -> DeviceQuerySet:
-        return self.filter(state__in=states)
-
     def for_sale(self) -> DeviceQuerySet:
         """Ready (or reserved) devices that are not part of a lending fleet."""
         return self.filter(state__in=(DeviceState.READY, DeviceState.RESERVED), fleet__isnull=True)
@@ -506,8 +504,8 @@ class Device(Referenced):
         test = tests[-1] if tests else None
         results = (test.data.get("results", {}) if test else {}) or {}
         every_function = bool(test) and all(item in results for item in self.checklist)
-        repaired = [item for item, result in results.items() if result == "repaired"]
-        failed = [item for item, result in results.items() if result == "failed"]
+        repaired = [item for item, result in results.items() if result == TestResult.REPAIRED]
+        failed = [item for item, result in results.items() if result == TestResult.FAILED]
         wipe = wipes[-1] if wipes else None
         return [
             (

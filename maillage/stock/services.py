@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from maillage.core import audit
+from maillage.core.dates import add_months
 from maillage.core.models import AuditEvent
 from maillage.people.models import Beneficiary
 from maillage.programmes.models import Programme
@@ -27,6 +28,7 @@ from maillage.stock.enums import (
     MovementKind,
     Payment,
     ProductKind,
+    TestResult,
 )
 from maillage.stock.ledger import StockError
 from maillage.stock.models import (
@@ -68,25 +70,20 @@ def receive_donation(
         for line in lines:
             line.donation = donation
             line.save()
-            if line.product is not None:
-                ledger.move(
-                    donation.place,
-                    line.product,
-                    line.quantity,
-                    MovementKind.RECEIPT,
-                    by=by,
-                    at=at,
-                    donation=donation,
-                    reason=str(donation),
-                )
+        ledger.move_all(
+            donation.place,
+            [(line.product, line.quantity) for line in lines if line.product is not None],
+            MovementKind.RECEIPT,
+            by=by,
+            at=at,
+            donation=donation,
+            reason=str(donation),
+        )
         audit.record(by, AuditEvent.Action.CREATE, donation)
     return donation
 
 
 # --- Refurbishing ------------------------------------------------------------------------
-
-
-RESULTS = ("ok", "repaired", "failed")
 
 
 def record_test(
@@ -98,10 +95,10 @@ def record_test(
     at: datetime | None = None,
 ) -> None:
     """The functions of the checklist, each ok, repaired (then `repairs` says how) or failed."""
-    missing = [item for item in device.checklist if results.get(item) not in RESULTS]
+    missing = [item for item in device.checklist if results.get(item) not in TestResult.values]
     if missing:
         raise StockError(_("Chaque fonction de la liste doit être testée."))
-    if "repaired" in results.values() and not repairs.strip():
+    if TestResult.REPAIRED in results.values() and not repairs.strip():
         raise StockError(_("Décrivez les réparations faites."))
     device.record(
         DeviceState.TESTED,
@@ -123,7 +120,7 @@ def record_wipe(
 ) -> None:
     """Previous data deleted: how, by whom, when (printed on the erasure certificate)."""
     test = device.last_event(DeviceState.TESTED)
-    if test is not None and "failed" in test.data.get("results", {}).values():
+    if test is not None and TestResult.FAILED in test.data.get("results", {}).values():
         raise StockError(
             _(
                 "Une fonction a échoué au dernier test : réparez-la et testez à nouveau avant d'effacer."
@@ -237,20 +234,17 @@ def send(
                 at=transfer.sent_at,
                 data={"transfer": transfer.reference},
             )
-        balances = ledger.lock(transfer.from_place, products)
-        for product, quantity in sorted(products.items(), key=lambda item: item[0].pk):
+        for product, quantity in products.items():
             TransferLine.objects.create(transfer=transfer, product=product, quantity=quantity)
-            ledger.move(
-                transfer.from_place,
-                product,
-                -quantity,
-                MovementKind.TRANSFER_OUT,
-                by=by,
-                at=transfer.sent_at,
-                transfer=transfer,
-                reason=str(transfer),
-                locked=balances[product.pk],
-            )
+        ledger.move_all(
+            transfer.from_place,
+            [(product, -quantity) for product, quantity in products.items()],
+            MovementKind.TRANSFER_OUT,
+            by=by,
+            at=transfer.sent_at,
+            transfer=transfer,
+            reason=str(transfer),
+        )
         audit.record(by, AuditEvent.Action.CREATE, transfer)
     return transfer
 
@@ -273,21 +267,15 @@ def confirm_receipt(transfer: Transfer, *, by: Any, at: datetime | None = None) 
                 place=transfer.to_place,
                 data={"transfer": transfer.reference},
             )
-        products = [line.product for line in lines if line.product]
-        balances = ledger.lock(transfer.to_place, products)
-        for line in lines:
-            if line.product is not None:
-                ledger.move(
-                    transfer.to_place,
-                    line.product,
-                    line.quantity,
-                    MovementKind.TRANSFER_IN,
-                    by=by,
-                    at=at,
-                    transfer=transfer,
-                    reason=str(transfer),
-                    locked=balances[line.product.pk],
-                )
+        ledger.move_all(
+            transfer.to_place,
+            [(line.product, line.quantity) for line in lines if line.product is not None],
+            MovementKind.TRANSFER_IN,
+            by=by,
+            at=at,
+            transfer=transfer,
+            reason=str(transfer),
+        )
         transfer.received_at = at
         transfer.received_by = by
         Transfer.objects.filter(pk=transfer.pk).update(
@@ -349,7 +337,7 @@ def record_criterion(
 ) -> EligibilityCheck:
     """A criterion checked on a document at the counter, valid for a while."""
     today = on or timezone.localdate()
-    valid_until = eligibility.months_before(today, -settings.STOCK_CRITERION_VALIDITY_MONTHS)
+    valid_until = add_months(today, settings.STOCK_CRITERION_VALIDITY_MONTHS)
     check = EligibilityCheck.objects.create(
         beneficiary=person,
         criterion=criterion,
@@ -486,21 +474,29 @@ def sell(
         if refused:
             raise StockError(refused)
         prices = None if free else PriceList.objects.valid_on(day)
+        device_prices = [
+            (device, Decimal("0") if free else _unit_price(prices, device, None))
+            for device in locked
+        ]
+        product_prices = [
+            (line, Decimal("0") if free else _unit_price(prices, None, line.product))
+            for line in products
+        ]
         sale = Sale.objects.create(
             place=place,
             beneficiary=person,
             sold_at=at,
             sold_by=by,
             payment=payment,
+            total=sum(price for _device, price in device_prices)
+            + sum(price * line.quantity for line, price in product_prices),
             free_distribution=free_distribution,
             programme=programme or (free_distribution.programme if free_distribution else None),
+            referral=found.referral,
+            eligibility_check=found.check,
         )
-        sale.referral, sale.eligibility_check = found.referral, found.check
-        total = Decimal("0")
-        for device in locked:
-            price = Decimal("0") if free else _unit_price(prices, device, None)
+        for device, price in device_prices:
             SaleLine.objects.create(sale=sale, device=device, unit_price=price)
-            total += price
             device.record(
                 DeviceState.GIVEN if free else DeviceState.SOLD,
                 by=by,
@@ -508,9 +504,7 @@ def sell(
                 beneficiary=person,
                 data={"sale": sale.reference},
             )
-        balances = ledger.lock(place, [line.product for line in products])
-        for line in sorted(products, key=lambda line: line.product.pk):
-            price = Decimal("0") if free else _unit_price(prices, None, line.product)
+        for line, price in product_prices:
             SaleLine.objects.create(
                 sale=sale,
                 product=line.product,
@@ -518,20 +512,15 @@ def sell(
                 unit_price=price,
                 iccid=line.iccid,
             )
-            total += price * line.quantity
-            ledger.move(
-                place,
-                line.product,
-                -line.quantity,
-                MovementKind.DISTRIBUTION if free else MovementKind.SALE,
-                by=by,
-                at=at,
-                sale=sale,
-                reason=str(sale),
-                locked=balances[line.product.pk],
-            )
-        sale.total = total
-        sale.save(update_fields=["total", "referral", "eligibility_check"])
+        ledger.move_all(
+            place,
+            [(line.product, -line.quantity) for line in products],
+            MovementKind.DISTRIBUTION if free else MovementKind.SALE,
+            by=by,
+            at=at,
+            sale=sale,
+            reason=str(sale),
+        )
         person.touch(day)
         audit.record(by, AuditEvent.Action.CREATE, sale)
     return sale
@@ -556,19 +545,14 @@ def cancel(sale: Sale, *, reason: str, by: Any, today: date | None = None) -> No
                 place=sale.place,
                 data={"cancelled_sale": sale.reference},
             )
-        balances = ledger.lock(sale.place, [line.product for line in lines if line.product])
-        for line in lines:
-            if line.product is not None:
-                ledger.move(
-                    sale.place,
-                    line.product,
-                    line.quantity,
-                    MovementKind.CANCELLATION,
-                    by=by,
-                    sale=sale,
-                    reason=reason,
-                    locked=balances[line.product.pk],
-                )
+        ledger.move_all(
+            sale.place,
+            [(line.product, line.quantity) for line in lines if line.product is not None],
+            MovementKind.CANCELLATION,
+            by=by,
+            sale=sale,
+            reason=reason,
+        )
         sale.cancelled_at, sale.cancelled_by, sale.cancel_reason = timezone.now(), by, reason
         sale.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
         audit.record(by, AuditEvent.Action.UPDATE, sale, changes={"cancelled_at": [None, "✓"]})

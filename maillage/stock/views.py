@@ -363,9 +363,7 @@ def device_detail(request: HttpRequest, reference: str, step: str = "") -> HttpR
             else {k: f for k, f in forms.items() if k in COUNTER_STEPS},
             "conditions": device.decree_conditions(),
             "can_refurbish": refurbishing,
-            "can_ready": refurbishing
-            and device.workflow.can(device.state, DeviceState.READY)
-            and device.state == DeviceState.GRADED,
+            "can_ready": refurbishing and device.state == DeviceState.GRADED,
             "can_release": device.state == DeviceState.RESERVED,
             "wiped": device.last_event(DeviceState.WIPED),
             "sale_line": device.sale_lines.filter(sale__cancelled_at__isnull=True)
