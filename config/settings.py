@@ -201,6 +201,10 @@ REFERRAL_REMINDER_DAYS = env_int("REFERRAL_REMINDER_DAYS", 10)
 REFERRAL_EXPIRY_DAYS = env_int("REFERRAL_EXPIRY_DAYS", 30)
 # How long a referral link shared with social workers stays valid, by default.
 REFERRAL_LINK_DAYS = env_int("REFERRAL_LINK_DAYS", 180)
+
+# A coach is reminded when a structure they coach (or follow in the year after its coaching)
+# has had no recorded contact for COACHING_SILENCE_DAYS (`manage.py coaching_reminders`).
+COACHING_SILENCE_DAYS = env_int("COACHING_SILENCE_DAYS", 60)
 # Largest file accepted by the beneficiary import, in megabytes.
 IMPORT_MAX_MEGABYTES = env_int("IMPORT_MAX_MEGABYTES", 5)
 

@@ -93,6 +93,7 @@ def seed_catalogue() -> None:
     from django.apps import apps
 
     importlib.import_module("maillage.learning.migrations.0002_seed_catalogue").seed(apps, None)
+    importlib.import_module("maillage.network.migrations.0003_training_catalogue").seed(apps, None)
 
 
 def build_world() -> World:

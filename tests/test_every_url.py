@@ -405,6 +405,131 @@ def _offer(model_name: str) -> Callable[[World, Any, bool], dict[str, Any] | Non
     return provider
 
 
+def _journey(world: World) -> None:
+    """A call in the Marne (one application submitted, one shortlisted) and one in the Nord,
+    the coaching of the Reims CCAS (an action, a contact), a closed coaching in the Ardennes,
+    a training session with a registration present, a resource and an information meeting."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from maillage.network import services
+    from maillage.network.models import Call, InfoMeeting, Resource, TrainingRegistration
+    from tests.network.conftest import (
+        application,
+        coaching,
+        open_call,
+        select,
+        shortlisted,
+        training_session,
+    )
+
+    if Call.objects.exists():
+        return
+    call = open_call(world)
+    application(call, "Association de Reims", world.reims)
+    shortlisted(call, "Centre de Reims", world.reims)
+    elsewhere = open_call(world, slug="relais-nord", title="Relais Nord")
+    elsewhere.departments.set([world.nord])
+    application(elsewhere, "Association de Lille", world.lille)
+    plan = coaching(world)
+    plan.actions.create(title="Permanence", modality="drop_ins", owner="CCAS")
+    plan.followups.create(on=plan.starts_on, kind="visit", notes="x", by=plan.coach)
+    start = timezone.localdate() - timedelta(days=60)
+    select(world, world.mediatheque_charleville, on=start)
+    closed = services.start_coaching(
+        world.mediatheque_charleville, coach=world.personas["admin"], starts_on=start, by=None
+    )
+    services.close_coaching(
+        [closed], held_on=timezone.localdate(), attendees="x", minutes="y", call=None, by=None
+    )
+    session = training_session(world)
+    TrainingRegistration.objects.create(
+        session=session,
+        structure=world.ccas_reims,
+        user=world.personas["relay_referent"],
+        full_name="Persona",
+        email="relay.referent@exemple.test",
+        attended=True,
+    )
+    Resource.objects.create(
+        title="Kit",
+        description="x",
+        url="https://kits.exemple.test/kit",
+        themes=["safety"],
+        level="beginner",
+        audience="adults",
+    )
+    InfoMeeting.objects.create(
+        title="Réunion",
+        starts_at=timezone.now() + timedelta(days=2),
+        place="Reims",
+        department=world.marne,
+        capacity=10,
+    )
+
+
+def _network_pick(
+    model_name: str, key: str = "pk", visible: str = "visible_to"
+) -> Callable[[World, Any, bool], dict[str, Any] | None]:
+    def provider(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+        from maillage.network import models
+
+        _journey(world)
+        model = getattr(models, model_name)
+        found = _pick(model.objects, getattr(model.objects, visible)(user), inside)
+        return {key: getattr(found, key)} if found else None
+
+    return provider
+
+
+def _action(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    from maillage.network.models import ActionItem
+
+    kwargs = _network_pick("CoachingPlan")(world, user, inside)
+    if kwargs is None:
+        return None
+    action = ActionItem.objects.filter(plan_id=kwargs["pk"]).first()
+    return {**kwargs, "action_pk": action.pk} if action else None
+
+
+def _question(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    from maillage.network.models import CallQuestion
+
+    kwargs = _network_pick("Call", visible="managed_by")(world, user, inside)
+    if kwargs is None:
+        return None
+    question = CallQuestion.objects.filter(call_id=kwargs["pk"]).first()
+    return {**kwargs, "question_pk": question.pk} if question else None
+
+
+def _closing(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    from maillage.network.models import ClosingCommittee, CoachingPlan
+
+    _journey(world)
+    visible = ClosingCommittee.objects.filter(plans__in=CoachingPlan.objects.visible_to(user))
+    found = _pick(ClosingCommittee.objects, visible, inside)
+    return {"pk": found.pk} if found else None
+
+
+def _public_call(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    _journey(world)
+    return {"slug": "relais-marne"} if inside else None
+
+
+def _draft(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    _journey(world)
+    return {"slug": "relais-marne", "token": "pas-le-bon-jeton"} if inside else None
+
+
+def _public_meeting(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    from maillage.network.models import InfoMeeting
+
+    _journey(world)
+    found = InfoMeeting.objects.order_by("pk").first()
+    return {"pk": found.pk} if inside and found else None
+
+
 # URL name → function(world, user, inside) giving kwargs of an object inside (or outside) the
 # persona's scope, or None where there is none.
 KWARGS: dict[str, Callable[[World, Any, bool], dict[str, Any] | None]] = {
@@ -479,6 +604,34 @@ KWARGS: dict[str, Callable[[World, Any, bool], dict[str, Any] | None]] = {
     "stock:product_edit": _offer("Product"),
     "stock:fleet_detail": _fleet,
     "stock:fleet_loan_detail": _stock_pick("FleetLoan"),
+    "network:plan_start": _structure,
+    "network:call_detail": _network_pick("Call"),
+    "network:call_edit": _network_pick("Call", visible="managed_by"),
+    "network:call_questions": _network_pick("Call", visible="managed_by"),
+    "network:call_question_delete": _question,
+    "network:committee": _network_pick("Call", visible="managed_by"),
+    "network:application_detail": _network_pick("Application", "reference"),
+    "network:application_shortlist": _network_pick("Application", "reference"),
+    "network:application_turn_down": _network_pick("Application", "reference"),
+    "network:plan_detail": _network_pick("CoachingPlan"),
+    "network:plan_diagnosis": _network_pick("CoachingPlan", visible="editable_by"),
+    "network:action_add": _network_pick("CoachingPlan", visible="editable_by"),
+    "network:action_edit": _action,
+    "network:followup_add": _network_pick("CoachingPlan", visible="editable_by"),
+    "network:closing_detail": _closing,
+    "network:training_detail": lambda world, user, inside: (
+        {"code": "decouvrir-inclusion-numerique"} if inside else None
+    ),
+    "network:training_session_detail": _network_pick("TrainingSession"),
+    "network:session_register": _network_pick("TrainingSession"),
+    "network:session_attendance": _network_pick("TrainingSession", visible="managed_by"),
+    "network:training_certificate": _network_pick("TrainingRegistration"),
+    "network:resource_edit": _network_pick("Resource"),
+    "network:resource_download": _network_pick("Resource"),
+    "network:meeting_detail": _network_pick("InfoMeeting", visible="managed_by"),
+    "public:call_apply": _public_call,
+    "public:call_draft": _draft,
+    "public:meeting_register": _public_meeting,
 }
 
 

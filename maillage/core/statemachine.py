@@ -94,3 +94,7 @@ class Workflow:
 
     def history(self, obj: models.Model) -> models.QuerySet[Transition]:
         return Transition.objects.for_object(obj).filter(field=self.field).select_related("by")
+
+    def labelled_history(self, obj: models.Model) -> list[tuple[Transition, str]]:
+        """Each change with the label of the state reached, oldest first."""
+        return [(step, self.label(step.to_state)) for step in self.history(obj)]

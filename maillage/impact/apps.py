@@ -15,6 +15,7 @@ class ImpactConfig(AppConfig):
         from maillage.impact import (  # noqa: F401 (indicators and equipment register)
             equipment,
             indicators,
+            journey,
             programme,
             signals,
         )
@@ -23,6 +24,7 @@ class ImpactConfig(AppConfig):
         sections.register(programme.section)
         signals.connect()
         equipment.connect()
+        journey.connect()
 
         register(
             NavItem(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from maillage.core.phones import normalise_phone
 from maillage.network.enums import (
     Public,
+    RelayOffer,
     RelayStatus,
     Service,
     SpecificSupport,
@@ -47,6 +48,7 @@ class StructureForm(forms.ModelForm):
         SpecificSupport.choices, gettext_lazy("Prise en charge spécifique")
     )
     support_modes = _checkboxes(SupportMode.choices, gettext_lazy("Modalités d'accompagnement"))
+    relay_offer = _checkboxes(RelayOffer.choices, gettext_lazy("Offre du Relais Numérique"))
 
     class Meta:
         model = Structure

@@ -16,8 +16,15 @@ from maillage.core.models import AuditEvent
 from maillage.core.pagination import paginate
 from maillage.core.perms import require
 from maillage.core.statemachine import TransitionNotAllowed
+from maillage.network.enums import RelayStatus
 from maillage.network.forms import RelayTransitionForm, StructureFilterForm, StructureForm
-from maillage.network.models import Structure
+from maillage.network.models import (
+    Application,
+    CoachingPlan,
+    Structure,
+    TrainingRegistration,
+    is_staff,
+)
 from maillage.network.perms import (
     can_create_structure,
     placeable_department_ids,
@@ -73,6 +80,7 @@ def _render_detail(
         if can_edit
         else []
     )
+    staff = is_staff(request.user)
     return render(
         request,
         "network/structure_detail.html",
@@ -82,6 +90,20 @@ def _render_detail(
             "transition_form": transition_form,
             "relay_history": structure.relay_history(),
             "changes": changes,
+            "referents": structure.referents(),
+            "applications": Application.objects.visible_to(request.user)
+            .filter(structure=structure)
+            .select_related("call"),
+            "plans": CoachingPlan.objects.visible_to(request.user)
+            .filter(structure=structure)
+            .select_related("coach"),
+            "can_start_coaching": staff
+            and can_transition
+            and Structure.relay_workflow.can(structure.relay_status, RelayStatus.IN_COACHING),
+            "trained": TrainingRegistration.objects.visible_to(request.user)
+            .filter(structure=structure)
+            .trained()
+            .select_related("session__training"),
         },
         status=status,
     )

@@ -12,12 +12,13 @@ from maillage.programmes.models import Programme, Staffing
 class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
-        fields = ["name", "slug", "description", "start", "end", "funders", "departments"]
+        fields = ["name", "slug", "description", "start", "end", "funders", "departments", "calls"]
         widgets = {
             "start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 4}),
             "funders": forms.CheckboxSelectMultiple,
+            "calls": forms.CheckboxSelectMultiple,
             "departments": forms.SelectMultiple(attrs={"size": 10}),
         }
 

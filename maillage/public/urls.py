@@ -11,4 +11,8 @@ urlpatterns = [
     path("mentions-legales/", views.legal_notice, name="legal_notice"),
     path("confidentialite/", views.privacy, name="privacy"),
     path("accessibilite/", views.accessibility, name="accessibility"),
+    path("rejoindre/", views.join, name="join"),
+    path("rejoindre/reunions/<int:pk>/", views.meeting_register, name="meeting_register"),
+    path("appels/<slug:slug>/", views.call_apply, name="call_apply"),
+    path("appels/<slug:slug>/brouillon/<str:token>/", views.call_draft, name="call_draft"),
 ]

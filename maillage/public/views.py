@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from maillage.network import services, tasks
 from maillage.network.enums import RelayStatus
-from maillage.network.models import Structure
+from maillage.network.journey_forms import ApplicationForm, MeetingRegistrationForm
+from maillage.network.models import Application, Call, InfoMeeting, Structure
 
 
 @login_not_required
@@ -42,3 +51,110 @@ def _page(template: str) -> Callable[[HttpRequest], HttpResponse]:
 legal_notice = _page("public/legal_notice.html")
 privacy = _page("public/privacy.html")
 accessibility = _page("public/accessibility.html")
+
+
+# --- Joining the network: open calls, information meetings, applications ----------------------
+
+
+@login_not_required
+def join(request: HttpRequest) -> HttpResponse:
+    """How a structure joins: the open calls and the coming information meetings."""
+    return render(
+        request,
+        "public/join.html",
+        {
+            "calls": Call.objects.open_on(timezone.localdate()).prefetch_related("departments"),
+            "meetings": InfoMeeting.objects.upcoming()
+            .select_related("department", "call")
+            .annotate(registered=Count("registrations"))[:30],
+        },
+    )
+
+
+@login_not_required
+def meeting_register(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(InfoMeeting.objects.upcoming().select_related("call"), pk=pk)
+    form = MeetingRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = services.register_to_meeting(meeting, **form.cleaned_data)
+        except services.NetworkError as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            return render(
+                request,
+                "public/meeting_registered.html",
+                {"meeting": meeting, "registration": registration},
+            )
+    return render(
+        request,
+        "public/meeting_register.html",
+        {"meeting": meeting, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _open_call(slug: str) -> Call:
+    return get_object_or_404(
+        Call.objects.filter(is_published=True).prefetch_related("questions"), slug=slug
+    )
+
+
+@login_not_required
+def call_apply(request: HttpRequest, slug: str) -> HttpResponse:
+    """The call and a new application."""
+    return _application_form(request, _open_call(slug), None, "")
+
+
+@login_not_required
+def call_draft(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """A draft, reached through its secret link."""
+    call = _open_call(slug)
+    application = services.draft_for_token(token)
+    if application is None or application.call_id != call.pk:
+        raise Http404
+    if not application.is_draft:
+        return render(request, "public/application_done.html", {"application": application})
+    return _application_form(request, call, application, token)
+
+
+def _application_form(
+    request: HttpRequest, call: Call, application: Application | None, token: str
+) -> HttpResponse:
+    if not call.is_open:
+        return render(request, "public/call_closed.html", {"call": call})
+    submitting = request.POST.get("action") == "submit"
+    form = ApplicationForm(
+        request.POST or None, instance=application, call=call, submitting=submitting
+    )
+    if request.method == "POST" and form.is_valid():
+        created = application is None
+        with transaction.atomic():
+            application = form.save(commit=False)
+            if created:
+                token, application.token_digest = services.new_draft_token()
+            application.save()
+        link = settings.SITE_URL + reverse("public:call_draft", args=[call.slug, token])
+        if submitting:
+            try:
+                application = services.submit(application)
+            except services.NetworkError as refusal:
+                messages.error(request, str(refusal))
+                return redirect("public:call_draft", call.slug, token)
+            return render(request, "public/application_done.html", {"application": application})
+        if created:
+            transaction.on_commit(partial(tasks.send_draft_link.enqueue, application.pk, link))
+        messages.success(
+            request,
+            _(
+                "Votre brouillon est enregistré. Gardez l'adresse de cette page (elle vous est "
+                "aussi envoyée par e-mail) pour reprendre votre candidature plus tard."
+            ),
+        )
+        return redirect("public:call_draft", call.slug, token)
+    return render(
+        request,
+        "public/call_apply.html",
+        {"call": call, "form": form, "application": application},
+        status=400 if form.errors else 200,
+    )

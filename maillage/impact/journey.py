@@ -1,0 +1,227 @@
+"""Figures of the network's own growth: applications to calls, structures selected and coached,
+referents trained, follow-up contacts, and what relays run on their own. Computed live from the
+network's records (they are few: a call has tens of applications, a year hundreds of
+trainees), and provided to the coaching pages through `network.achievements`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from maillage.core.perms import Role
+from maillage.impact.indicators import (
+    PLACE_BREAKDOWNS,
+    _listed,
+    _listed_structures,
+    _territory,
+    cohorts,
+    drop_ins,
+    reach,
+    workshops,
+)
+from maillage.impact.registry import Filters, Indicator, get, register
+from maillage.learning.models import Cohort, DropIn, Workshop
+from maillage.network.achievements import Figure, provide
+from maillage.network.enums import ApplicationStatus
+from maillage.network.models import Application, CoachingPlan, FollowUp, TrainingRegistration
+
+
+def _programmes(filters: Filters, structure: str, call: str | None = None) -> Q:
+    """A record counts for a programme when its structure is one of the programme's partners,
+    or when it belongs to one of the programme's calls."""
+    if not filters.programme_ids:
+        return Q()
+    condition = Q(**{f"{structure}programmes__in": filters.programme_ids})
+    if call is not None:
+        condition |= Q(**{f"{call}programmes__in": filters.programme_ids})
+    return condition
+
+
+def applications(filters: Filters) -> QuerySet[Application]:
+    """Applications submitted in the period."""
+    qs = Application.objects.submitted().filter(
+        submitted_at__gte=filters.since, submitted_at__lt=filters.until
+    )
+    if filters.programme_ids:
+        qs = qs.filter(call__programmes__in=filters.programme_ids)
+    return qs.filter(_territory(filters, "structure__")).distinct()
+
+
+def selections(filters: Filters) -> QuerySet[Application]:
+    """Applications selected by a committee held in the period."""
+    qs = Application.objects.filter(
+        status=ApplicationStatus.SELECTED,
+        decided_at__gte=filters.since,
+        decided_at__lt=filters.until,
+    )
+    if filters.programme_ids:
+        qs = qs.filter(call__programmes__in=filters.programme_ids)
+    return qs.filter(_territory(filters, "structure__")).distinct()
+
+
+def coaching_plans(filters: Filters) -> QuerySet[CoachingPlan]:
+    """Coaching plans under way during part of the period at least."""
+    return (
+        CoachingPlan.objects.filter(starts_on__lt=filters.end)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=filters.start))
+        .filter(_territory(filters, "structure__"))
+        .filter(_programmes(filters, "structure__", "application__call__"))
+        .distinct()
+    )
+
+
+def coached_ids(filters: Filters) -> set[int]:
+    return set(coaching_plans(filters).values_list("structure_id", flat=True))
+
+
+def referents_trained(filters: Filters) -> int:
+    """Distinct people present at a training session of the period."""
+    qs = TrainingRegistration.objects.filter(
+        session__day__gte=filters.start, session__day__lt=filters.end
+    ).filter(
+        _territory(filters, "structure__"), _programmes(filters, "structure__", "session__call__")
+    )
+    return qs.people_trained()
+
+
+def followup_contacts(filters: Filters) -> QuerySet[FollowUp]:
+    return (
+        FollowUp.objects.filter(on__gte=filters.start, on__lt=filters.end)
+        .filter(_territory(filters, "plan__structure__"))
+        .filter(_programmes(filters, "plan__structure__", "plan__application__call__"))
+        .distinct()
+    )
+
+
+def _by_referents(path: str) -> dict[str, Any]:
+    """Led by a referent of the host structure (`path` leads to the facilitators)."""
+    return {
+        f"{path}role_assignments__role": Role.RELAY_REFERENT,
+        f"{path}role_assignments__structure": F("structure"),
+    }
+
+
+def own_activities(filters: Filters) -> dict[str, int]:
+    """Parcours, workshops and drop-ins of the period led by a referent of the structure that
+    hosts them: what a structure runs on its own."""
+    own_cohorts = Cohort.objects.filter(pk__in=cohorts(filters).values("pk")).filter(
+        **_by_referents("facilitators__")
+    )
+    own_workshops = Workshop.objects.filter(pk__in=workshops(filters).values("pk")).filter(
+        **_by_referents("facilitators__")
+    )
+    own_drop_ins = DropIn.objects.filter(pk__in=drop_ins(filters).values("pk")).filter(
+        **_by_referents("facilitator__")
+    )
+    return {
+        "parcours": own_cohorts.distinct().count(),
+        "workshops": own_workshops.distinct().count(),
+        "drop_ins": own_drop_ins.distinct().count(),
+    }
+
+
+def relay_own_activities(filters: Filters) -> int:
+    return sum(own_activities(filters).values())
+
+
+INDICATORS = [
+    (
+        "applications",
+        _("Candidatures aux appels"),
+        _("Candidatures déposées dans la période aux appels à manifestation d'intérêt."),
+        lambda f: applications(f).count(),
+        _listed(Application, applications, F("submitted_at"), "structure_name"),
+    ),
+    (
+        "structures_selected",
+        _("Structures sélectionnées"),
+        _("Candidatures retenues par un comité de sélection réuni dans la période."),
+        lambda f: selections(f).count(),
+        _listed(Application, selections, F("decided_at"), "structure_name"),
+    ),
+    (
+        "structures_in_coaching",
+        _("Structures accompagnées"),
+        _(
+            "Structures dont l'accompagnement vers l'autonomie était en cours pendant une partie au moins de la période."
+        ),
+        lambda f: len(coached_ids(f)),
+        _listed_structures(coached_ids),
+    ),
+    (
+        "referents_trained",
+        _("Référents formés"),
+        _(
+            "Personnes différentes (par e-mail) présentes à au moins une session de formation des référents de la période."
+        ),
+        referents_trained,
+        None,
+    ),
+    (
+        "followup_contacts",
+        _("Contacts de suivi"),
+        _("Visites, appels et réunions notés dans le suivi des structures accompagnées."),
+        lambda f: followup_contacts(f).count(),
+        None,
+    ),
+    (
+        "relay_own_activities",
+        _("Activités menées en autonomie"),
+        _(
+            "Parcours réalisés, ateliers et permanences de la période animés par un référent de la structure qui les accueille."
+        ),
+        relay_own_activities,
+        None,
+    ),
+]
+
+for order, (code, label, definition, compute, records) in enumerate(INDICATORS):
+    register(
+        Indicator(
+            code=code,
+            label=label,
+            definition=definition,
+            compute=compute,
+            breakdowns=PLACE_BREAKDOWNS,
+            records=records,
+            order=80 + order,
+        )
+    )
+
+
+def achievements(structure_ids: Sequence[int], start: date, end: date) -> list[Figure]:
+    """What these structures achieved in [start, end), for a coaching plan or a closing
+    committee."""
+    filters = Filters(start=start, end=end, structure_ids=frozenset(structure_ids))
+    own = own_activities(filters)
+
+    def figure(code: str, value: Any) -> Figure:
+        indicator = get(code)
+        return Figure(code, indicator.label, value, indicator.definition)
+
+    return [
+        figure("relay_own_activities", sum(own.values())),
+        Figure(
+            "own_parcours",
+            _("dont parcours d'initiation"),
+            own["parcours"],
+            _("Parcours réalisés animés par un référent de la structure."),
+        ),
+        Figure(
+            "own_single_activities",
+            _("dont ateliers et permanences"),
+            own["workshops"] + own["drop_ins"],
+            _("Ateliers et permanences animés par un référent de la structure."),
+        ),
+        figure("people_accompanied", reach(filters).total),
+        figure("referents_trained", referents_trained(filters)),
+        figure("followup_contacts", followup_contacts(filters).count()),
+    ]
+
+
+def connect() -> None:
+    provide("impact", achievements)
