@@ -532,12 +532,11 @@ def build_learning() -> dict[str, Any]:
             participants=participants,
         )
     for n in range(MEL_DROP_INS):
-        structure = structures[n % len(structures)]
         person = others[n % len(others)]
         drop_ins.append(
             b.drop_in(
                 structure=person.structure,
-                facilitator=referents[structure.pk][0],
+                facilitator=referents[person.structure_id][0],
                 person=person,
                 day=date(2023, 4, 4) + timedelta(days=21 * n),
                 programme=mel,

@@ -22,7 +22,13 @@ from django.utils.text import slugify
 
 from maillage.accounts.models import RoleAssignment, User
 from maillage.core.perms import Role
-from maillage.network.enums import RelayStatus, Service, StructureKind, SupportMode
+from maillage.network.enums import (
+    RelayOffer,
+    RelayStatus,
+    Service,
+    StructureKind,
+    SupportMode,
+)
 from maillage.network.models import Structure
 from maillage.programmes.models import Funder, FunderKind, Programme
 from maillage.territories.models import Commune, Department, Region
@@ -41,7 +47,17 @@ RURAL_PLAN = {
     "02": ("aisne", 24, 13),
 }
 RURAL_DEPARTMENTS = list(RURAL_PLAN)
+# Structures entering coaching in 2023, three by default. The Loiret's deployment accompanied
+# 20 structures: 17 relays of 2022, 2 of 2023 and 1 still in coaching (and none that left).
+IN_COACHING_2023 = {"45": 1}
 RURAL_START = date(2022, 1, 1)
+
+LILLE_OFFER = [
+    RelayOffer.WORKSHOPS,
+    RelayOffer.DROP_INS,
+    RelayOffer.PARCOURS,
+    RelayOffer.EQUIPMENT_SALE,
+]
 
 FIRST_NAMES = [
     "Camille",
@@ -300,7 +316,7 @@ def build_network() -> DemoNetwork:
             "Appel à manifestation d'intérêt co-porté avec la Métropole Européenne de Lille : "
             "cinq structures sélectionnées et accompagnées pendant 16 mois pour devenir autonomes."
         ),
-        start=date(2022, 8, 1),
+        start=date(2022, 5, 16),
         end=date(2023, 12, 14),
     )
     lille.funders.set([mel])
@@ -357,7 +373,7 @@ def build_network() -> DemoNetwork:
         # … two more in 2023, some are in coaching, candidates, contacts, one left.
         for structure in rest[:2]:
             b.journey_to_relay(structure, date(2023, b.rng.randint(2, 5), 15), manager)
-        for structure in rest[2:5]:
+        for structure in rest[2 : 2 + IN_COACHING_2023.get(code, 3)]:
             b.walk(
                 structure,
                 [
@@ -369,7 +385,7 @@ def build_network() -> DemoNetwork:
             )
         for structure in rest[5:7]:
             b.walk(structure, [(RelayStatus.CANDIDATE, date(2023, 3, 6))], manager)
-        if len(rest) > 7:
+        if len(rest) > 7 and code not in IN_COACHING_2023:
             b.journey_to_relay(rest[7], date(2023, 1, 20), manager)  # joined in 2023 …
             b.walk(rest[7], [(RelayStatus.LEFT, date(2023, 5, 2))], manager)  # … and left
         rural.partner_structures.add(*structures)
@@ -413,8 +429,23 @@ def build_network() -> DemoNetwork:
         date(2023, 6, 19),
         date(2023, 9, 4),
     ]
-    for (name, kind, code), joined_on in zip(alps_relays, relay_days, strict=True):
-        structure = b.structure(name, kind, _commune(code), services=sim_services)
+    for index, ((name, kind, code), joined_on) in enumerate(
+        zip(alps_relays, relay_days, strict=True)
+    ):
+        # The six first sell SIM cards; the two CADA, APPASE and Refuges Solidaires connect
+        # newly arrived migrants free of charge.
+        offer = [RelayOffer.WORKSHOPS, RelayOffer.DROP_INS]
+        if index < 6:
+            offer.append(RelayOffer.SIM_CARDS)
+        if 2 <= index < 6:
+            offer.append(RelayOffer.REFUGEE_CONNECTION)
+        structure = b.structure(
+            name,
+            kind,
+            _commune(code),
+            services=sim_services,
+            relay_offer=[o.value for o in offer],
+        )
         b.journey_to_relay(structure, joined_on, alps_manager)
         alps.partner_structures.add(structure)
         referent = b.user(f"referent.{slugify(name)}")
@@ -454,16 +485,9 @@ def build_network() -> DemoNetwork:
     ]
     referent_slugs = ["houplines", "leers", "haubourdin", "faches-thumesnil", "ateliers-de-la-lys"]
     for (name, kind, code, referents), slug in zip(selected, referent_slugs, strict=True):
-        structure = b.structure(name, kind, _commune(code))
-        b.walk(
-            structure,
-            [
-                (RelayStatus.CANDIDATE, date(2022, 6, 20)),
-                (RelayStatus.SELECTED, date(2022, 7, 12)),
-                (RelayStatus.IN_COACHING, date(2022, 8, 29)),
-                (RelayStatus.RELAY, date(2023, 12, 14)),
-            ],
-            lille_manager,
+        # Their journey (application, selection, coaching, closing) is the call's: see journey.py.
+        structure = b.structure(
+            name, kind, _commune(code), relay_offer=[o.value for o in LILLE_OFFER]
         )
         lille.partner_structures.add(structure)
         for n in range(1, referents + 1):
@@ -471,17 +495,12 @@ def build_network() -> DemoNetwork:
             b.grant(referent, Role.RELAY_REFERENT, structure=structure)
             if slug == "houplines" and n == 1:
                 net.accounts.append((referent.email, str(Role.RELAY_REFERENT.label), name))
-    # The other seventeen applicants of the call, not selected.
+    # The other seventeen applicants of the call (not selected: see journey.py).
     nord = list(Commune.objects.filter(department__code="59").order_by("-population")[5:40])
     b.rng.shuffle(nord)
     for index, commune in enumerate(nord[:17]):
         kind, pattern = NAME_PATTERNS[index % len(NAME_PATTERNS)]
-        structure = b.structure(pattern.format(commune=commune.name), kind, commune)
-        b.walk(
-            structure,
-            [(RelayStatus.CANDIDATE, date(2022, 6, 20)), (RelayStatus.PROSPECT, date(2022, 7, 12))],
-            lille_manager,
-        )
+        b.structure(pattern.format(commune=commune.name), kind, commune)
 
     # --- Funders' accounts ------------------------------------------------
     for slug, programme in (("dgcs", rural), ("hautes-alpes", alps), ("mel", lille)):

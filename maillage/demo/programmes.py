@@ -25,7 +25,7 @@ def build_programmes() -> None:
     )
     Target.objects.create(
         programme=rural,
-        indicator="structures_joined",
+        indicator="structures_in_coaching",
         value=20,
         deadline=date(2023, 6, 30),
         department=Department.objects.get(code="45"),

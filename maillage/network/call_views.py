@@ -226,7 +226,6 @@ def application_turn_down(request: HttpRequest, reference: str) -> HttpResponse:
             "reason_form": form,
             "can_turn_down": True,
         },
-        status=400,
     )
 
 
@@ -245,36 +244,35 @@ def committee(request: HttpRequest, pk: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     header = CommitteeForm(data)
     decisions = [DecisionForm(data, application=a, criteria=criteria) for a in applications]
-    status = 200
-    if request.method == "POST":
-        if header.is_valid() and all(d.is_valid() for d in decisions) and applications:
-            try:
-                services.record_committee(
-                    call,
-                    held_on=header.cleaned_data["held_on"],
-                    members=header.cleaned_data["members"],
-                    minutes=header.cleaned_data["minutes"],
-                    decisions=[
-                        services.Decision(
-                            application=d.application,
-                            scores=d.scores(),
-                            comment=d.cleaned_data["comment"],
-                            outcome=d.cleaned_data["outcome"],
-                            reason=d.cleaned_data["reason"],
-                        )
-                        for d in decisions
-                    ],
-                    by=request.user,
-                )
-            except services.NetworkError as refusal:
-                header.add_error(None, str(refusal))
-            else:
-                messages.success(
-                    request,
-                    _("Les décisions du comité sont enregistrées ; les structures sont prévenues."),
-                )
-                return redirect(call)
-        status = 400
+    # Every form is validated, so that each shows its errors.
+    valid = [header.is_valid(), *(d.is_valid() for d in decisions)]
+    if request.method == "POST" and all(valid) and applications:
+        try:
+            services.record_committee(
+                call,
+                held_on=header.cleaned_data["held_on"],
+                members=header.cleaned_data["members"],
+                minutes=header.cleaned_data["minutes"],
+                decisions=[
+                    services.Decision(
+                        application=d.application,
+                        scores=d.scores(),
+                        comment=d.cleaned_data["comment"],
+                        outcome=d.cleaned_data["outcome"],
+                        reason=d.cleaned_data["reason"],
+                    )
+                    for d in decisions
+                ],
+                by=request.user,
+            )
+        except services.NetworkError as refusal:
+            header.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request,
+                _("Les décisions du comité sont enregistrées ; les structures sont prévenues."),
+            )
+            return redirect(call)
     return render(
         request,
         "network/committee.html",
@@ -286,5 +284,4 @@ def committee(request: HttpRequest, pk: int) -> HttpResponse:
             "selected": call.applications.filter(status=ApplicationStatus.SELECTED).count(),
             "has_errors": bool(header.errors) or any(d.errors for d in decisions),
         },
-        status=status,
     )

@@ -181,7 +181,6 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "network/action_form.html",
         {"plan": plan, "form": form, "action": None},
-        status=400,
     )
 
 
@@ -213,7 +212,7 @@ def followup_add(request: HttpRequest, pk: int) -> HttpResponse:
         audit.record(request.user, AuditEvent.Action.CREATE, followup)
         messages.success(request, _("Le contact est noté dans le suivi."))
         return redirect(f"{plan.get_absolute_url()}#suivi")
-    return render(request, "network/followup_form.html", {"plan": plan, "form": form}, status=400)
+    return render(request, "network/followup_form.html", {"plan": plan, "form": form})
 
 
 # --- Closing committee ------------------------------------------------------------------------

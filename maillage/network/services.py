@@ -109,53 +109,60 @@ def _structure_of(application: Application) -> Structure:
     return structure
 
 
-def submit(application: Application) -> Application:
+def submit(application: Application, *, at: datetime | None = None) -> Application:
     """The applicant submits: the application is linked to its structure (found or created),
-    the structure becomes a candidate, and the applicant receives an acknowledgement."""
+    the structure becomes a candidate, and the applicant receives an acknowledgement. `at`
+    dates an application recorded afterwards (an import, the demo)."""
+    at = at or timezone.now()
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked.status != ApplicationStatus.DRAFT:
             raise NetworkError(_("Cette candidature a déjà été déposée."))
-        if not locked.call.is_open:
+        if not locked.call.is_open_on(timezone.localtime(at).date()):
             raise NetworkError(_("Cet appel est clos : la candidature ne peut plus être déposée."))
         if locked.commune is None:
             raise NetworkError(_("Indiquez la commune de la structure."))
         structure = _structure_of(locked)
         locked.structure = structure
-        locked.submitted_at = timezone.now()
+        locked.submitted_at = at
         locked.save(update_fields=["structure", "submitted_at", "updated_at"])
-        Application.workflow.apply(locked, ApplicationStatus.SUBMITTED, by=None)
+        Application.workflow.apply(locked, ApplicationStatus.SUBMITTED, by=None, at=at)
         _move_structure(
             structure,
             RelayStatus.CANDIDATE,
             by=None,
-            on=timezone.localdate(),
+            on=timezone.localtime(at).date(),
             note=str(_("Candidature %(reference)s") % {"reference": locked.reference}),
         )
     transaction.on_commit(partial(tasks.tell_applicant.enqueue, locked.pk, "submitted"))
     return locked
 
 
-def shortlist(application: Application, *, by: Any) -> None:
+def shortlist(application: Application, *, by: Any, at: datetime | None = None) -> None:
     with transaction.atomic():
-        Application.workflow.apply(application, ApplicationStatus.SHORTLISTED, by=by)
+        Application.workflow.apply(application, ApplicationStatus.SHORTLISTED, by=by, at=at)
     transaction.on_commit(partial(tasks.tell_applicant.enqueue, application.pk, "shortlisted"))
 
 
-def turn_down(application: Application, *, reason: str, by: Any) -> None:
+def turn_down(
+    application: Application, *, reason: str, by: Any, at: datetime | None = None
+) -> None:
     """Not selected before the committee (e.g. not eligible), with the reason."""
     if not reason.strip():
         raise NetworkError(_("Indiquez le motif : il est communiqué à la structure."))
+    at = at or timezone.now()
     with transaction.atomic():
         Application.workflow.apply(
-            application, ApplicationStatus.NOT_SELECTED, by=by, note=reason[:255]
+            application, ApplicationStatus.NOT_SELECTED, by=by, at=at, note=reason[:255]
         )
-        Application.objects.filter(pk=application.pk).update(
-            decision_reason=reason, decided_at=timezone.now()
-        )
+        Application.objects.filter(pk=application.pk).update(decision_reason=reason, decided_at=at)
         if application.structure is not None:
             _move_structure(
-                application.structure, RelayStatus.PROSPECT, by=by, on=timezone.localdate(), note=""
+                application.structure,
+                RelayStatus.PROSPECT,
+                by=by,
+                on=timezone.localtime(at).date(),
+                note="",
             )
     transaction.on_commit(partial(tasks.tell_applicant.enqueue, application.pk, "not_selected"))
 

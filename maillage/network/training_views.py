@@ -152,7 +152,6 @@ def _render_session(
     *,
     registration_form: RegistrationForm | None = None,
     attendance_form: AttendanceForm | None = None,
-    status: int = 200,
 ) -> HttpResponse:
     manages = TrainingSession.objects.managed_by(request.user).filter(pk=session.pk).exists()
     registrations = list(
@@ -191,7 +190,6 @@ def _render_session(
             and not manages,
             "own_structures": own_structures,
         },
-        status=status,
     )
 
 
@@ -206,7 +204,7 @@ def session_register(request: HttpRequest, pk: int) -> HttpResponse:
             request.POST, structures=_registrable_structures(request.user, session)
         )
         if not form.is_valid():
-            return _render_session(request, session, registration_form=form, status=400)
+            return _render_session(request, session, registration_form=form)
         data = form.cleaned_data
         structure, full_name, email, person = (
             data["structure"],
@@ -242,7 +240,7 @@ def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     registrations = list(session.registrations.select_related("structure"))
     form = AttendanceForm(request.POST, registrations=registrations, label=_trainee)
     if not form.is_valid():
-        return _render_session(request, session, attendance_form=form, status=400)
+        return _render_session(request, session, attendance_form=form)
     with transaction.atomic():
         for registration in registrations:
             registration.attended = form.cleaned_data[f"r{registration.pk}"]
@@ -397,5 +395,4 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "network/meeting_detail.html",
         {"meeting": meeting, "registrations": registrations, "form": form},
-        status=400 if request.method == "POST" else 200,
     )

@@ -90,7 +90,6 @@ def meeting_register(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "public/meeting_register.html",
         {"meeting": meeting, "form": form},
-        status=400 if form.errors else 200,
     )
 
 
@@ -156,5 +155,4 @@ def _application_form(
         request,
         "public/call_apply.html",
         {"call": call, "form": form, "application": application},
-        status=400 if form.errors else 200,
     )

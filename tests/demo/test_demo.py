@@ -231,8 +231,9 @@ def test_the_rural_programme_is_at_626_of_720_with_27_staff(demo: None) -> None:
     }
     parcours = progress[("parcours_realised", True)]
     assert (parcours.achieved, parcours.target.value, parcours.share) == (626, 720, 87)
-    loiret = progress[("structures_joined", False)].target.department
-    assert loiret is not None and loiret.code == "45"
+    loiret = progress[("structures_in_coaching", False)]
+    assert loiret.target.department is not None and loiret.target.department.code == "45"
+    assert (loiret.achieved, loiret.target.value) == (20, 20)
     assert Staffing.objects.filter(programme=rural).count() == 27
     assert Staffing.objects.filter(programme=rural, title="facilitator").count() == 18
 
@@ -329,3 +330,58 @@ def test_every_demo_balance_is_its_ledger_and_every_device_its_history(demo: Non
         "sold",
         "given",
     } <= states
+
+
+@pytest.mark.django_db
+def test_the_lille_call_drew_22_applications_and_its_closing_committee_shows_56_activities(
+    demo: None,
+) -> None:
+    from maillage.impact.registry import Filters, compute
+    from maillage.network.achievements import achieved
+    from maillage.network.models import Call, ClosingCommittee
+
+    call = Call.objects.get(slug="relais-numeriques-mel-2022")
+    assert call.figures() == {"applications": 22, "selected": 5, "referents_trained": 13}
+    lille = Programme.objects.get(slug="relais-numeriques-mel")
+    period = Filters(date(2022, 5, 1), date(2024, 1, 1), programme_ids=frozenset({lille.pk}))
+    assert compute("applications", period) == 22
+    assert compute("structures_selected", period) == 5
+    assert compute("referents_trained", period) == 13
+    closing = ClosingCommittee.objects.get(call=call)
+    assert closing.held_on == date(2023, 12, 14)
+    plans = list(closing.plans.all())
+    assert {p.structure.relay_status for p in plans} == {RelayStatus.RELAY}
+    assert {(p.starts_on, p.ends_on) for p in plans} == {(date(2022, 8, 29), date(2023, 12, 29))}
+    figures = {
+        f.code: f.value
+        for f in achieved([p.structure_id for p in plans], date(2022, 8, 29), date(2023, 12, 15))
+    }
+    assert figures["relay_own_activities"] == 56
+    assert (figures["own_parcours"], figures["own_single_activities"]) == (24, 32)
+    assert figures["people_accompanied"] == 144
+
+
+@pytest.mark.django_db
+def test_the_loiret_accompanied_20_structures_4_towards_their_own_digital_practices(
+    demo: None,
+) -> None:
+    from maillage.impact.registry import Filters, compute
+    from maillage.network.models import CoachingPlan
+    from maillage.territories.models import Department
+
+    rural = Programme.objects.get(slug="ruralite-connectee")
+    loiret = Department.objects.get(code="45")
+    period = Filters(
+        date(2022, 1, 1),
+        date(2023, 7, 1),
+        programme_ids=frozenset({rural.pk}),
+        department_ids=frozenset({loiret.pk}),
+    )
+    assert compute("structures_in_coaching", period) == 20
+    organisation = CoachingPlan.objects.filter(
+        structure__commune__department=loiret, actions__modality="organisation"
+    )
+    assert organisation.distinct().count() == 4
+    # Every structure that went through coaching has its plan.
+    coached = Transition.objects.filter(field="relay_status", to_state=RelayStatus.IN_COACHING)
+    assert CoachingPlan.objects.count() == coached.values("object_id").distinct().count()

@@ -8,8 +8,9 @@ from django.db import transaction
 from django.test import override_settings
 
 from maillage.accounts.models import User
+from maillage.demo.journey import build_journey
 from maillage.demo.learning import build_learning
-from maillage.demo.network import DEMO_PASSWORD, build_network
+from maillage.demo.network import DEMO_PASSWORD, Builder, build_network
 from maillage.demo.people import build_people
 from maillage.demo.programmes import build_programmes
 from maillage.demo.stock import build_stock
@@ -34,9 +35,11 @@ class Command(BaseCommand):
         load_all()
         # The demo's referrals would otherwise queue hundreds of e-mails to invented people.
         quiet = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+        figures: dict[str, Any] = {}
         with override_settings(TASKS=quiet), transaction.atomic():
             network = build_network()
-            figures = build_people()
+            figures["journey"] = build_journey(Builder(seed=2023))
+            figures |= build_people()
             figures["learning"] = build_learning()
             build_programmes()
             figures["stock"] = build_stock()
@@ -60,6 +63,12 @@ class Command(BaseCommand):
             f"{reach['alps']['people']} personnes. Métropole de Lille : "
             f"{reach['mel']['parcours'] + reach['mel']['workshops'] + reach['mel']['drop_ins']} actions, "
             f"{reach['mel']['people']} personnes dont {reach['mel']['people_in_parcours']} en parcours."
+        )
+        journey = figures["journey"]
+        self.stdout.write(
+            f"Appel de la Métropole de Lille : {journey['applications']} candidatures, "
+            f"{journey['selected']} structures retenues, {journey['referents_trained']} référents "
+            "formés ; comité de clôture le 14 décembre 2023."
         )
         alps = figures["stock"]["alps"]
         self.stdout.write(
