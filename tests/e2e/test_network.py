@@ -149,7 +149,10 @@ def test_a_referent_registers_to_a_training_and_downloads_the_certificate(
 
     visitor.sign_in("relay.referent@exemple.test")
     visitor.goto("/reseau/formations/")
-    link = page.get_by_role("link", name="Télécharger l'attestation de présence")
-    response = page.request.get(visitor.base_url + link.get_attribute("href"))
+    href = page.get_by_role("link", name="Télécharger l'attestation de présence").get_attribute(
+        "href"
+    )
+    assert href is not None
+    response = page.request.get(visitor.base_url + href)
     assert response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF")
