@@ -171,7 +171,13 @@ def _application(request: HttpRequest, reference: str) -> Application:
 
 
 def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    application = _application(request, reference)
+    return _render_application(request, _application(request, reference))
+
+
+def _render_application(
+    request: HttpRequest, application: Application, reason_form: ReasonForm | None = None
+) -> HttpResponse:
+    """The application's page; `reason_form` is given back with its error after a refusal."""
     can_manage = Call.objects.managed_by(request.user).filter(pk=application.call_id).exists()
     return render(
         request,
@@ -182,7 +188,7 @@ def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "assessments": application.assessments.select_related("criterion"),
             "can_manage": can_manage,
             "can_shortlist": can_manage and application.status == ApplicationStatus.SUBMITTED,
-            "reason_form": ReasonForm() if can_manage else None,
+            "reason_form": reason_form or (ReasonForm() if can_manage else None),
             "can_turn_down": can_manage
             and Application.workflow.can(application.status, ApplicationStatus.NOT_SELECTED),
         },
@@ -215,18 +221,7 @@ def application_turn_down(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, _("Candidature non retenue ; la structure est prévenue."))
         return redirect(application)
-    return render(
-        request,
-        "network/application_detail.html",
-        {
-            "application": application,
-            "history": Application.workflow.labelled_history(application),
-            "assessments": application.assessments.select_related("criterion"),
-            "can_manage": True,
-            "reason_form": form,
-            "can_turn_down": True,
-        },
-    )
+    return _render_application(request, application, form)
 
 
 # --- The selection committee ------------------------------------------------------------------

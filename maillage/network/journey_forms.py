@@ -34,6 +34,7 @@ from maillage.network.models import (
     Resource,
     Structure,
     TrainingSession,
+    lines_of,
 )
 from maillage.network.validators import normalise_siret, validate_siret
 from maillage.territories.forms import CommuneField
@@ -41,10 +42,6 @@ from maillage.territories.models import Department
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-
-
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def _phone(value: str) -> str:
@@ -102,7 +99,7 @@ class CallForm(forms.ModelForm):
         if opens and closes and closes < opens:
             self.add_error("closes_on", _("La clôture doit suivre l'ouverture."))
         if self.instance.pk and "criteria_text" in cleaned:
-            kept = set(_lines(cleaned["criteria_text"]))
+            kept = set(lines_of(cleaned["criteria_text"]))
             scored = self.instance.criteria.filter(
                 pk__in=self.instance.applications.values("assessments__criterion")
             )
@@ -116,7 +113,7 @@ class CallForm(forms.ModelForm):
         return cleaned
 
     def save_criteria(self, call: Call) -> None:
-        labels = _lines(self.cleaned_data["criteria_text"])
+        labels = lines_of(self.cleaned_data["criteria_text"])
         existing = {c.label: c for c in call.criteria.all()}
         for label, criterion in existing.items():
             if label not in labels:
@@ -139,7 +136,7 @@ class QuestionForm(forms.ModelForm):
         cleaned = super().clean() or {}
         if (
             cleaned.get("kind") == QuestionKind.CHOICE
-            and len(_lines(cleaned.get("choices", ""))) < 2
+            and len(lines_of(cleaned.get("choices", ""))) < 2
         ):
             self.add_error("choices", _("Proposez au moins deux choix, un par ligne."))
         return cleaned
@@ -508,6 +505,12 @@ class AttendanceForm(forms.Form):
                 if registration.attended is None
                 else ("present" if registration.attended else "absent"),
             )
+
+    def save(self) -> None:
+        """Record each person's presence."""
+        for registration in self.registrations:
+            registration.attended = self.cleaned_data[f"r{registration.pk}"]
+            registration.save(update_fields=["attended"])
 
 
 # --- Resources --------------------------------------------------------------------------------

@@ -238,6 +238,11 @@ class Structure(models.Model):
         return self.relay_workflow.labelled_history(self)
 
 
+def lines_of(text: str) -> list[str]:
+    """The non-empty lines of a text typed one item per line."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 # --- Scopes of records placed in a département ----------------------------------------------
 
 
@@ -372,7 +377,7 @@ class Call(models.Model):
         return self.is_open_on(timezone.localdate())
 
     def eligibility_lines(self) -> list[str]:
-        return [line.strip() for line in self.eligibility.splitlines() if line.strip()]
+        return lines_of(self.eligibility)
 
     def selected_structure_ids(self) -> list[int]:
         return list(
@@ -437,7 +442,7 @@ class CallQuestion(models.Model):
         return self.label
 
     def choice_list(self) -> list[str]:
-        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+        return lines_of(self.choices)
 
     @property
     def field_name(self) -> str:
@@ -481,7 +486,7 @@ class SelectionCommittee(models.Model):
         return f"{self.call} — {self.held_on:%d/%m/%Y}"
 
     def member_list(self) -> list[str]:
-        return [line.strip() for line in self.members.splitlines() if line.strip()]
+        return lines_of(self.members)
 
 
 class ApplicationQuerySet(models.QuerySet["Application"]):
@@ -686,7 +691,7 @@ class ClosingCommittee(models.Model):
         return reverse("network:closing_detail", args=[self.pk])
 
     def attendee_list(self) -> list[str]:
-        return [line.strip() for line in self.attendees.splitlines() if line.strip()]
+        return lines_of(self.attendees)
 
 
 class CoachingPlan(models.Model):
@@ -890,7 +895,7 @@ class Training(models.Model):
         return reverse("network:training_detail", args=[self.code])
 
     def objective_lines(self) -> list[str]:
-        return [line.strip() for line in self.objectives.splitlines() if line.strip()]
+        return lines_of(self.objectives)
 
 
 class TrainingSessionQuerySet(models.QuerySet["TrainingSession"]):

@@ -242,9 +242,7 @@ def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_session(request, session, attendance_form=form)
     with transaction.atomic():
-        for registration in registrations:
-            registration.attended = form.cleaned_data[f"r{registration.pk}"]
-            registration.save(update_fields=["attended"])
+        form.save()
         audit.record(request.user, AuditEvent.Action.UPDATE, session, changes={"attendance": []})
     messages.success(request, _("Les présences sont enregistrées."))
     return redirect(session)
@@ -381,9 +379,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if request.method == "POST" and form.is_valid():
             with transaction.atomic():
-                for registration in registrations:
-                    registration.attended = form.cleaned_data[f"r{registration.pk}"]
-                    registration.save(update_fields=["attended"])
+                form.save()
                 audit.record(
                     request.user, AuditEvent.Action.UPDATE, meeting, changes={"attendance": []}
                 )
