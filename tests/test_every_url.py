@@ -21,6 +21,7 @@ from maillage.network.models import Structure
 from maillage.people.models import Beneficiary, Referral, ReferralLink
 from maillage.programmes.models import Programme
 from tests.conftest import PERSONAS, World
+from tests.network.conftest import journey
 
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin, tested by Django
 
@@ -405,77 +406,13 @@ def _offer(model_name: str) -> Callable[[World, Any, bool], dict[str, Any] | Non
     return provider
 
 
-def _journey(world: World) -> None:
-    """A call in the Marne (one application submitted, one shortlisted) and one in the Nord,
-    the coaching of the Reims CCAS (an action, a contact), a closed coaching in the Ardennes,
-    a training session with a registration present, a resource and an information meeting."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from maillage.network import services
-    from maillage.network.models import Call, InfoMeeting, Resource, TrainingRegistration
-    from tests.network.conftest import (
-        application,
-        coaching,
-        open_call,
-        select,
-        shortlisted,
-        training_session,
-    )
-
-    if Call.objects.exists():
-        return
-    call = open_call(world)
-    application(call, "Association de Reims", world.reims)
-    shortlisted(call, "Centre de Reims", world.reims)
-    elsewhere = open_call(world, slug="relais-nord", title="Relais Nord")
-    elsewhere.departments.set([world.nord])
-    application(elsewhere, "Association de Lille", world.lille)
-    plan = coaching(world)
-    plan.actions.create(title="Permanence", modality="drop_ins", owner="CCAS")
-    plan.followups.create(on=plan.starts_on, kind="visit", notes="x", by=plan.coach)
-    start = timezone.localdate() - timedelta(days=60)
-    select(world, world.mediatheque_charleville, on=start)
-    closed = services.start_coaching(
-        world.mediatheque_charleville, coach=world.personas["admin"], starts_on=start, by=None
-    )
-    services.close_coaching(
-        [closed], held_on=timezone.localdate(), attendees="x", minutes="y", call=None, by=None
-    )
-    session = training_session(world)
-    TrainingRegistration.objects.create(
-        session=session,
-        structure=world.ccas_reims,
-        user=world.personas["relay_referent"],
-        full_name="Persona",
-        email="relay.referent@exemple.test",
-        attended=True,
-    )
-    Resource.objects.create(
-        title="Kit",
-        description="x",
-        url="https://kits.exemple.test/kit",
-        themes=["safety"],
-        level="beginner",
-        audience="adults",
-    )
-    InfoMeeting.objects.create(
-        title="Réunion",
-        starts_at=timezone.now() + timedelta(days=2),
-        place="Reims",
-        department=world.marne,
-        capacity=10,
-    )
-
-
 def _network_pick(
     model_name: str, key: str = "pk", visible: str = "visible_to"
 ) -> Callable[[World, Any, bool], dict[str, Any] | None]:
     def provider(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
         from maillage.network import models
 
-        _journey(world)
+        journey(world)
         model = getattr(models, model_name)
         found = _pick(model.objects, getattr(model.objects, visible)(user), inside)
         return {key: getattr(found, key)} if found else None
@@ -506,26 +443,26 @@ def _question(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
 def _closing(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
     from maillage.network.models import ClosingCommittee, CoachingPlan
 
-    _journey(world)
+    journey(world)
     visible = ClosingCommittee.objects.filter(plans__in=CoachingPlan.objects.visible_to(user))
     found = _pick(ClosingCommittee.objects, visible, inside)
     return {"pk": found.pk} if found else None
 
 
 def _public_call(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
-    _journey(world)
+    journey(world)
     return {"slug": "relais-marne"} if inside else None
 
 
 def _draft(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
-    _journey(world)
+    journey(world)
     return {"slug": "relais-marne", "token": "pas-le-bon-jeton"} if inside else None
 
 
 def _public_meeting(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
     from maillage.network.models import InfoMeeting
 
-    _journey(world)
+    journey(world)
     found = InfoMeeting.objects.order_by("pk").first()
     return {"pk": found.pk} if inside and found else None
 

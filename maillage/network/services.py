@@ -65,7 +65,8 @@ def draft_for_token(token: str) -> Application | None:
     )
 
 
-def _start_of(day: date) -> datetime:
+def start_of(day: date) -> datetime:
+    """A step dated today keeps the current time; an earlier date is recorded at noon."""
     if day == timezone.localdate():
         return timezone.now()
     return timezone.make_aware(datetime.combine(day, time(12, 0)))
@@ -76,10 +77,10 @@ def _move_structure(structure: Structure, target: str, *, by: Any, on: date, not
     structure.refresh_from_db(fields=["relay_status"])
     if structure.relay_status == RelayStatus.LEFT and target == RelayStatus.CANDIDATE:
         Structure.relay_workflow.apply(
-            structure, RelayStatus.PROSPECT, by=by, at=_start_of(on), note=note
+            structure, RelayStatus.PROSPECT, by=by, at=start_of(on), note=note
         )
     if Structure.relay_workflow.can(structure.relay_status, target):
-        Structure.relay_workflow.apply(structure, target, by=by, at=_start_of(on), note=note)
+        Structure.relay_workflow.apply(structure, target, by=by, at=start_of(on), note=note)
 
 
 def _structure_of(application: Application) -> Structure:
@@ -210,7 +211,7 @@ def record_committee(
             call=call, held_on=held_on, members=members, minutes=minutes, recorded_by=by
         )
         audit.record(by, AuditEvent.Action.CREATE, committee)
-        decided_at = _start_of(held_on)
+        decided_at = start_of(held_on)
         for d in decisions:
             application = d.application
             for criterion_id, score in d.scores.items():
@@ -294,7 +295,7 @@ def start_coaching(
         )
         audit.record(by, AuditEvent.Action.CREATE, plan)
         Structure.relay_workflow.apply(
-            structure, RelayStatus.IN_COACHING, by=by, at=_start_of(starts_on)
+            structure, RelayStatus.IN_COACHING, by=by, at=start_of(starts_on)
         )
     return plan
 

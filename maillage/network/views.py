@@ -1,12 +1,9 @@
 from __future__ import annotations
 
-from datetime import date, datetime, time
-
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,6 +27,7 @@ from maillage.network.perms import (
     placeable_department_ids,
     visible_departments,
 )
+from maillage.network.services import start_of
 
 
 def structure_list(request: HttpRequest) -> HttpResponse:
@@ -160,7 +158,7 @@ def structure_transition(request: HttpRequest, pk: int) -> HttpResponse:
                 structure,
                 form.cleaned_data["target"],
                 by=request.user,
-                at=_start_of(form.cleaned_data["on"]),
+                at=start_of(form.cleaned_data["on"]),
                 note=form.cleaned_data["note"],
             )
         except TransitionNotAllowed as refusal:
@@ -173,10 +171,3 @@ def structure_transition(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(structure)
     return _render_detail(request, structure, transition_form=form, status=400)
-
-
-def _start_of(day: date) -> datetime:
-    """A transition dated today keeps the current time; an earlier date is recorded at noon."""
-    if day == timezone.localdate():
-        return timezone.now()
-    return timezone.make_aware(datetime.combine(day, time(12, 0)))

@@ -12,10 +12,25 @@ from django.utils.formats import date_format
 from playwright.sync_api import expect
 
 from maillage.network.enums import ApplicationStatus, RelayStatus
-from maillage.network.models import Application, CoachingPlan, FollowUp, TrainingRegistration
+from maillage.network.models import (
+    Application,
+    Call,
+    ClosingCommittee,
+    CoachingPlan,
+    FollowUp,
+    InfoMeeting,
+    TrainingRegistration,
+    TrainingSession,
+)
 from tests.conftest import World
 from tests.e2e.conftest import Visitor
-from tests.network.conftest import coaching, open_call, shortlisted, training_session
+from tests.network.conftest import (
+    coaching,
+    journey,
+    open_call,
+    shortlisted,
+    training_session,
+)
 
 
 def test_a_structure_applies_on_a_phone_and_is_told_what_is_missing(
@@ -156,3 +171,48 @@ def test_a_referent_registers_to_a_training_and_downloads_the_certificate(
     response = page.request.get(visitor.base_url + href)
     assert response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF")
+
+
+def test_every_page_of_the_network_journey_passes_the_accessibility_checks(
+    visitor: Visitor, e2e_world: World
+) -> None:
+    """The pages the journeys above do not cross, as a regional manager and as a referent."""
+    journey(e2e_world)
+    call = Call.objects.get(slug="relais-marne")
+    application = Application.objects.filter(call=call).order_by("pk").first()
+    assert application is not None
+    plan = CoachingPlan.objects.get(structure=e2e_world.ccas_reims)
+    closing = ClosingCommittee.objects.get()
+    session = TrainingSession.objects.get()
+    meeting = InfoMeeting.objects.get()
+    visitor.sign_in("regional.manager@exemple.test")
+    for path in [
+        "/reseau/appels/",
+        "/reseau/appels/nouveau/",
+        call.get_absolute_url(),
+        f"/reseau/appels/{call.pk}/questions/",
+        f"/reseau/appels/{call.pk}/comite/",
+        application.get_absolute_url(),
+        e2e_world.ccas_reims.get_absolute_url(),
+        f"/reseau/structures/{e2e_world.ccas_reims.pk}/accompagnement/",
+        "/reseau/accompagnements/?etat=all",
+        plan.get_absolute_url(),
+        f"/reseau/accompagnements/{plan.pk}/actions/{plan.actions.get().pk}/",
+        "/reseau/clotures/nouvelle/",
+        closing.get_absolute_url(),
+        "/reseau/formations/decouvrir-inclusion-numerique/",
+        "/reseau/formations/sessions/nouvelle/",
+        session.get_absolute_url(),
+        "/reseau/ressources/",
+        "/reseau/ressources/nouvelle/",
+        "/reseau/reunions/",
+        "/reseau/reunions/nouvelle/",
+        meeting.get_absolute_url(),
+    ]:
+        visitor.goto(path)
+    visitor.click(visitor.page.get_by_role("button", name="Se déconnecter"))
+    visitor.goto(f"/rejoindre/reunions/{meeting.pk}/")
+    visitor.sign_in("relay.referent@exemple.test")
+    for path in [plan.get_absolute_url(), "/reseau/ressources/", "/reseau/formations/"]:
+        visitor.goto(path)
+    expect(visitor.page.get_by_role("heading", name="Mes formations")).to_be_visible()

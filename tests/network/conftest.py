@@ -112,3 +112,67 @@ def training_session(
         trainer=world.personas["mediator"],
         capacity=capacity,
     )
+
+
+def journey(world: World) -> None:
+    """A call in the Marne (one application submitted, one shortlisted) and one in the Nord,
+    the coaching of the Reims CCAS (an action, a contact), a closed coaching in the Ardennes,
+    a training session with a registration present, a resource and an information meeting."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from maillage.network import services
+    from maillage.network.models import Call, InfoMeeting, Resource, TrainingRegistration
+    from tests.network.conftest import (
+        application,
+        coaching,
+        open_call,
+        select,
+        shortlisted,
+        training_session,
+    )
+
+    if Call.objects.exists():
+        return
+    call = open_call(world)
+    application(call, "Association de Reims", world.reims)
+    shortlisted(call, "Centre de Reims", world.reims)
+    elsewhere = open_call(world, slug="relais-nord", title="Relais Nord")
+    elsewhere.departments.set([world.nord])
+    application(elsewhere, "Association de Lille", world.lille)
+    plan = coaching(world)
+    plan.actions.create(title="Permanence", modality="drop_ins", owner="CCAS")
+    plan.followups.create(on=plan.starts_on, kind="visit", notes="x", by=plan.coach)
+    start = timezone.localdate() - timedelta(days=60)
+    select(world, world.mediatheque_charleville, on=start)
+    closed = services.start_coaching(
+        world.mediatheque_charleville, coach=world.personas["admin"], starts_on=start, by=None
+    )
+    services.close_coaching(
+        [closed], held_on=timezone.localdate(), attendees="x", minutes="y", call=None, by=None
+    )
+    session = training_session(world)
+    TrainingRegistration.objects.create(
+        session=session,
+        structure=world.ccas_reims,
+        user=world.personas["relay_referent"],
+        full_name="Persona",
+        email="relay.referent@exemple.test",
+        attended=True,
+    )
+    Resource.objects.create(
+        title="Kit",
+        description="x",
+        url="https://kits.exemple.test/kit",
+        themes=["safety"],
+        level="beginner",
+        audience="adults",
+    )
+    InfoMeeting.objects.create(
+        title="Réunion",
+        starts_at=timezone.now() + timedelta(days=2),
+        place="Reims",
+        department=world.marne,
+        capacity=10,
+    )
