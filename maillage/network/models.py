@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -627,12 +628,7 @@ class Assessment(models.Model):
 
 def _staff_territory(scope: Any, path: str) -> Q:
     """Structures of the person's régions and départements (not a referent's own structure)."""
-    condition = Q(pk__in=[])
-    if scope.region_ids:
-        condition |= Q(**{f"{path}commune__department__region_id__in": scope.region_ids})
-    if scope.department_ids:
-        condition |= Q(**{f"{path}commune__department_id__in": scope.department_ids})
-    return condition
+    return territory_condition(replace(scope, structure_ids=frozenset()), path)
 
 
 class CoachingPlanQuerySet(models.QuerySet["CoachingPlan"]):

@@ -130,9 +130,8 @@ def _trainee(registration: TrainingRegistration) -> str:
     return f"{registration.full_name} ({registration.structure.name})"
 
 
-def _registrable_structures(user: Any, session: TrainingSession) -> Any:
-    """Staff register referents of the structures of their territory (those of the session's
-    call first of all); a referent registers for their own structure."""
+def _registrable_structures(user: Any) -> Any:
+    """Staff register the referents of the structures of their territory."""
     return Structure.objects.editable_by(user).order_by("name")
 
 
@@ -164,9 +163,7 @@ def _render_session(
     already = any(r.user_id == request.user.pk for r in registrations)
     is_future = session.day >= timezone.localdate()
     if manages and registration_form is None and is_future:
-        registration_form = RegistrationForm(
-            structures=_registrable_structures(request.user, session)
-        )
+        registration_form = RegistrationForm(structures=_registrable_structures(request.user))
     if (
         manages
         and attendance_form is None
@@ -200,9 +197,7 @@ def session_register(request: HttpRequest, pk: int) -> HttpResponse:
     manages = TrainingSession.objects.managed_by(request.user).filter(pk=pk).exists()
     user: Any = request.user
     if manages:
-        form = RegistrationForm(
-            request.POST, structures=_registrable_structures(request.user, session)
-        )
+        form = RegistrationForm(request.POST, structures=_registrable_structures(request.user))
         if not form.is_valid():
             return _render_session(request, session, registration_form=form)
         data = form.cleaned_data
