@@ -205,6 +205,10 @@ REFERRAL_LINK_DAYS = env_int("REFERRAL_LINK_DAYS", 180)
 # A coach is reminded when a structure they coach (or follow in the year after its coaching)
 # has had no recorded contact for COACHING_SILENCE_DAYS (`manage.py coaching_reminders`).
 COACHING_SILENCE_DAYS = env_int("COACHING_SILENCE_DAYS", 60)
+# Drafts of applications never submitted are deleted APPLICATION_DRAFT_MONTHS after their call
+# closed; applicants' contact persons and information-meeting registrants are anonymised
+# PEOPLE_RETENTION_MONTHS after the decision or the meeting (`manage.py purge_inactive`).
+APPLICATION_DRAFT_MONTHS = env_int("APPLICATION_DRAFT_MONTHS", 3)
 # Largest file accepted by the beneficiary import, in megabytes.
 IMPORT_MAX_MEGABYTES = env_int("IMPORT_MAX_MEGABYTES", 5)
 

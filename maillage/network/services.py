@@ -443,3 +443,35 @@ def remind_meeting_registrants(now: datetime | None = None) -> int:
             transaction.on_commit(partial(tasks.remind_meeting_registrant.enqueue, pk))
             queued += 1
     return queued
+
+
+# --- Retention --------------------------------------------------------------------------------
+
+
+def forget_old_contacts(today: date | None = None) -> tuple[int, int, int]:
+    """Delete the drafts of calls closed APPLICATION_DRAFT_MONTHS ago; anonymise the contact
+    persons of applications and the people registered to information meetings
+    PEOPLE_RETENTION_MONTHS after the decision or the meeting. The organisations' names, the
+    decisions and the attendance stay, counted."""
+    today = today or timezone.localdate()
+    drafts, _ = Application.objects.filter(
+        status=ApplicationStatus.DRAFT,
+        call__closes_on__lt=add_months(today, -settings.APPLICATION_DRAFT_MONTHS),
+    ).delete()
+    limit = start_of(add_months(today, -settings.PEOPLE_RETENTION_MONTHS))
+    contacts = (
+        Application.objects.submitted()
+        .filter(Q(decided_at__lt=limit) | Q(decided_at__isnull=True, submitted_at__lt=limit))
+        .exclude(contact_name="")
+        .update(contact_name="", contact_role="", contact_email="", contact_phone="")
+    )
+    registrants = 0
+    for registration in InfoMeetingRegistration.objects.filter(
+        meeting__starts_at__lt=limit
+    ).exclude(full_name=""):
+        registration.full_name = ""
+        registration.email = f"anonyme-{registration.pk}@anonyme.invalid"
+        registration.phone = ""
+        registration.save(update_fields=["full_name", "email", "phone"])
+        registrants += 1
+    return drafts, contacts, registrants

@@ -300,3 +300,36 @@ def test_staff_take_the_attendance_of_a_past_meeting(world: World, client_as: An
     registration.refresh_from_db()
     assert registration.attended is True
     assert client_as("relay_referent").get(meeting.get_absolute_url()).status_code == 404
+
+
+def test_old_drafts_are_deleted_and_old_contacts_anonymised(world: World) -> None:
+    from datetime import date, datetime
+
+    from maillage.network.models import Application
+    from tests.network.conftest import application
+
+    call = open_call(world, opens_on=date(2023, 1, 2), closes_on=date(2023, 2, 27))
+    draft = application(call, "Brouillon", world.reims, submit=False)
+    submitted = application(call, "Déposée", world.reims, submit=False)
+    Application.objects.filter(pk=submitted.pk).update(
+        status="submitted", submitted_at=timezone.make_aware(datetime(2023, 2, 1))
+    )
+    meeting = _meeting(world, starts_at=timezone.make_aware(datetime(2023, 2, 1, 14)))
+    registration = InfoMeetingRegistration.objects.create(
+        meeting=meeting,
+        full_name="Lou",
+        structure_name="Épicerie",
+        email="lou@e.test",
+        attended=True,
+    )
+
+    assert services.forget_old_contacts(date(2025, 1, 31)) == (1, 0, 0)  # 23 months on
+    assert not Application.objects.filter(pk=draft.pk).exists()
+    assert services.forget_old_contacts(date(2025, 2, 2)) == (0, 1, 1)
+    submitted.refresh_from_db()
+    registration.refresh_from_db()
+    assert (submitted.contact_name, submitted.contact_email) == ("", "")
+    assert submitted.structure_name == "Déposée"
+    assert registration.full_name == "" and registration.attended is True
+    assert registration.email.endswith("@anonyme.invalid")
+    assert services.forget_old_contacts(date(2025, 2, 2)) == (0, 0, 0)
