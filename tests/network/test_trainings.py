@@ -303,7 +303,7 @@ def test_staff_take_the_attendance_of_a_past_meeting(world: World, client_as: An
 
 
 def test_old_drafts_are_deleted_and_old_contacts_anonymised(world: World) -> None:
-    from datetime import date, datetime
+    from datetime import UTC, date, datetime
 
     from maillage.network.models import Application
     from tests.network.conftest import application
@@ -312,9 +312,9 @@ def test_old_drafts_are_deleted_and_old_contacts_anonymised(world: World) -> Non
     draft = application(call, "Brouillon", world.reims, submit=False)
     submitted = application(call, "Déposée", world.reims, submit=False)
     Application.objects.filter(pk=submitted.pk).update(
-        status="submitted", submitted_at=timezone.make_aware(datetime(2023, 2, 1))
+        status="submitted", submitted_at=datetime(2023, 2, 1, 12, tzinfo=UTC)
     )
-    meeting = _meeting(world, starts_at=timezone.make_aware(datetime(2023, 2, 1, 14)))
+    meeting = _meeting(world, starts_at=datetime(2023, 2, 1, 13, tzinfo=UTC))
     registration = InfoMeetingRegistration.objects.create(
         meeting=meeting,
         full_name="Lou",
