@@ -17,6 +17,7 @@ from maillage.network.models import (
     InfoMeeting,
     InfoMeetingRegistration,
     Resource,
+    Training,
     TrainingRegistration,
     TrainingSession,
 )
@@ -43,7 +44,7 @@ def test_a_facilitator_schedules_a_session(world: World, client_as: Any) -> None
     response = client_as("mediator").post(
         reverse("network:session_create"),
         {
-            "training": "1",
+            "training": Training.objects.get(code="decouvrir-inclusion-numerique").pk,
             "day": day.isoformat(),
             "start_time": "09:00",
             "end_time": "17:00",
@@ -61,7 +62,7 @@ def test_a_session_ending_before_it_starts_is_refused(world: World, client_as: A
     response = client_as("mediator").post(
         reverse("network:session_create"),
         {
-            "training": "1",
+            "training": Training.objects.get(code="decouvrir-inclusion-numerique").pk,
             "day": timezone.localdate().isoformat(),
             "start_time": "17:00",
             "end_time": "09:00",
