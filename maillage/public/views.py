@@ -135,12 +135,13 @@ def _application_form(
             application.save()
         link = settings.SITE_URL + reverse("public:call_draft", args=[call.slug, token])
         if submitting:
+            # Redirected either way (the page of a submitted application says it is submitted),
+            # so that reloading the page never sends the application twice.
             try:
-                application = services.submit(application)
+                services.submit(application)
             except services.NetworkError as refusal:
                 messages.error(request, str(refusal))
-                return redirect("public:call_draft", call.slug, token)
-            return render(request, "public/application_done.html", {"application": application})
+            return redirect("public:call_draft", call.slug, token)
         if created:
             transaction.on_commit(partial(tasks.send_draft_link.enqueue, application.pk, link))
         messages.success(
