@@ -209,6 +209,9 @@ COACHING_SILENCE_DAYS = env_int("COACHING_SILENCE_DAYS", 60)
 # closed; applicants' contact persons and information-meeting registrants are anonymised
 # PEOPLE_RETENTION_MONTHS after the decision or the meeting (`manage.py purge_inactive`).
 APPLICATION_DRAFT_MONTHS = env_int("APPLICATION_DRAFT_MONTHS", 3)
+# What one network address may send through each public form (an application, a registration
+# to an information meeting) in an hour.
+PUBLIC_FORM_SENDINGS_PER_HOUR = env_int("PUBLIC_FORM_SENDINGS_PER_HOUR", 20)
 # Largest file accepted by the beneficiary import, in megabytes.
 IMPORT_MAX_MEGABYTES = env_int("IMPORT_MAX_MEGABYTES", 5)
 

@@ -15,11 +15,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from maillage.network import services, tasks
 from maillage.network.enums import RelayStatus
 from maillage.network.journey_forms import ApplicationForm, MeetingRegistrationForm
 from maillage.network.models import Application, Call, InfoMeeting, Structure
+from maillage.public import throttle
 
 
 @login_not_required
@@ -55,6 +57,11 @@ accessibility = _page("public/accessibility.html")
 
 # --- Joining the network: open calls, information meetings, applications ----------------------
 
+TOO_MANY = gettext_lazy(
+    "Trop d'envois depuis cette connexion en une heure : réessayez un peu plus tard. Ce que "
+    "vous avez saisi est conservé ci-dessous."
+)
+
 
 @login_not_required
 def join(request: HttpRequest) -> HttpResponse:
@@ -75,7 +82,9 @@ def join(request: HttpRequest) -> HttpResponse:
 def meeting_register(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(InfoMeeting.objects.upcoming().select_related("call"), pk=pk)
     form = MeetingRegistrationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not throttle.spend(request, "meeting"):
+        form.add_error(None, TOO_MANY)
+    elif request.method == "POST" and form.is_valid():
         try:
             registration = services.register_to_meeting(meeting, **form.cleaned_data)
         except services.NetworkError as refusal:
@@ -126,7 +135,9 @@ def _application_form(
     form = ApplicationForm(
         request.POST or None, instance=application, call=call, submitting=submitting
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not throttle.spend(request, "application"):
+        form.add_error(None, TOO_MANY)
+    elif request.method == "POST" and form.is_valid():
         created = application is None
         with transaction.atomic():
             application = form.save(commit=False)

@@ -394,3 +394,22 @@ def test_a_committee_refusal_without_reason_is_pointed_out(world: World, client_
 
     assert response.status_code == 200
     assert "Premier — Motif si non retenue : Indiquez le motif" in text(response)
+
+
+def test_one_address_cannot_flood_the_public_form(world: World, client: Any, settings: Any) -> None:
+    settings.PUBLIC_FORM_SENDINGS_PER_HOUR = 1
+    call = open_call(world)
+    url = reverse("public:call_apply", args=[call.slug])
+    draft = {
+        "structure_name": "Premier",
+        "contact_name": "Lou",
+        "contact_email": "lou@e.test",
+        "action": "draft",
+    }
+    assert client.post(url, draft).status_code == 302
+
+    response = client.post(url, {**draft, "structure_name": "Second"})
+
+    assert "Trop d'envois depuis cette connexion" in text(response)
+    assert 'value="Second"' in text(response)
+    assert Application.objects.count() == 1

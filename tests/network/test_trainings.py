@@ -334,3 +334,17 @@ def test_old_drafts_are_deleted_and_old_contacts_anonymised(world: World) -> Non
     assert registration.full_name == "" and registration.attended is True
     assert registration.email.endswith("@anonyme.invalid")
     assert services.forget_old_contacts(date(2025, 2, 2)) == (0, 0, 0)
+
+
+def test_one_address_cannot_flood_the_meeting_registrations(
+    world: World, client: Any, settings: Any
+) -> None:
+    settings.PUBLIC_FORM_SENDINGS_PER_HOUR = 1
+    meeting = _meeting(world, capacity=10)
+    url = reverse("public:meeting_register", args=[meeting.pk])
+    for email in ("un@e.test", "deux@e.test"):
+        response = client.post(
+            url, {"full_name": "Lou", "structure_name": "Épicerie", "email": email}
+        )
+    assert "Trop d'envois depuis cette connexion" in text(response)
+    assert InfoMeetingRegistration.objects.count() == 1
