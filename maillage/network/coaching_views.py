@@ -143,7 +143,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "action_form": ActionItemForm() if can_edit and plan.is_open else None,
             "last_contact": last_contact,
             "silent": (today - last_contact).days >= settings.COACHING_SILENCE_DAYS
-            and plan in CoachingPlan.objects.followed_on(today),
+            and CoachingPlan.objects.followed_on(today).filter(pk=plan.pk).exists(),
             "figures": achieved([plan.structure_id], plan.starts_on, end + timedelta(days=1)),
         },
     )
