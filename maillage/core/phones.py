@@ -23,6 +23,12 @@ def normalise_phone(value: str, region: str = "FR") -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def normalise_optional_phone(value: str | None) -> str:
+    """An optional number typed in a form: empty stays empty, anything else is normalised."""
+    value = (value or "").strip()
+    return normalise_phone(value) if value else ""
+
+
 def display_phone(value: str) -> str:
     """A stored +33 number as people write it (06 12 34 56 78)."""
     if not value:

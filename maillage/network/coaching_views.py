@@ -8,8 +8,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Max
-from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -44,9 +42,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     require(scope_of(request.user).has_role(*STAFF_ROLES, Role.RELAY_REFERENT))
     plans = CoachingPlan.objects.visible_to(request.user)
     today = timezone.localdate()
-    plans = plans.select_related("structure__commune", "coach").annotate(
-        last_contact=Coalesce(Max("followups__on"), "starts_on")
-    )
+    plans = plans.select_related("structure__commune", "coach").with_last_contact()
     shown = request.GET.get("etat", "open")
     if shown == "open":
         plans = plans.followed_on(today)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from maillage.core.phones import normalise_phone
+from maillage.core.phones import normalise_optional_phone
 from maillage.network.enums import (
     Public,
     RelayOffer,
@@ -23,6 +23,13 @@ from maillage.network.models import Structure
 from maillage.network.validators import normalise_siret, validate_siret
 from maillage.territories.forms import CommuneField
 from maillage.territories.models import Department, Region
+
+
+def not_in_future(day: date) -> date:
+    """A date of something that has happened."""
+    if day > timezone.localdate():
+        raise forms.ValidationError(_("La date ne peut pas être dans le futur."))
+    return day
 
 
 def _checkboxes(choices: Any, label: Any) -> forms.MultipleChoiceField:
@@ -86,8 +93,7 @@ class StructureForm(forms.ModelForm):
         return siret
 
     def clean_phone(self) -> str:
-        phone = self.cleaned_data.get("phone", "").strip()
-        return normalise_phone(phone) if phone else ""
+        return normalise_optional_phone(self.cleaned_data.get("phone"))
 
     def clean_commune(self) -> Any:
         commune = self.cleaned_data.get("commune")
@@ -176,7 +182,4 @@ class RelayTransitionForm(forms.Form):
         ]
 
     def clean_on(self) -> date:
-        on: date = self.cleaned_data["on"]
-        if on > timezone.localdate():
-            raise forms.ValidationError(_("La date ne peut pas être dans le futur."))
-        return on
+        return not_in_future(self.cleaned_data["on"])

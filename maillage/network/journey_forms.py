@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maillage.core.perms import STAFF_ROLES
-from maillage.core.phones import normalise_phone
+from maillage.core.phones import normalise_optional_phone
 from maillage.network.enums import (
     SCORES,
     ApplicationStatus,
@@ -23,6 +23,7 @@ from maillage.network.enums import (
     ResourceTheme,
     StructureKind,
 )
+from maillage.network.forms import not_in_future
 from maillage.network.models import (
     ActionItem,
     Application,
@@ -44,11 +45,6 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-def _phone(value: str) -> str:
-    value = value.strip()
-    return normalise_phone(value) if value else ""
-
-
 def staff_people() -> QuerySet[Any]:
     return (
         get_user_model()
@@ -56,12 +52,6 @@ def staff_people() -> QuerySet[Any]:
         .distinct()
         .order_by("full_name")
     )
-
-
-def _not_in_future(day: date) -> date:
-    if day > timezone.localdate():
-        raise forms.ValidationError(_("La date ne peut pas être dans le futur."))
-    return day
 
 
 # --- Calls ------------------------------------------------------------------------------------
@@ -245,7 +235,7 @@ class ApplicationForm(forms.ModelForm):
         return siret
 
     def clean_contact_phone(self) -> str:
-        return _phone(self.cleaned_data.get("contact_phone", ""))
+        return normalise_optional_phone(self.cleaned_data.get("contact_phone", ""))
 
     def save(self, commit: bool = True) -> Application:
         application: Application = super().save(commit=False)
@@ -287,7 +277,7 @@ class CommitteeForm(forms.Form):
     )
 
     def clean_held_on(self) -> date:
-        return _not_in_future(self.cleaned_data["held_on"])
+        return not_in_future(self.cleaned_data["held_on"])
 
 
 class DecisionForm(forms.Form):
@@ -400,7 +390,7 @@ class FollowUpForm(forms.ModelForm):
         self.fields["kind"].choices = self.fields["kind"].choices[1:]  # type: ignore[attr-defined]
 
     def clean_on(self) -> date:
-        on = _not_in_future(self.cleaned_data["on"])
+        on = not_in_future(self.cleaned_data["on"])
         if on < self.plan.starts_on:
             raise forms.ValidationError(
                 _("Le contact ne peut pas précéder le début de l'accompagnement.")
@@ -430,7 +420,7 @@ class ClosingForm(forms.Form):
         self.fields["plans"].label_from_instance = lambda p: p.structure.name  # type: ignore[attr-defined]
 
     def clean_held_on(self) -> date:
-        return _not_in_future(self.cleaned_data["held_on"])
+        return not_in_future(self.cleaned_data["held_on"])
 
 
 # --- Trainings --------------------------------------------------------------------------------
@@ -632,4 +622,4 @@ class MeetingRegistrationForm(forms.Form):
         self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
 
     def clean_phone(self) -> str:
-        return _phone(self.cleaned_data.get("phone", ""))
+        return normalise_optional_phone(self.cleaned_data.get("phone", ""))

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -648,6 +649,10 @@ class CoachingPlanQuerySet(models.QuerySet["CoachingPlan"]):
             return self.none()
         return self.filter(_staff_territory(scope, "structure__"))
 
+    def with_last_contact(self) -> CoachingPlanQuerySet:
+        """Annotated with `last_contact`: the last follow-up's date, or the start if none."""
+        return self.annotate(last_contact=Coalesce(models.Max("followups__on"), "starts_on"))
+
     def followed_on(self, day: Any) -> CoachingPlanQuerySet:
         """Plans in progress, and closed plans within their year of follow-up."""
         return self.filter(
@@ -784,8 +789,12 @@ class CoachingPlan(models.Model):
         return add_months(self.closed_on, 12) if self.closed_on else None
 
     def last_contact_on(self) -> Any:
-        last = self.followups.aggregate(last=models.Max("on"))["last"]
-        return last or self.starts_on
+        return (
+            CoachingPlan.objects.filter(pk=self.pk)  # type: ignore[misc]
+            .with_last_contact()
+            .values_list("last_contact", flat=True)
+            .get()
+        )
 
 
 class ActionItem(models.Model):
@@ -957,10 +966,6 @@ class TrainingSession(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("network:training_session_detail", args=[self.pk])
-
-    @property
-    def seats_left(self) -> int:
-        return max(self.capacity - self.registrations.count(), 0)
 
 
 class TrainingRegistrationQuerySet(models.QuerySet["TrainingRegistration"]):
@@ -1148,10 +1153,6 @@ class InfoMeeting(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("network:meeting_detail", args=[self.pk])
-
-    @property
-    def seats_left(self) -> int:
-        return max(self.capacity - self.registrations.count(), 0)
 
 
 class InfoMeetingRegistration(models.Model):

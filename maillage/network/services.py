@@ -355,13 +355,16 @@ def remind_silent_coaches(today: date | None = None) -> int:
     today = today or timezone.localdate()
     limit = today - timedelta(days=settings.COACHING_SILENCE_DAYS)
     queued = 0
-    for plan in CoachingPlan.objects.followed_on(today).select_related("structure", "coach"):
-        last = plan.last_contact_on()
-        if last > limit:
-            continue
+    silent = (
+        CoachingPlan.objects.followed_on(today)  # type: ignore[misc]
+        .with_last_contact()
+        .filter(last_contact__lte=limit)
+        .values_list("pk", "last_contact")
+    )
+    for plan_pk, last in silent:
         try:
             with transaction.atomic():
-                reminder = CoachingReminder.objects.create(plan=plan, last_contact_on=last)
+                reminder = CoachingReminder.objects.create(plan_id=plan_pk, last_contact_on=last)
         except IntegrityError:
             continue
         transaction.on_commit(partial(tasks.remind_coach.enqueue, reminder.pk))

@@ -69,7 +69,7 @@ def training_list(request: HttpRequest) -> HttpResponse:
         TrainingSession.objects.visible_to(request.user)
         .filter(day__gte=today)
         .select_related("training", "department")
-        .annotate(taken=Count("registrations"))
+        .annotate(seats_left=F("capacity") - Count("registrations"))
         .order_by("day", "start_time")
     )
     return render(

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from maillage.core.phones import normalise_phone
+from maillage.core.phones import normalise_optional_phone
 from maillage.network.models import Structure
 from maillage.people.enums import (
     ConsentPurpose,
@@ -40,11 +40,6 @@ def _checkboxes(choices: Any, label: Any, required: bool = False) -> forms.Multi
     return forms.MultipleChoiceField(
         label=label, choices=choices, required=required, widget=forms.CheckboxSelectMultiple
     )
-
-
-def clean_phone_value(value: str) -> str:
-    value = (value or "").strip()
-    return normalise_phone(value) if value else ""
 
 
 def clean_birth_year_value(value: int | None) -> int | None:
@@ -119,7 +114,7 @@ class BeneficiaryForm(forms.ModelForm):
             del self.fields["consents"]
 
     def clean_phone(self) -> str:
-        return clean_phone_value(self.cleaned_data.get("phone", ""))
+        return normalise_optional_phone(self.cleaned_data.get("phone", ""))
 
     def clean_birth_year(self) -> int | None:
         return clean_birth_year_value(self.cleaned_data.get("birth_year"))
@@ -306,10 +301,10 @@ class ReferralForm(forms.ModelForm):
         self.fields["birth_year"].widget.attrs.update({"inputmode": "numeric"})
 
     def clean_phone(self) -> str:
-        return clean_phone_value(self.cleaned_data.get("phone", ""))
+        return normalise_optional_phone(self.cleaned_data.get("phone", ""))
 
     def clean_referrer_phone(self) -> str:
-        return clean_phone_value(self.cleaned_data.get("referrer_phone", ""))
+        return normalise_optional_phone(self.cleaned_data.get("referrer_phone", ""))
 
     def clean_birth_year(self) -> int | None:
         return clean_birth_year_value(self.cleaned_data.get("birth_year"))

@@ -119,6 +119,8 @@ def test_staff_register_a_referent_without_an_account(world: World, client_as: A
     full = client_as("mediator").post(url, {**data, "email": "autre@ccas.test"}, follow=True)
     assert "Cette session est complète." in text(full)
     assert TrainingRegistration.objects.count() == 1
+    listing = text(client_as("mediator").get(reverse("network:training_list")))
+    assert '<td class="number">complet</td>' in listing
 
 
 def test_a_past_session_takes_no_registration(world: World) -> None:
