@@ -9,6 +9,8 @@ STAMP := $(VENV)/.installed-$(shell cat requirements/dev.txt | md5sum | cut -c1-
 DEMO_DB := var/maillage.sqlite3
 DEMO_ENV := DEBUG=true
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per core; `make test PYTEST_WORKERS=0` runs in one process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: install demo serve test test-fast test-postgres check format lint typecheck messages bench clean
 
@@ -39,15 +41,15 @@ serve: install
 ## The whole suite, browser tests included
 test: install
 	@bash scripts/ensure-chromium.sh
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## Everything but the browser tests
 test-fast: install
-	$(VENV)/bin/pytest -m "not e2e" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) -m "not e2e" $(PYTEST_ARGS)
 
 ## The database tests again, on a throwaway PostgreSQL cluster
 test-postgres: install
-	bash scripts/test-postgres.sh $(PYTEST_ARGS)
+	bash scripts/test-postgres.sh -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## Lint, format, types, migrations, deployment checks
 check: install

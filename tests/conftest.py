@@ -8,12 +8,14 @@ The « Ruralité » programme covers Marne and Ardennes with the Reims CCAS as p
 
 from __future__ import annotations
 
+import copy
 import html
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.db import connection
+from django.test import Client, override_settings
 
 from maillage.accounts.models import User
 from maillage.core.perms import Role
@@ -71,9 +73,30 @@ class World:
     framework: Framework
 
 
+# Modules whose tests share something costly built once per module (the demo): with several test
+# processes (`pytest -n auto`), each of them runs whole on one process.
+TOGETHER = {"tests/demo/test_demo.py"}
+
+
+def pytest_xdist_make_scheduler(config: Any, log: Any) -> Any:
+    """Tests spread one by one over the processes, but the modules of TOGETHER stay whole (the
+    `xdist_group` mark does the same in principle; it is not read under pytest 9)."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in TOGETHER else nodeid
+
+    return Scheduling(config, log)
+
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)
@@ -197,9 +220,43 @@ def build_world() -> World:
     )
 
 
+# The world each test starts from, built once per test process and kept in the database: each
+# test runs in a transaction rolled back at its end (as `TestCase.setUpTestData` would), and
+# receives its own copy of the objects, so what a test changes in memory stays in that test.
+_shared: World | None = None
+
+
+def _present(candidate: World | None) -> bool:
+    """The world is still in the database: a test that commits (a browser test, the demo) flushes
+    the database when it ends."""
+    return candidate is not None and User.objects.filter(pk=candidate.personas["admin"].pk).exists()
+
+
+def shared_world() -> World:
+    """The world of this test process, built again where a flush removed it. Inside a test's
+    transaction the world is built in that transaction, and goes with it."""
+    global _shared
+    if _present(_shared):
+        assert _shared is not None
+        return _shared
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        if connection.in_atomic_block:
+            return build_world()
+        _shared = build_world()
+    return _shared
+
+
+@pytest.fixture(scope="session")
+def _world_committed(django_db_setup: None, django_db_blocker: Any) -> None:
+    """Build the world before the first test's transaction opens (fixtures of a wider scope are
+    set up first), so that it is committed and every later test rolls back to it."""
+    with django_db_blocker.unblock():
+        shared_world()
+
+
 @pytest.fixture
-def world(db: None) -> World:
-    return build_world()
+def world(_world_committed: None, db: None) -> World:
+    return copy.deepcopy(shared_world())
 
 
 @pytest.fixture

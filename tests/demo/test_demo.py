@@ -15,18 +15,21 @@ from maillage.core.perms import Role
 from maillage.network.enums import RelayStatus
 from maillage.network.models import Structure
 from maillage.programmes.models import Programme
+from tests.conftest import seed_catalogue, shared_world
 
 RURAL = ["51", "08", "36", "45", "62", "02"]
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The demo on an empty database (the shared test world is set aside, then built again)."""
     with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+        seed_catalogue()
         call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
         yield
-        from django.core.management import call_command as flush
-
-        flush("flush", interactive=False, verbosity=0)
+        call_command("flush", interactive=False, verbosity=0)
+        shared_world()
 
 
 @pytest.mark.django_db

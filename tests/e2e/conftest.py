@@ -3,6 +3,7 @@ checks every page visited (a serious or critical violation fails the test)."""
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
-from tests.conftest import World, build_world
+from tests.conftest import World, shared_world
 from tests.factories import PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -77,7 +78,9 @@ def page(browser: Browser) -> Iterator[Page]:
 
 @pytest.fixture
 def e2e_world(transactional_db: None) -> World:
-    return build_world()
+    """The live server reads what is committed: the world of this test process, built again
+    after the previous browser test flushed the database."""
+    return copy.deepcopy(shared_world())
 
 
 def check_accessibility(page: Page) -> None:

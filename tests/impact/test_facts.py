@@ -302,10 +302,10 @@ def test_a_write_marks_its_cells_stale_and_queues_one_refresh_for_the_worker(
 ) -> None:
     from django.tasks import default_task_backend
 
-    from tests.conftest import build_world
+    from tests.conftest import shared_world
 
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    world = build_world()
+    world = shared_world()
     results = default_task_backend.results  # type: ignore[attr-defined]
     before = len(results)
     services.plan_cohort(  # a cohort and its sessions: many writes, one transaction

@@ -7,6 +7,7 @@ from django.test import Client
 from maillage.territories.forms import CommuneField
 from maillage.territories.loader import load_territories
 from maillage.territories.models import Commune, Department, PostalCode, Region, normalise
+from tests.conftest import World
 from tests.factories import CommuneFactory, DepartmentFactory
 
 
@@ -35,22 +36,23 @@ def test_the_shipped_files_load_every_territory_of_france() -> None:
 
 
 @pytest.fixture
-def communes(db: None) -> dict[str, Commune]:
-    marne = DepartmentFactory.create(code="51", name="Marne")
+def communes(world: World) -> dict[str, Commune]:
+    """Reims (the world's), two other communes of the Marne and one of the Aube."""
     aube = DepartmentFactory.create(code="10", name="Aube")
     return {
-        "reims": CommuneFactory.create(
-            code="51454", name="Reims", department=marne, population=180000, postal_codes=["51100"]
-        ),
+        "reims": world.reims,
         "saint_brice": CommuneFactory.create(
             code="51486",
             name="Saint-Brice-Courcelles",
-            department=marne,
+            department=world.marne,
             population=3000,
             postal_codes=["51370"],
         ),
         "saint_germain_marne": CommuneFactory.create(
-            code="51480", name="Saint-Germain-la-Ville", department=marne, postal_codes=["51240"]
+            code="51480",
+            name="Saint-Germain-la-Ville",
+            department=world.marne,
+            postal_codes=["51240"],
         ),
         "sainte_maure": CommuneFactory.create(
             code="10333", name="Sainte-Maure", department=aube, postal_codes=["10150"]
