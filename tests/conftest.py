@@ -18,7 +18,7 @@ from django.db import connection
 from django.test import Client, override_settings
 
 from maillage.accounts.models import User
-from maillage.core.perms import Role
+from maillage.core.roles import Role
 from maillage.diagnostics.loader import load_all
 from maillage.diagnostics.models import Framework
 from maillage.network.enums import StructureKind

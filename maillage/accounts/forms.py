@@ -11,7 +11,7 @@ from maillage.accounts import throttle
 from maillage.accounts.models import RoleAssignment, User
 from maillage.core import audit
 from maillage.core.models import AuditEvent
-from maillage.core.perms import Role
+from maillage.core.roles import Role
 
 
 class SignInForm(AuthenticationForm):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from maillage.core.perms import Role, Scope
+from maillage.core.roles import Role, Scope
 from maillage.network.models import Structure
 from maillage.programmes.models import Programme
 from maillage.territories.models import Department, Region
@@ -83,7 +83,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @cached_property
     def scope(self) -> Scope:
-        """Everything this person's roles let them see (see maillage.core.perms)."""
+        """Everything this person's roles let them see (see maillage.core.roles)."""
         if not self.is_active:
             return Scope()
         # One row per role and place (a role holds départements or programmes, not both).

@@ -1,66 +1,124 @@
-"""What a signed-in person may see, as a plain value every app can filter with.
+"""What a person may do: each app's `perms.py` declares its actions with `@action`, each decided
+by the rules of `maillage.core.roles`. `docs/permissions.md` lists every action with the roles
+that may do it (`manage.py permissions_doc`; a test keeps the page true to the code).
 
-`maillage.accounts` builds the `Scope` of a user from their roles; apps below it read it through
-`scope_of(user)` without importing accounts.
-"""
+Which records an action reaches is the business of the QuerySets (`visible_to`); an action
+refused, like a record outside the scope, answers 404 (`require`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from django.db import models
+from django.apps import apps
 from django.http import Http404
-from django.utils.translation import gettext_lazy as _
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.module_loading import autodiscover_modules
 
+from maillage.core.roles import ROLE_SCOPES, Role, Scope
 
-class Role(models.TextChoices):
-    ADMIN = "admin", _("Administration nationale")
-    REGIONAL_MANAGER = "regional_manager", _("Responsable régional·e")
-    TERRITORY_MANAGER = "territory_manager", _("Responsable de territoire")
-    MEDIATOR = "mediator", _("Conseiller·ère numérique")
-    RELAY_REFERENT = "relay_referent", _("Référent·e de structure")
-    FUNDER = "funder", _("Financeur")
-
-
-STAFF_ROLES = (Role.ADMIN, Role.REGIONAL_MANAGER, Role.TERRITORY_MANAGER, Role.MEDIATOR)
+Rule = TypeVar("Rule", bound=Callable[[Any], bool])
 
 
 @dataclass(frozen=True)
-class Scope:
-    roles: frozenset[str] = field(default_factory=frozenset)
-    is_admin: bool = False
-    # Régions held by regional managers.
-    region_ids: frozenset[int] = field(default_factory=frozenset)
-    # Départements held by territorial managers…
-    managed_department_ids: frozenset[int] = field(default_factory=frozenset)
-    # …and by facilitators (mediators).
-    field_department_ids: frozenset[int] = field(default_factory=frozenset)
-    # The structures of relay referents.
-    structure_ids: frozenset[int] = field(default_factory=frozenset)
-    # Programmes followed by funders.
-    programme_ids: frozenset[int] = field(default_factory=frozenset)
+class Action:
+    app: str
+    name: str
+    label: Promise  # French, translated through the catalogue
+    rule: Callable[[Any], bool]
+
+
+_ACTIONS: dict[str, Action] = {}
+
+
+def action(label: Promise) -> Callable[[Rule], Rule]:
+    """Declare a rule of a `perms.py` as an action, with what it lets a person do (in French,
+    through `gettext_lazy`). The rule reads the person's roles only: what they reach is in the
+    QuerySets."""
+
+    def declare(rule: Rule) -> Rule:
+        app = rule.__module__.split(".")[1]
+        _ACTIONS[f"{app}.{rule.__name__}"] = Action(app, rule.__name__, label, rule)
+        return rule
+
+    return declare
+
+
+def actions() -> list[Action]:
+    """Every action of every app (each app's `perms.py` is imported first)."""
+    autodiscover_modules("perms")
+    layers = [config.label for config in apps.get_app_configs()]
+    declared = list(_ACTIONS)  # within an app, in the order of its perms.py
+    return sorted(
+        _ACTIONS.values(),
+        key=lambda a: (layers.index(a.app), declared.index(f"{a.app}.{a.name}")),
+    )
+
+
+@dataclass(frozen=True)
+class RoleHolder:
+    """Someone holding one role, with a scope of each kind: what the rules see of a person."""
+
+    role: str
+    is_authenticated: bool = True
 
     @property
-    def department_ids(self) -> frozenset[int]:
-        return self.managed_department_ids | self.field_department_ids
+    def scope(self) -> Scope:
+        one = frozenset({1})
+        return Scope(
+            roles=frozenset({self.role}),
+            is_admin=self.role == Role.ADMIN,
+            region_ids=one if self.role == Role.REGIONAL_MANAGER else frozenset(),
+            managed_department_ids=one if self.role == Role.TERRITORY_MANAGER else frozenset(),
+            field_department_ids=one if self.role == Role.MEDIATOR else frozenset(),
+            structure_ids=one if self.role == Role.RELAY_REFERENT else frozenset(),
+            programme_ids=one if self.role == Role.FUNDER else frozenset(),
+        )
 
-    @property
-    def is_empty(self) -> bool:
-        return not self.roles
 
-    def has_role(self, *roles: str) -> bool:
-        return self.is_admin or bool(self.roles.intersection(roles))
+def matrix() -> list[tuple[Action, dict[str, bool]]]:
+    """Every action with, for each role, whether its holder may do it."""
+    return [(a, {role: a.rule(RoleHolder(role)) for role in Role.values}) for a in actions()]
 
 
-EMPTY_SCOPE = Scope()
+PAGE_HEAD = """# Permissions
+
+<!-- Generated by `manage.py permissions_doc > docs/permissions.md` from `maillage/core/roles.py`
+and each app's `perms.py`; a test fails when this page and the code disagree. -->
+
+What each role may do. Where it may do it is its scope: a person reaches the records of their
+territory, their structure or their programmes, and any other record answers « page not found »
+(the QuerySets' `visible_to`). A person may hold several roles, each with its own scope.
+"""
 
 
-def scope_of(user: Any) -> Scope:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return EMPTY_SCOPE
-    scope = getattr(user, "scope", None)
-    return scope if isinstance(scope, Scope) else EMPTY_SCOPE
+def permissions_page() -> str:
+    """docs/permissions.md: the roles and their scope, then the actions of each app with the
+    roles that may do them, in French and in English."""
+    rows = matrix()
+    lines = [PAGE_HEAD]
+    for language, title, headers in (
+        ("fr", "En français", ("Rôle", "Périmètre", "Action")),
+        ("en", "In English", ("Role", "Scope", "Action")),
+    ):
+        with translation.override(language):
+            lines += [f"## {title}", "", f"| {headers[0]} | {headers[1]} |", "|---|---|"]
+            lines += [f"| {role.label} | {ROLE_SCOPES[role]} |" for role in Role]
+            app = ""
+            for item, allowed in rows:
+                if item.app != app:
+                    app = item.app
+                    lines += ["", f"### {apps.get_app_config(app).verbose_name}", ""]
+                    lines.append(
+                        f"| {headers[2]} | " + " | ".join(str(r.label) for r in Role) + " |"
+                    )
+                    lines.append("|---" * (len(Role) + 1) + "|")
+                marks = " | ".join("✓" if allowed[role] else "—" for role in Role.values)
+                lines.append(f"| {item.label} | {marks} |")
+            lines.append("")
+    return "\n".join(lines)
 
 
 def require(condition: bool) -> None:

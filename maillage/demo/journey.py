@@ -23,7 +23,7 @@ from django.utils import timezone
 from maillage.accounts.models import RoleAssignment, User
 from maillage.core.dates import add_months
 from maillage.core.models import Transition
-from maillage.core.perms import Role
+from maillage.core.roles import Role
 from maillage.demo.network import Builder
 from maillage.network import services
 from maillage.network.enums import (

@@ -22,8 +22,8 @@ from typing import Any
 from django.utils import timezone
 
 from maillage.accounts.models import User
-from maillage.core.perms import Role
 from maillage.core.references import new_reference
+from maillage.core.roles import Role
 from maillage.demo.people import LAST_NAMES, MEN, WOMEN
 from maillage.learning.enums import CohortStatus, EnrolmentStatus, Presence
 from maillage.learning.models import (

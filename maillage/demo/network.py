@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from maillage.accounts.models import RoleAssignment, User
-from maillage.core.perms import Role
+from maillage.core.roles import Role
 from maillage.network.enums import (
     RelayOffer,
     RelayStatus,

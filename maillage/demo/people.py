@@ -17,7 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 from maillage.accounts.models import RoleAssignment, User
-from maillage.core.perms import Role
+from maillage.core.roles import Role
 from maillage.diagnostics import services as diagnostics
 from maillage.diagnostics.models import Framework
 from maillage.network.models import Structure

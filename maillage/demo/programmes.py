@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from maillage.accounts.models import User
-from maillage.core.perms import Role
+from maillage.core.roles import Role
 from maillage.programmes.models import Programme, Staffing, StaffTitle, Target
 from maillage.territories.models import Department
 

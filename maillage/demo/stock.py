@@ -25,7 +25,7 @@ from typing import Any
 from django.utils import timezone
 
 from maillage.accounts.models import User
-from maillage.core.perms import Role
+from maillage.core.roles import Role
 from maillage.demo.learning import LearningBuilder
 from maillage.learning.enums import CourseDevice
 from maillage.learning.models import Session

@@ -12,15 +12,15 @@ class DiagnosticsConfig(AppConfig):
     def ready(self) -> None:
         from maillage.core.navigation import NavItem, register
         from maillage.diagnostics import person
+        from maillage.diagnostics.perms import can_diagnose
         from maillage.people import registry
-        from maillage.people.perms import can_see_people
 
         register(
             NavItem(
                 pillar="diagnostiquer",
                 label=_("Diagnostics"),
                 url_name="diagnostics:diagnostic_list",
-                visible=can_see_people,
+                visible=can_diagnose,
             )
         )
         registry.register(

@@ -24,9 +24,9 @@ from maillage.diagnostics.forms import (
     SituationForm,
 )
 from maillage.diagnostics.models import Diagnostic, Framework, Orientation, Recommendation
+from maillage.diagnostics.perms import can_diagnose
 from maillage.network.models import Structure
 from maillage.people.models import Beneficiary
-from maillage.people.perms import can_see_people
 
 
 def _visible_diagnostic(request: HttpRequest, pk: int) -> Diagnostic:
@@ -39,7 +39,7 @@ def _visible_diagnostic(request: HttpRequest, pk: int) -> Diagnostic:
 
 
 def diagnostic_list(request: HttpRequest) -> HttpResponse:
-    require(can_see_people(request.user))
+    require(can_diagnose(request.user))
     visible = Diagnostic.objects.visible_to(request.user).select_related(
         "beneficiary", "structure", "conducted_by", "framework"
     )

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from maillage.accounts.models import ApiToken
-from maillage.core.perms import scope_of
+from maillage.core.roles import is_national_team
 from maillage.impact.dashboard import Places, scope_filters
 from maillage.impact.facts import month_starts
 from maillage.impact.figures import Figures
 from maillage.impact.forms import period_problem
+from maillage.impact.perms import can_read_figures
 from maillage.impact.registry import all_indicators, get
 from maillage.learning.models import Course
 from maillage.programmes.models import Programme
@@ -96,7 +97,7 @@ def _place_asked(user: Any, offered: list[Any], model: Any, code: str) -> Any:
     """The département or région of this code among those offered to the person (any for the
     national team, even one without structures: its figures are 0); else 404."""
     found = next((place for place in offered if place.code == code), None)
-    if found is None and scope_of(user).is_admin:
+    if found is None and is_national_team(user):
         found = model.objects.filter(code=code).first()
     if found is None:
         raise _outside()
@@ -175,7 +176,7 @@ def statistics(request: HttpRequest) -> JsonResponse:
             **{"Retry-After": str(wait)},
         )
     user = token.user
-    if scope_of(user).is_empty:
+    if not can_read_figures(user):
         return _error(403, _("Aucun rôle ne vous donne accès à des indicateurs."))
     try:
         start, end = _period(request)

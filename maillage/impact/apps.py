@@ -11,7 +11,6 @@ class ImpactConfig(AppConfig):
 
     def ready(self) -> None:
         from maillage.core.navigation import NavItem, register
-        from maillage.core.perms import scope_of
         from maillage.impact import (  # noqa: F401 (indicators and equipment register)
             equipment,
             indicators,
@@ -19,6 +18,7 @@ class ImpactConfig(AppConfig):
             programme,
             signals,
         )
+        from maillage.impact.perms import can_read_figures
         from maillage.programmes import sections
 
         sections.register(programme.section)
@@ -31,7 +31,7 @@ class ImpactConfig(AppConfig):
                 pillar="mesurer",
                 label=_("Tableau de bord"),
                 url_name="impact:dashboard",
-                visible=lambda user: not scope_of(user).is_empty,
+                visible=can_read_figures,
                 order=-1,
             )
         )

@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maillage.core.pagination import PAGE_SIZE, query_string
-from maillage.core.perms import scope_of
+from maillage.core.roles import scope_of
 from maillage.impact.figures import Figures
 from maillage.impact.forms import DashboardForm
+from maillage.impact.perms import can_list_records
 from maillage.impact.registry import Filters, Indicator
 from maillage.impact.registry import get as get_indicator
 from maillage.network.models import Structure
-from maillage.people.perms import can_see_people
 from maillage.programmes.models import Programme
 from maillage.territories.models import Department, Region
 
@@ -122,7 +122,7 @@ def dashboard_form(user: Any, data: QueryDict | None) -> DashboardForm:
         territories=places.choices(),
         structures=(
             Structure.objects.visible_to(user).select_related("commune__department__region")
-            if can_see_people(user)
+            if can_list_records(user)
             else Structure.objects.none()
         ),
         programmes=Programme.objects.visible_to(user).order_by("name"),
@@ -235,7 +235,7 @@ def _place_level(user: Any, form: DashboardForm, params: QueryDict) -> Level:
     if department is not None:
         below = None
         keys: Any = []
-        if can_see_people(user):
+        if can_list_records(user):
             below = "structure"
             keys = (  # a query: the table reads one page of it
                 Structure.objects.visible_to(user)

@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from maillage.core.perms import Role
+from maillage.core.roles import referent_of
 from maillage.impact.indicators import (
     PLACE_BREAKDOWNS,
     _listed,
@@ -97,25 +97,17 @@ def followup_contacts(filters: Filters) -> QuerySet[FollowUp]:
     )
 
 
-def _by_referents(path: str) -> dict[str, Any]:
-    """Led by a referent of the host structure (`path` leads to the facilitators)."""
-    return {
-        f"{path}role_assignments__role": Role.RELAY_REFERENT,
-        f"{path}role_assignments__structure": F("structure"),
-    }
-
-
 def own_activities(filters: Filters) -> dict[str, int]:
     """Parcours, workshops and drop-ins of the period led by a referent of the structure that
     hosts them: what a structure runs on its own."""
     own_cohorts = Cohort.objects.filter(pk__in=cohorts(filters).values("pk")).filter(
-        **_by_referents("facilitators__")
+        referent_of(F("structure"), path="facilitators__")
     )
     own_workshops = Workshop.objects.filter(pk__in=workshops(filters).values("pk")).filter(
-        **_by_referents("facilitators__")
+        referent_of(F("structure"), path="facilitators__")
     )
     own_drop_ins = DropIn.objects.filter(pk__in=drop_ins(filters).values("pk")).filter(
-        **_by_referents("facilitator__")
+        referent_of(F("structure"), path="facilitator__")
     )
     return {
         "parcours": own_cohorts.distinct().count(),

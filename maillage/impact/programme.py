@@ -6,14 +6,14 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from maillage.core.perms import scope_of
 from maillage.impact.forms import TargetForm
 from maillage.impact.targets import programme_progress
 from maillage.programmes.models import Programme
+from maillage.programmes.perms import can_edit_programmes
 
 
 def section(request: HttpRequest, programme: Programme) -> tuple[str, dict[str, Any]] | None:
-    can_edit = scope_of(request.user).is_admin
+    can_edit = can_edit_programmes(request.user)
     return (
         "impact/programme_targets.html",
         {

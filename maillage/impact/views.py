@@ -15,7 +15,7 @@ from maillage.core import audit
 from maillage.core.forms import delete_line, save_line
 from maillage.core.models import AuditEvent
 from maillage.core.pagination import paginate, query_string
-from maillage.core.perms import require, scope_of
+from maillage.core.perms import require
 from maillage.impact import charts as charts_module
 from maillage.impact.dashboard import (
     Level,
@@ -27,12 +27,13 @@ from maillage.impact.dashboard import (
 from maillage.impact.figures import Figures
 from maillage.impact.forms import DashboardForm, PeriodForm, TargetForm, last_twelve_months
 from maillage.impact.pdf import report_pdf
+from maillage.impact.perms import can_list_records, can_read_figures
 from maillage.impact.publication import THRESHOLD, share_cell, suppress_column
 from maillage.impact.registry import Filters, Indicator, all_indicators
 from maillage.impact.registry import get as get_indicator
 from maillage.impact.report import report_data, report_xlsx
-from maillage.people.perms import can_see_people
 from maillage.programmes.models import Programme, Target
+from maillage.programmes.perms import can_edit_programmes
 from maillage.territories.models import Department
 
 # The indicators drawn month by month on the dashboard.
@@ -42,7 +43,7 @@ CHARTED = ("parcours_realised", "people_accompanied")
 def _dashboard_state(request: HttpRequest) -> tuple[DashboardForm, Level]:
     """The filters of the request and the place they open; a territory or structure outside
     the person's scope answers 404."""
-    require(not scope_of(request.user).is_empty)
+    require(can_read_figures(request.user))
     form = dashboard_form(request.user, request.GET)
     require(not (form.is_bound and ("territoire" in form.errors or "structure" in form.errors)))
     return form, level_of(request.user, form, request.GET)
@@ -53,7 +54,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     with its definition, monthly charts with their tables, and breakdowns one level below."""
     form, level = _dashboard_state(request)
     figures = Figures(level.filters)
-    lists = can_see_people(request.user)
+    lists = can_list_records(request.user)
     charts = []  # first: the totals then add up the months already read
     for code in CHARTED:
         if not level.applies(get_indicator(code)):
@@ -110,7 +111,7 @@ def _presets(request: HttpRequest) -> list[tuple[str, str]]:
 def indicator_records(request: HttpRequest, code: str) -> HttpResponse:
     """The records behind one figure of the dashboard that the person may see (never for
     funders, who read aggregates only)."""
-    require(can_see_people(request.user))
+    require(can_list_records(request.user))
     indicator = next((i for i in all_indicators() if i.code == code), None)
     require(indicator is not None and indicator.records is not None)
     assert indicator is not None and indicator.records is not None
@@ -135,7 +136,7 @@ def indicator_records(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 def target_add(request: HttpRequest, slug: str) -> HttpResponse:
-    require(scope_of(request.user).is_admin)
+    require(can_edit_programmes(request.user))
     programme = get_object_or_404(Programme, slug=slug)
     form = TargetForm(request.POST, programme=programme)
     save_line(
@@ -150,7 +151,7 @@ def target_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def target_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    require(scope_of(request.user).is_admin)
+    require(can_edit_programmes(request.user))
     target = get_object_or_404(Target, programme__slug=slug, pk=pk)
     delete_line(
         request, target, fields=["indicator", "value", "deadline"], removed=_("Objectif supprimé.")

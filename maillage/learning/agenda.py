@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
-from maillage.core.perms import Role, scope_of
+from maillage.core.roles import facilitator_accounts, within_scope
 from maillage.learning.enums import CohortStatus
 from maillage.learning.models import DropInSlot, Session, Workshop
 from maillage.network.models import Structure
@@ -180,15 +180,6 @@ def week_of(user: Any, monday: date) -> list[Day]:
 
 def team_of(user: Any) -> Any:
     """Whose agenda this person may open: their own, and for managers their team's."""
-    scope = scope_of(user)
-    facilitators = Q(role_assignments__role=Role.MEDIATOR)
-    if scope.is_admin:
-        members = facilitators
-    else:
-        territory = Q(pk__in=[])
-        if scope.region_ids:
-            territory |= Q(role_assignments__departments__region_id__in=scope.region_ids)
-        if scope.managed_department_ids:
-            territory |= Q(role_assignments__departments__in=scope.managed_department_ids)
-        members = facilitators & territory
+    territory = within_scope(user, department="role_assignments__departments", managed_only=True)
+    members = facilitator_accounts() & territory
     return User.objects.filter(Q(pk=user.pk) | members).distinct().order_by("full_name")

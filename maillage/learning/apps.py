@@ -11,17 +11,16 @@ class LearningConfig(AppConfig):
 
     def ready(self) -> None:
         from maillage.core.navigation import NavItem, register
-        from maillage.core.perms import STAFF_ROLES, Role, scope_of
         from maillage.learning import person
+        from maillage.learning.perms import can_keep_an_agenda, can_see_activities
         from maillage.people import registry
-        from maillage.people.perms import can_see_people
 
         register(
             NavItem(
                 pillar="accompagner",
                 label=_("Parcours"),
                 url_name="learning:cohort_list",
-                visible=can_see_people,
+                visible=can_see_activities,
             )
         )
         register(
@@ -29,7 +28,7 @@ class LearningConfig(AppConfig):
                 pillar="accompagner",
                 label=_("Catalogue"),
                 url_name="learning:course_list",
-                visible=can_see_people,
+                visible=can_see_activities,
                 order=1,
             )
         )
@@ -38,7 +37,7 @@ class LearningConfig(AppConfig):
                 pillar="accompagner",
                 label=_("Ateliers"),
                 url_name="learning:workshop_list",
-                visible=can_see_people,
+                visible=can_see_activities,
                 order=2,
             )
         )
@@ -47,7 +46,7 @@ class LearningConfig(AppConfig):
                 pillar="accompagner",
                 label=_("Permanences"),
                 url_name="learning:drop_in_list",
-                visible=can_see_people,
+                visible=can_see_activities,
                 order=3,
             )
         )
@@ -56,7 +55,7 @@ class LearningConfig(AppConfig):
                 pillar="accompagner",
                 label=_("Mon agenda"),
                 url_name="learning:agenda",
-                visible=lambda user: scope_of(user).has_role(*STAFF_ROLES, Role.RELAY_REFERENT),
+                visible=can_keep_an_agenda,
                 order=-1,
             )
         )

@@ -4,13 +4,13 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maillage.accounts.models import User
-from maillage.core.perms import STAFF_ROLES, Role
+from maillage.core.roles import referent_accounts, staff_accounts
 from maillage.learning.enums import DROP_IN_MINUTES, Presence, ProcedureTheme, ReferredTo, Theme
 from maillage.learning.models import Cohort, Course, DropIn, DropInSlot, Unavailability, Workshop
 from maillage.network.models import Structure
@@ -110,13 +110,7 @@ def facilitator_choices(user: Any, structures: QuerySet[Structure]) -> QuerySet[
     """Who may facilitate: the network's staff, and the referents of the host structures."""
     return (
         User.objects.filter(is_active=True)
-        .filter(
-            Q(role_assignments__role__in=STAFF_ROLES)
-            | Q(
-                role_assignments__role=Role.RELAY_REFERENT,
-                role_assignments__structure__in=structures,
-            )
-        )
+        .filter(staff_accounts() | referent_accounts(structures))
         .distinct()
         .order_by("full_name")
     )
@@ -165,9 +159,7 @@ class CohortForm(forms.ModelForm):
         self.fields["programme"].queryset = Programme.objects.visible_to(user)  # type: ignore[attr-defined]
         people = facilitator_choices(user, structures)
         self.fields["facilitators"].queryset = people  # type: ignore[attr-defined]
-        referents = User.objects.filter(
-            role_assignments__role=Role.RELAY_REFERENT, role_assignments__structure__in=structures
-        )
+        referents = User.objects.filter(referent_accounts(structures))
         self.fields["co_facilitators"].queryset = referents.distinct().order_by("full_name")  # type: ignore[attr-defined]
         if people.filter(pk=user.pk).exists():
             self.fields["facilitators"].initial = [user.pk]

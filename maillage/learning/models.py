@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from maillage.core.perms import scope_of
+from maillage.core.roles import has_a_role, is_national_team, within_scope
 from maillage.core.statemachine import Workflow
 from maillage.learning.enums import (
     COHORT_TRANSITIONS,
@@ -29,7 +29,7 @@ from maillage.learning.enums import (
     ReferredTo,
     Theme,
 )
-from maillage.network.models import Structure, territory_condition
+from maillage.network.models import STRUCTURE_PLACE, Structure
 from maillage.people.enums import AgeBand, Gender
 from maillage.people.models import Beneficiary
 from maillage.programmes.models import Programme
@@ -118,11 +118,10 @@ class ActivityQuerySet(models.QuerySet[Any]):
     facilitator_paths: tuple[str, ...] = ("facilitators",)
 
     def visible_to(self, user: Any) -> Any:
-        scope = scope_of(user)
-        if scope.is_admin:
+        if is_national_team(user):
             return self.all()
-        condition = territory_condition(scope, "structure__")
-        if getattr(user, "pk", None) is not None and not scope.is_empty:
+        condition = within_scope(user, department=STRUCTURE_PLACE, structure="structure")
+        if getattr(user, "pk", None) is not None and has_a_role(user):
             for path in self.facilitator_paths:
                 condition |= Q(**{path: user})
         return self.filter(condition).distinct()

@@ -18,7 +18,7 @@ from maillage.core import audit
 from maillage.core.forms import bind, errors_text
 from maillage.core.models import AuditEvent
 from maillage.core.pagination import paginate
-from maillage.core.perms import STAFF_ROLES, Role, require, scope_of
+from maillage.core.perms import require
 from maillage.core.statemachine import TransitionNotAllowed
 from maillage.diagnostics.enums import OrientationOutcome, RecommendationKind
 from maillage.diagnostics.models import Orientation
@@ -52,9 +52,14 @@ from maillage.learning.models import (
     Unavailability,
     Workshop,
 )
+from maillage.learning.perms import (
+    can_edit_catalogue,
+    can_keep_an_agenda,
+    can_plan_activities,
+    can_see_activities,
+)
 from maillage.network.models import Structure
 from maillage.people.models import Beneficiary
-from maillage.people.perms import can_see_people
 
 
 def _people_to_add(request: HttpRequest, **already: Any) -> tuple[str, list[Beneficiary]]:
@@ -66,13 +71,9 @@ def _people_to_add(request: HttpRequest, **already: Any) -> tuple[str, list[Bene
     return query, list(people.select_related("structure")[:20])
 
 
-def _is_admin(user: Any) -> bool:
-    return scope_of(user).is_admin
-
-
 def _hosts(user: Any) -> Any:
     """Structures where this person may plan a cohort."""
-    if not scope_of(user).has_role(*STAFF_ROLES, Role.RELAY_REFERENT):
+    if not can_plan_activities(user):
         return Structure.objects.none()
     return Structure.objects.editable_by(user)
 
@@ -81,39 +82,39 @@ def _hosts(user: Any) -> Any:
 
 
 def course_list(request: HttpRequest) -> HttpResponse:
-    require(can_see_people(request.user))
+    require(can_see_activities(request.user))
     courses = Course.objects.annotate(
         runs=Count("cohorts", filter=~Q(cohorts__status=CohortStatus.CANCELLED))
     )
-    if not _is_admin(request.user):
+    if not can_edit_catalogue(request.user):
         courses = courses.filter(is_active=True)
     return render(
         request,
         "learning/course_list.html",
         {
             "courses": courses,
-            "can_edit": _is_admin(request.user),
+            "can_edit": can_edit_catalogue(request.user),
             "can_plan": _hosts(request.user).exists(),
         },
     )
 
 
 def course_detail(request: HttpRequest, code: str) -> HttpResponse:
-    require(can_see_people(request.user))
+    require(can_see_activities(request.user))
     course = get_object_or_404(Course, code=code)
     return render(
         request,
         "learning/course_detail.html",
         {
             "course": course,
-            "can_edit": _is_admin(request.user),
+            "can_edit": can_edit_catalogue(request.user),
             "can_plan": _hosts(request.user).exists(),
         },
     )
 
 
 def course_create(request: HttpRequest) -> HttpResponse:
-    require(_is_admin(request.user))
+    require(can_edit_catalogue(request.user))
     form = bind(request, CourseForm)
     if request.method == "POST" and form.is_valid():
         course = form.save()
@@ -126,7 +127,7 @@ def course_create(request: HttpRequest) -> HttpResponse:
 
 
 def course_edit(request: HttpRequest, code: str) -> HttpResponse:
-    require(_is_admin(request.user))
+    require(can_edit_catalogue(request.user))
     course = get_object_or_404(Course, code=code)
     fields = [f for f in CourseForm.Meta.fields if f != "code"]
     before = audit.values(course, [*fields, "syllabus", "publics"])
@@ -145,7 +146,7 @@ def course_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def cohort_list(request: HttpRequest) -> HttpResponse:
-    require(can_see_people(request.user))
+    require(can_see_activities(request.user))
     cohorts = (
         Cohort.objects.visible_to(request.user)
         .select_related("course", "structure__commune")
@@ -488,7 +489,7 @@ def session_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def workshop_list(request: HttpRequest) -> HttpResponse:
-    require(can_see_people(request.user))
+    require(can_see_activities(request.user))
     workshops = (
         Workshop.objects.visible_to(request.user)
         .select_related("structure__commune")
@@ -576,7 +577,7 @@ def workshop_participant(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def drop_in_list(request: HttpRequest) -> HttpResponse:
-    require(can_see_people(request.user))
+    require(can_see_activities(request.user))
     drop_ins = (
         DropIn.objects.visible_to(request.user)
         .select_related("structure", "beneficiary", "facilitator")
@@ -637,7 +638,7 @@ def _monday(request: HttpRequest) -> date:
 
 def agenda(request: HttpRequest) -> HttpResponse:
     me: Any = request.user
-    require(scope_of(me).has_role(*STAFF_ROLES, Role.RELAY_REFERENT))
+    require(can_keep_an_agenda(me))
     team = agenda_tools.team_of(me)
     person: Any = me
     if request.GET.get("personne"):
@@ -690,7 +691,7 @@ def agenda_slot(request: HttpRequest) -> HttpResponse:
 @require_POST
 def agenda_unavailability(request: HttpRequest) -> HttpResponse:
     me: Any = request.user
-    require(scope_of(me).has_role(*STAFF_ROLES, Role.RELAY_REFERENT))
+    require(can_keep_an_agenda(me))
     if request.POST.get("delete"):
         Unavailability.objects.filter(user=me, pk=request.POST["delete"]).delete()
         messages.success(request, _("Indisponibilité supprimée."))
@@ -717,7 +718,7 @@ def agenda_unavailability(request: HttpRequest) -> HttpResponse:
 def agenda_feed(request: HttpRequest) -> HttpResponse:
     """Create a new private calendar address (the previous one stops working), or revoke it."""
     me: Any = request.user
-    require(scope_of(me).has_role(*STAFF_ROLES, Role.RELAY_REFERENT))
+    require(can_keep_an_agenda(me))
     CalendarFeed.objects.active().filter(user=me).update(revoked_at=timezone.now())
     if request.POST.get("action") == "revoke":
         messages.success(request, _("L'adresse de votre calendrier est désactivée."))

@@ -11,29 +11,23 @@ class NetworkConfig(AppConfig):
 
     def ready(self) -> None:
         from maillage.core.navigation import NavItem, register
-        from maillage.core.perms import scope_of
+        from maillage.network import perms
 
         register(
             NavItem(
                 pillar="reseau",
                 label=_("Structures"),
                 url_name="network:structure_list",
-                visible=lambda user: not scope_of(user).is_empty,
+                visible=perms.can_see_structures,
             )
         )
-        from maillage.core.perms import STAFF_ROLES, Role
-        from maillage.network.models import can_use_resources, is_staff
-
-        def staff_or_referent(user: object) -> bool:
-            return scope_of(user).has_role(*STAFF_ROLES, Role.RELAY_REFERENT)
-
         for order, (label, url_name, visible) in enumerate(
             [
-                (_("Appels à candidatures"), "network:call_list", is_staff),
-                (_("Accompagnements"), "network:plan_list", staff_or_referent),
-                (_("Formations des référents"), "network:training_list", staff_or_referent),
-                (_("Ressources pédagogiques"), "network:resource_list", can_use_resources),
-                (_("Réunions d'information"), "network:meeting_list", is_staff),
+                (_("Appels à candidatures"), "network:call_list", perms.can_follow_calls),
+                (_("Accompagnements"), "network:plan_list", perms.can_see_coaching),
+                (_("Formations des référents"), "network:training_list", perms.can_see_trainings),
+                (_("Ressources pédagogiques"), "network:resource_list", perms.can_use_resources),
+                (_("Réunions d'information"), "network:meeting_list", perms.can_organise_meetings),
             ],
             start=1,
         ):

@@ -28,14 +28,8 @@ from maillage.network.journey_forms import (
     QuestionForm,
     ReasonForm,
 )
-from maillage.network.models import (
-    Application,
-    Assessment,
-    Call,
-    is_manager,
-    is_staff,
-    staff_department_ids,
-)
+from maillage.network.models import Application, Assessment, Call, staff_department_ids
+from maillage.network.perms import can_follow_calls, can_run_calls
 from maillage.territories.models import Department
 
 
@@ -44,7 +38,7 @@ def _managed_departments(user: Any) -> Any:
 
 
 def call_list(request: HttpRequest) -> HttpResponse:
-    require(is_staff(request.user))
+    require(can_follow_calls(request.user))
     calls = (
         Call.objects.visible_to(request.user)
         .annotate(
@@ -60,12 +54,12 @@ def call_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "network/call_list.html",
-        {"page": paginate(request, calls), "can_create": is_manager(request.user)},
+        {"page": paginate(request, calls), "can_create": can_run_calls(request.user)},
     )
 
 
 def call_create(request: HttpRequest) -> HttpResponse:
-    require(is_manager(request.user))
+    require(can_run_calls(request.user))
     form = bind(request, CallForm, departments=_managed_departments(request.user))
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():

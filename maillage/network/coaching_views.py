@@ -18,7 +18,7 @@ from maillage.core import audit
 from maillage.core.forms import bind
 from maillage.core.models import AuditEvent
 from maillage.core.pagination import paginate
-from maillage.core.perms import STAFF_ROLES, Role, require, scope_of
+from maillage.core.perms import require
 from maillage.network import services
 from maillage.network.achievements import achieved
 from maillage.network.enums import ApplicationStatus, CoachingStatus
@@ -29,17 +29,12 @@ from maillage.network.journey_forms import (
     FollowUpForm,
     StartCoachingForm,
 )
-from maillage.network.models import (
-    Call,
-    ClosingCommittee,
-    CoachingPlan,
-    Structure,
-    is_staff,
-)
+from maillage.network.models import Call, ClosingCommittee, CoachingPlan, Structure
+from maillage.network.perms import can_coach, can_see_coaching
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
-    require(scope_of(request.user).has_role(*STAFF_ROLES, Role.RELAY_REFERENT))
+    require(can_see_coaching(request.user))
     plans = CoachingPlan.objects.visible_to(request.user)
     today = timezone.localdate()
     plans = plans.select_related("structure__commune", "coach").with_last_contact()
@@ -67,7 +62,7 @@ def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
     """Open the coaching of a selected structure."""
     structure = get_object_or_404(Structure.objects.visible_to(request.user), pk=pk)
     require(
-        is_staff(request.user)
+        can_coach(request.user)
         and Structure.objects.relay_status_changeable_by(request.user).filter(pk=pk).exists()
     )
     application = (
@@ -216,7 +211,7 @@ def followup_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def closing_create(request: HttpRequest) -> HttpResponse:
     """Close the coaching of one or several structures (e.g. all those of a call)."""
-    require(is_staff(request.user))
+    require(can_coach(request.user))
     call = None
     plans = CoachingPlan.objects.editable_by(request.user).filter(status=CoachingStatus.IN_PROGRESS)
     if request.GET.get("appel"):

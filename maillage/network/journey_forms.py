@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from maillage.core.perms import STAFF_ROLES
 from maillage.core.phones import normalise_optional_phone
+from maillage.core.roles import staff_accounts
 from maillage.network.enums import (
     SCORES,
     ApplicationStatus,
@@ -48,7 +48,7 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 def staff_people() -> QuerySet[Any]:
     return (
         get_user_model()
-        .objects.filter(is_active=True, role_assignments__role__in=STAFF_ROLES)
+        .objects.filter(staff_accounts(), is_active=True)
         .distinct()
         .order_by("full_name")
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -15,8 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.dates import add_months
-from maillage.core.perms import STAFF_ROLES, Role, scope_of
 from maillage.core.references import Referenced
+from maillage.core.roles import (
+    is_national_team,
+    referent_accounts,
+    scope_of,
+    within_scope,
+    works_with_people,
+)
 from maillage.core.statemachine import Workflow
 from maillage.network.enums import (
     APPLICATION_TRANSITIONS,
@@ -38,57 +43,29 @@ from maillage.network.enums import (
 )
 from maillage.territories.models import Commune, Department
 
-
-def territory_condition(scope: Any, path: str = "") -> Q:
-    """Structures within a scope: its régions, its départements, its own structures. `path`
-    leads from another model to a structure (e.g. "structure__")."""
-    condition = Q(pk__in=[])
-    if scope.region_ids:
-        condition |= Q(**{f"{path}commune__department__region_id__in": scope.region_ids})
-    if scope.department_ids:
-        condition |= Q(**{f"{path}commune__department_id__in": scope.department_ids})
-    if scope.structure_ids:
-        condition |= Q(**{f"{path}pk__in": scope.structure_ids})
-    return condition
-
-
-def management_condition(scope: Any, path: str = "") -> Q:
-    """Structures that the person manages: their régions and the départements they manage
-    (not those where they only work in the field)."""
-    condition = Q(pk__in=[])
-    if scope.region_ids:
-        condition |= Q(**{f"{path}commune__department__region_id__in": scope.region_ids})
-    if scope.managed_department_ids:
-        condition |= Q(**{f"{path}commune__department_id__in": scope.managed_department_ids})
-    return condition
+# The paths to the département of a structure, and of a record held by a structure, for
+# `maillage.core.roles.within_scope`.
+PLACE = "commune__department"
+STRUCTURE_PLACE = "structure__commune__department"
 
 
 class StructureQuerySet(models.QuerySet["Structure"]):
     def visible_to(self, user: Any) -> StructureQuerySet:
         """Structures of the person's territories, their own structure, and the partners of the
         programmes they fund."""
-        scope = scope_of(user)
-        if scope.is_admin:
-            return self.all()
-        condition = territory_condition(scope)
-        if scope.programme_ids:
-            partners = Structure.objects.filter(programmes__in=scope.programme_ids).values("pk")
-            condition |= Q(pk__in=partners)
+        condition = within_scope(user, department=PLACE, structure="")
+        funded = scope_of(user).programme_ids
+        if funded:
+            condition |= Q(pk__in=Structure.objects.filter(programmes__in=funded).values("pk"))
         return self.filter(condition)
 
     def editable_by(self, user: Any) -> StructureQuerySet:
         """Staff edit the structures of their territories; a referent edits their own."""
-        scope = scope_of(user)
-        if scope.is_admin:
-            return self.all()
-        return self.filter(territory_condition(scope))
+        return self.filter(within_scope(user, department=PLACE, structure=""))
 
     def relay_status_changeable_by(self, user: Any) -> StructureQuerySet:
         """Managers decide where a structure stands in the network."""
-        scope = scope_of(user)
-        if scope.is_admin:
-            return self.all()
-        return self.filter(management_condition(scope))
+        return self.filter(within_scope(user, department=PLACE, managed_only=True))
 
     def count_by_relay_status(self) -> list[tuple[RelayStatus, int]]:
         """Every relay status, in the order of the journey, with how many structures hold it."""
@@ -226,11 +203,7 @@ class Structure(models.Model):
 
         return (
             get_user_model()
-            .objects.filter(
-                is_active=True,
-                role_assignments__role=Role.RELAY_REFERENT,
-                role_assignments__structure=self,
-            )
+            .objects.filter(referent_accounts([self.pk]), is_active=True)
             .distinct()
             .order_by("full_name")
         )
@@ -245,39 +218,11 @@ def lines_of(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-# --- Scopes of records placed in a département ----------------------------------------------
-
-
-def department_condition(scope: Any, path: str = "", *, managed_only: bool = False) -> Q:
-    """Départements of the person's régions and départements (`path` leads to a département,
-    e.g. "department__"); `managed_only` leaves out those where they only work in the field."""
-    condition = Q(pk__in=[])
-    if scope.region_ids:
-        condition |= Q(**{f"{path}region_id__in": scope.region_ids})
-    departments = scope.managed_department_ids if managed_only else scope.department_ids
-    if departments:
-        condition |= Q(**{f"{path}pk__in": departments})
-    return condition
-
-
-def is_staff(user: Any) -> bool:
-    return scope_of(user).has_role(*STAFF_ROLES)
-
-
-def is_manager(user: Any) -> bool:
-    return scope_of(user).has_role(Role.ADMIN, Role.REGIONAL_MANAGER, Role.TERRITORY_MANAGER)
-
-
 def staff_department_ids(user: Any, *, managed_only: bool = False) -> models.QuerySet[Any]:
     """The départements where this member of staff works (or manages)."""
-    scope = scope_of(user)
-    if scope.is_admin:
-        return Department.objects.values("pk")
-    if not is_staff(user):
-        return Department.objects.none().values("pk")
-    return Department.objects.filter(department_condition(scope, managed_only=managed_only)).values(
-        "pk"
-    )
+    return Department.objects.filter(
+        within_scope(user, department="", managed_only=managed_only)
+    ).values("pk")
 
 
 # --- Calls for applications (AMI) --------------------------------------------------------------
@@ -286,17 +231,15 @@ def staff_department_ids(user: Any, *, managed_only: bool = False) -> models.Que
 class CallQuerySet(models.QuerySet["Call"]):
     def visible_to(self, user: Any) -> CallQuerySet:
         """Network staff see the calls of their territory; structures apply on the public page."""
-        if scope_of(user).is_admin:
+        if is_national_team(user):
             return self.all()
         within = Call.objects.filter(departments__in=staff_department_ids(user)).values("pk")
         return self.filter(pk__in=within)
 
     def managed_by(self, user: Any) -> CallQuerySet:
         """Managers run the calls of the départements they manage."""
-        if scope_of(user).is_admin:
+        if is_national_team(user):
             return self.all()
-        if not is_manager(user):
-            return self.none()
         managed = staff_department_ids(user, managed_only=True)
         return self.filter(pk__in=Call.objects.filter(departments__in=managed).values("pk"))
 
@@ -627,27 +570,14 @@ class Assessment(models.Model):
 # --- Coaching of a selected structure -----------------------------------------------------------
 
 
-def _staff_territory(scope: Any, path: str) -> Q:
-    """Structures of the person's régions and départements (not a referent's own structure)."""
-    return territory_condition(replace(scope, structure_ids=frozenset()), path)
-
-
 class CoachingPlanQuerySet(models.QuerySet["CoachingPlan"]):
     def visible_to(self, user: Any) -> CoachingPlanQuerySet:
         """The staff of the structure's territory and the structure's referents."""
-        scope = scope_of(user)
-        if scope.is_admin:
-            return self.all()
-        return self.filter(territory_condition(scope, "structure__"))
+        return self.filter(within_scope(user, department=STRUCTURE_PLACE, structure="structure"))
 
     def editable_by(self, user: Any) -> CoachingPlanQuerySet:
         """Network staff of the structure's territory write the plan and its log."""
-        scope = scope_of(user)
-        if scope.is_admin:
-            return self.all()
-        if not is_staff(user):
-            return self.none()
-        return self.filter(_staff_territory(scope, "structure__"))
+        return self.filter(within_scope(user, department=STRUCTURE_PLACE))
 
     def with_last_contact(self) -> CoachingPlanQuerySet:
         """Annotated with `last_contact`: the last follow-up's date, or the start if none."""
@@ -906,15 +836,11 @@ class Training(models.Model):
 class TrainingSessionQuerySet(models.QuerySet["TrainingSession"]):
     def visible_to(self, user: Any) -> TrainingSessionQuerySet:
         """Sessions are announced to all the network's staff and referents."""
-        if scope_of(user).has_role(*STAFF_ROLES, Role.RELAY_REFERENT):
-            return self.all()
-        return self.none()
+        return self.all() if works_with_people(user) else self.none()
 
     def managed_by(self, user: Any) -> TrainingSessionQuerySet:
         """Staff of the session's département organise it and take the attendance."""
-        if scope_of(user).is_admin:
-            return self.all()
-        return self.filter(department__in=staff_department_ids(user))
+        return self.filter(within_scope(user, department="department"))
 
 
 class TrainingSession(models.Model):
@@ -971,14 +897,9 @@ class TrainingSession(models.Model):
 class TrainingRegistrationQuerySet(models.QuerySet["TrainingRegistration"]):
     def visible_to(self, user: Any) -> TrainingRegistrationQuerySet:
         """The person registered, the referents of their structure, the session's staff."""
-        scope = scope_of(user)
-        if scope.is_admin:
-            return self.all()
-        condition = Q(session__in=TrainingSession.objects.managed_by(user))
+        condition = within_scope(user, department="session__department", structure="structure")
         if getattr(user, "is_authenticated", False):
             condition |= Q(user=user)
-        if scope.structure_ids:
-            condition |= Q(structure_id__in=scope.structure_ids)
         return self.filter(condition)
 
     def trained(self) -> TrainingRegistrationQuerySet:
@@ -1034,22 +955,13 @@ class TrainingRegistration(models.Model):
 # --- Pedagogical resources ---------------------------------------------------------------------
 
 
-def can_use_resources(user: Any) -> bool:
-    """Staff, and the referents of structures in coaching or already relays."""
-    scope = scope_of(user)
-    if scope.has_role(*STAFF_ROLES):
-        return True
-    return Structure.objects.filter(
-        pk__in=scope.structure_ids,
-        relay_status__in=[RelayStatus.IN_COACHING, RelayStatus.RELAY],
-    ).exists()
-
-
 class ResourceQuerySet(models.QuerySet["Resource"]):
     def visible_to(self, user: Any) -> ResourceQuerySet:
+        from maillage.network.perms import can_manage_resources, can_use_resources
+
         if not can_use_resources(user):
             return self.none()
-        if is_manager(user):
+        if can_manage_resources(user):
             return self.all()
         return self.filter(is_published=True)
 
@@ -1099,9 +1011,7 @@ class Resource(models.Model):
 
 class InfoMeetingQuerySet(models.QuerySet["InfoMeeting"]):
     def managed_by(self, user: Any) -> InfoMeetingQuerySet:
-        if scope_of(user).is_admin:
-            return self.all()
-        return self.filter(department__in=staff_department_ids(user))
+        return self.filter(within_scope(user, department="department"))
 
     def upcoming(self) -> InfoMeetingQuerySet:
         return self.filter(starts_at__gte=timezone.now()).order_by("starts_at")

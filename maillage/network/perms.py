@@ -1,33 +1,124 @@
+"""Who may do what in the network: its structures, and the network's own life (calls for
+applications, coaching, trainings of referents, resources, information meetings). Which
+records each person reaches is in the QuerySets."""
+
 from __future__ import annotations
 
 from typing import Any
 
-from maillage.core.perms import STAFF_ROLES, scope_of
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from maillage.core.perms import action
+from maillage.core.roles import (
+    has_a_role,
+    is_national_team,
+    is_network_staff,
+    manages_territory,
+    scope_of,
+    within_scope,
+    works_with_people,
+)
 from maillage.territories.models import Department
 
 
+@action(_("Voir les structures de son territoire (ou les partenaires de ses programmes)"))
+def can_see_structures(user: Any) -> bool:
+    return has_a_role(user)
+
+
+@action(_("Ajouter une structure dans son territoire"))
 def can_create_structure(user: Any) -> bool:
-    return scope_of(user).has_role(*STAFF_ROLES)
+    return is_network_staff(user)
+
+
+@action(_("Faire avancer une structure dans le réseau (candidate, retenue, Relais Numérique…)"))
+def can_move_structures(user: Any) -> bool:
+    """Managers decide where a structure stands in the network."""
+    return manages_territory(user)
 
 
 def placeable_department_ids(user: Any) -> frozenset[int] | None:
     """Départements where this person may place a structure; None means anywhere."""
-    scope = scope_of(user)
-    if scope.is_admin:
+    if is_national_team(user):
         return None
-    in_regions = Department.objects.filter(region_id__in=scope.region_ids).values_list(
-        "pk", flat=True
+    return frozenset(
+        Department.objects.filter(within_scope(user, department="")).values_list("pk", flat=True)
     )
-    return frozenset(in_regions) | scope.department_ids
 
 
-def visible_departments(user: Any) -> Any:
-    ids = placeable_department_ids(user)
-    departments = Department.objects.select_related("region")
-    if ids is None:
-        return departments
-    scope = scope_of(user)
-    from_structures = Department.objects.filter(
-        communes__structures__pk__in=list(scope.structure_ids)
-    ).values("pk")
-    return departments.filter(pk__in=ids) | departments.filter(pk__in=from_structures)
+def visible_departments(user: Any) -> QuerySet[Department]:
+    """The départements of the person's territory and of their own structures."""
+    reached = within_scope(user, department="", structure="communes__structures")
+    return Department.objects.select_related("region").filter(
+        pk__in=Department.objects.filter(reached).values("pk")
+    )
+
+
+# --- The network's own life ------------------------------------------------------------------
+
+
+@action(_("Suivre les appels à candidatures et leurs candidatures"))
+def can_follow_calls(user: Any) -> bool:
+    return is_network_staff(user)
+
+
+@action(_("Lancer un appel à candidatures, présélectionner, tenir le comité de sélection"))
+def can_run_calls(user: Any) -> bool:
+    return manages_territory(user)
+
+
+@action(_("Lire les plans d'accompagnement des structures (référent·e : celui de sa structure)"))
+def can_see_coaching(user: Any) -> bool:
+    return works_with_people(user)
+
+
+@action(_("Accompagner une structure : plan, actions, suivi, comité de clôture"))
+def can_coach(user: Any) -> bool:
+    return is_network_staff(user)
+
+
+@action(_("Voir les formations des référents et s'y inscrire"))
+def can_see_trainings(user: Any) -> bool:
+    return works_with_people(user)
+
+
+@action(_("Organiser une session de formation, inscrire des référents, noter les présences"))
+def can_organise_trainings(user: Any) -> bool:
+    return is_network_staff(user)
+
+
+@action(
+    _(
+        "Utiliser les ressources pédagogiques (référent·e : si sa structure est accompagnée ou "
+        "Relais Numérique)"
+    )
+)
+def may_use_resources(user: Any) -> bool:
+    """The role's part of `can_use_resources`."""
+    return works_with_people(user)
+
+
+def can_use_resources(user: Any) -> bool:
+    """Staff, and the referents of structures in coaching or already relays."""
+    from maillage.network.enums import RelayStatus
+    from maillage.network.models import Structure
+
+    if is_network_staff(user):
+        return True
+    return may_use_resources(user) and (
+        Structure.objects.filter(
+            pk__in=scope_of(user).structure_ids,
+            relay_status__in=[RelayStatus.IN_COACHING, RelayStatus.RELAY],
+        ).exists()
+    )
+
+
+@action(_("Ajouter, modifier et partager les ressources pédagogiques"))
+def can_manage_resources(user: Any) -> bool:
+    return manages_territory(user)
+
+
+@action(_("Annoncer les réunions d'information et noter les présences"))
+def can_organise_meetings(user: Any) -> bool:
+    return is_network_staff(user)

@@ -20,7 +20,8 @@ from maillage.core.forms import bind
 from maillage.core.models import AuditEvent
 from maillage.core.pagination import paginate
 from maillage.core.pdf import pdf_response
-from maillage.core.perms import STAFF_ROLES, Role, require, scope_of
+from maillage.core.perms import require
+from maillage.core.roles import scope_of
 from maillage.network import services
 from maillage.network.journey_forms import (
     AttendanceForm,
@@ -38,16 +39,16 @@ from maillage.network.models import (
     Training,
     TrainingRegistration,
     TrainingSession,
-    can_use_resources,
-    is_manager,
-    is_staff,
     staff_department_ids,
 )
+from maillage.network.perms import (
+    can_manage_resources,
+    can_organise_meetings,
+    can_organise_trainings,
+    can_see_trainings,
+    can_use_resources,
+)
 from maillage.territories.models import Department
-
-
-def _can_see_trainings(user: Any) -> bool:
-    return scope_of(user).has_role(*STAFF_ROLES, Role.RELAY_REFERENT)
 
 
 def _me(request: HttpRequest) -> Any:
@@ -63,7 +64,7 @@ def _departments(user: Any) -> Any:
 
 
 def training_list(request: HttpRequest) -> HttpResponse:
-    require(_can_see_trainings(request.user))
+    require(can_see_trainings(request.user))
     today = timezone.localdate()
     sessions = (
         TrainingSession.objects.visible_to(request.user)
@@ -81,13 +82,13 @@ def training_list(request: HttpRequest) -> HttpResponse:
             "mine": TrainingRegistration.objects.filter(user=_me(request)).select_related(
                 "session__training"
             ),
-            "can_plan": is_staff(request.user),
+            "can_plan": can_organise_trainings(request.user),
         },
     )
 
 
 def training_detail(request: HttpRequest, code: str) -> HttpResponse:
-    require(_can_see_trainings(request.user))
+    require(can_see_trainings(request.user))
     training = get_object_or_404(Training, code=code)
     sessions = (
         TrainingSession.objects.visible_to(request.user)
@@ -107,7 +108,7 @@ def training_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def session_create(request: HttpRequest) -> HttpResponse:
-    require(is_staff(request.user))
+    require(can_organise_trainings(request.user))
     initial: dict[str, Any] = {"trainer": request.user.pk, "capacity": 12}
     if request.GET.get("formation"):
         initial["training"] = Training.objects.filter(code=request.GET["formation"]).first()
@@ -278,13 +279,13 @@ def resource_list(request: HttpRequest) -> HttpResponse:
         {
             "filters": filters,
             "page": paginate(request, resources),
-            "can_edit": is_manager(request.user),
+            "can_edit": can_manage_resources(request.user),
         },
     )
 
 
 def resource_create(request: HttpRequest) -> HttpResponse:
-    require(is_manager(request.user))
+    require(can_manage_resources(request.user))
     form = bind(request, ResourceForm)
     if request.method == "POST":
         form = ResourceForm(request.POST, request.FILES)
@@ -299,7 +300,7 @@ def resource_create(request: HttpRequest) -> HttpResponse:
 
 
 def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    require(is_manager(request.user))
+    require(can_manage_resources(request.user))
     resource = get_object_or_404(Resource.objects.visible_to(request.user), pk=pk)
     before = audit.values(resource, Resource.EDITABLE_FIELDS)
     form = ResourceForm(instance=resource)
@@ -327,7 +328,7 @@ def resource_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    require(is_staff(request.user))
+    require(can_organise_meetings(request.user))
     meetings = (
         InfoMeeting.objects.managed_by(request.user)
         .select_related("department", "call")
@@ -345,7 +346,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 
 def meeting_create(request: HttpRequest) -> HttpResponse:
-    require(is_staff(request.user))
+    require(can_organise_meetings(request.user))
     form = bind(
         request,
         InfoMeetingForm,

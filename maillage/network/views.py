@@ -20,10 +20,11 @@ from maillage.network.models import (
     CoachingPlan,
     Structure,
     TrainingRegistration,
-    is_staff,
 )
 from maillage.network.perms import (
+    can_coach,
     can_create_structure,
+    can_move_structures,
     placeable_department_ids,
     visible_departments,
 )
@@ -66,9 +67,13 @@ def _render_detail(
 ) -> HttpResponse:
     """The structure page; `transition_form` is given back with its errors after a refusal."""
     can_edit = Structure.objects.editable_by(request.user).filter(pk=structure.pk).exists()
-    can_transition = Structure.objects.relay_status_changeable_by(request.user).filter(
-        pk=structure.pk
-    ).exists() and bool(Structure.relay_workflow.targets(structure.relay_status))
+    can_transition = (
+        can_move_structures(request.user)
+        and Structure.objects.relay_status_changeable_by(request.user)
+        .filter(pk=structure.pk)
+        .exists()
+        and bool(Structure.relay_workflow.targets(structure.relay_status))
+    )
     if transition_form is None and can_transition:
         transition_form = RelayTransitionForm(structure=structure)
     changes = (
@@ -78,7 +83,6 @@ def _render_detail(
         if can_edit
         else []
     )
-    staff = is_staff(request.user)
     return render(
         request,
         "network/structure_detail.html",
@@ -95,7 +99,7 @@ def _render_detail(
             "plans": CoachingPlan.objects.visible_to(request.user)
             .filter(structure=structure)
             .select_related("coach"),
-            "can_start_coaching": staff
+            "can_start_coaching": can_coach(request.user)
             and can_transition
             and Structure.relay_workflow.can(structure.relay_status, RelayStatus.IN_COACHING),
             "trained": TrainingRegistration.objects.visible_to(request.user)
@@ -150,7 +154,10 @@ def structure_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def structure_transition(request: HttpRequest, pk: int) -> HttpResponse:
     structure = get_object_or_404(Structure.objects.visible_to(request.user), pk=pk)
-    require(Structure.objects.relay_status_changeable_by(request.user).filter(pk=pk).exists())
+    require(
+        can_move_structures(request.user)
+        and Structure.objects.relay_status_changeable_by(request.user).filter(pk=pk).exists()
+    )
     form = RelayTransitionForm(request.POST, structure=structure)
     if form.is_valid():
         try:

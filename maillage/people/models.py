@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from maillage.core.perms import scope_of
 from maillage.core.references import Referenced
+from maillage.core.roles import scope_of, within_scope
 from maillage.core.statemachine import Workflow
-from maillage.network.models import Structure, management_condition, territory_condition
+from maillage.network.models import STRUCTURE_PLACE, Structure
 from maillage.people.enums import (
     OPEN_REFERRAL_STATUSES,
     REFERRAL_TRANSITIONS,
@@ -95,17 +95,11 @@ class BeneficiaryQuerySet(models.QuerySet["Beneficiary"]):
     def visible_to(self, user: Any) -> BeneficiaryQuerySet:
         """Staff see the people followed by structures of their territories; a referent sees
         their structure's people; a funder sees no one."""
-        scope = scope_of(user)
-        if scope.is_admin:
-            return self.all()
-        return self.filter(territory_condition(scope, "structure__"))
+        return self.filter(within_scope(user, department=STRUCTURE_PLACE, structure="structure"))
 
     def erasable_by(self, user: Any) -> BeneficiaryQuerySet:
         """Managers (and the national team) answer requests to erase a person's data."""
-        scope = scope_of(user)
-        if scope.is_admin:
-            return self.all()
-        return self.filter(management_condition(scope, "structure__"))
+        return self.filter(within_scope(user, department=STRUCTURE_PLACE, managed_only=True))
 
     def named(self) -> BeneficiaryQuerySet:
         return self.filter(is_anonymous=False)
@@ -389,23 +383,21 @@ class ReferralLink(models.Model):
         return cls.objects.active().select_related("structure").filter(pk=pk).first()
 
 
+# The path from a referral to the département of the structure it was sent to.
+RECEIVER = "to_structure__commune__department"
+
+
 class ReferralQuerySet(models.QuerySet["Referral"]):
     def visible_to(self, user: Any) -> ReferralQuerySet:
         """The receiving team sees what it received; a referent also sees what their structure
         sent. A funder sees none."""
-        scope = scope_of(user)
-        if scope.is_admin:
-            return self.all()
-        received = territory_condition(scope, "to_structure__")
-        sent = Q(from_structure_id__in=scope.structure_ids) if scope.structure_ids else Q(pk__in=[])
+        received = within_scope(user, department=RECEIVER, structure="to_structure")
+        sent = Q(from_structure__in=scope_of(user).structure_ids)
         return self.filter(received | sent)
 
     def actionable_by(self, user: Any) -> ReferralQuerySet:
         """Only the receiving team moves a referral along."""
-        scope = scope_of(user)
-        if scope.is_admin:
-            return self.all()
-        return self.filter(territory_condition(scope, "to_structure__"))
+        return self.filter(within_scope(user, department=RECEIVER, structure="to_structure"))
 
     def open(self) -> ReferralQuerySet:
         return self.filter(status__in=OPEN_REFERRAL_STATUSES)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import Q
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from maillage.accounts.models import RoleAssignment
-from maillage.core.perms import Role
+from maillage.accounts.models import User
+from maillage.core.roles import field_team_accounts, referent_accounts
 from maillage.people.models import Referral
 
 
@@ -27,14 +26,11 @@ def _send(template: str, context: dict[str, object], recipients: list[str]) -> i
 def team_emails(referral: Referral) -> list[str]:
     """The receiving team: the structure's referents and the network staff of its département."""
     structure = referral.to_structure
-    assignments = RoleAssignment.objects.filter(user__is_active=True).filter(
-        Q(role=Role.RELAY_REFERENT, structure=structure)
-        | Q(
-            role__in=[Role.MEDIATOR, Role.TERRITORY_MANAGER],
-            departments=structure.commune.department_id,
-        )
+    team = User.objects.filter(
+        referent_accounts([structure.pk]) | field_team_accounts(structure.commune.department_id),
+        is_active=True,
     )
-    return sorted(set(assignments.values_list("user__email", flat=True)))
+    return sorted(set(team.values_list("email", flat=True)))
 
 
 def _context(referral: Referral) -> dict[str, object]:

@@ -21,8 +21,9 @@ from maillage.core import audit
 from maillage.core.forms import bind
 from maillage.core.models import AuditEvent
 from maillage.core.pagination import paginate
-from maillage.core.perms import STAFF_ROLES, Role, require, scope_of
+from maillage.core.perms import require
 from maillage.core.phones import normalise_phone
+from maillage.core.roles import scope_of, within_scope
 from maillage.core.statemachine import TransitionNotAllowed
 from maillage.network.enums import RelayStatus
 from maillage.network.models import Structure
@@ -40,7 +41,7 @@ from maillage.people.forms import (
 )
 from maillage.people.models import Beneficiary, Referral, ReferralLink
 from maillage.people.perms import can_manage_people, can_see_people, can_see_referrals
-from maillage.territories.models import Department
+from maillage.territories.models import Region
 
 
 def _placeable(user: Any) -> QuerySet[Structure]:
@@ -294,27 +295,15 @@ def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def _destinations(user: Any) -> QuerySet[Structure]:
-    """Where a person may be referred: the relays of the referrer's régions."""
-    scope = scope_of(user)
+    """Where a person may be referred: the relays of the referrer's régions (those of their
+    départements and structures included), other than their own structure."""
+    regions = Region.objects.filter(
+        within_scope(user, department="departments", structure="departments__communes__structures")
+    ).values("pk")
     relays = Structure.objects.filter(relay_status__in=[RelayStatus.RELAY, RelayStatus.IN_COACHING])
-    if scope.is_admin:
-        return relays
-    regions = set(scope.region_ids)
-    regions |= set(
-        Department.objects.filter(pk__in=scope.department_ids).values_list("region_id", flat=True)
+    return relays.filter(commune__department__region__in=regions).exclude(
+        pk__in=scope_of(user).structure_ids
     )
-    regions |= set(
-        Structure.objects.filter(pk__in=scope.structure_ids).values_list(
-            "commune__department__region_id", flat=True
-        )
-    )
-    return relays.filter(commune__department__region_id__in=regions).exclude(
-        pk__in=scope.structure_ids
-    )
-
-
-def can_refer(user: Any) -> bool:
-    return scope_of(user).has_role(*STAFF_ROLES, Role.RELAY_REFERENT)
 
 
 def referral_inbox(request: HttpRequest) -> HttpResponse:
@@ -337,7 +326,7 @@ def referral_inbox(request: HttpRequest) -> HttpResponse:
             "counts": counts,
             "page": paginate(request, referrals.select_related("to_structure", "from_structure")),
             "has_sent": bool(scope.structure_ids),
-            "can_refer": can_refer(request.user) and _destinations(request.user).exists(),
+            "can_refer": can_see_referrals(request.user) and _destinations(request.user).exists(),
             "can_share": _placeable(request.user).exists(),
         },
     )
@@ -345,7 +334,7 @@ def referral_inbox(request: HttpRequest) -> HttpResponse:
 
 def referral_create(request: HttpRequest) -> HttpResponse:
     destinations = _destinations(request.user)
-    require(can_refer(request.user) and destinations.exists())
+    require(can_see_referrals(request.user) and destinations.exists())
     scope = scope_of(request.user)
     own = Structure.objects.filter(pk__in=scope.structure_ids).first()
     user: Any = request.user

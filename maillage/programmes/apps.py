@@ -11,13 +11,13 @@ class ProgrammesConfig(AppConfig):
 
     def ready(self) -> None:
         from maillage.core.navigation import NavItem, register
-        from maillage.core.perms import scope_of
+        from maillage.programmes.perms import can_see_programmes
 
         register(
             NavItem(
                 pillar="mesurer",
                 label=_("Programmes"),
                 url_name="programmes:programme_list",
-                visible=lambda user: not scope_of(user).is_empty,
+                visible=can_see_programmes,
             )
         )

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from maillage.core.perms import scope_of
+from maillage.core.roles import scope_of, within_scope
 from maillage.network.models import Call, Structure
 from maillage.territories.models import Department
 
@@ -40,27 +40,9 @@ class Funder(models.Model):
 class ProgrammeQuerySet(models.QuerySet["Programme"]):
     def visible_to(self, user: Any) -> ProgrammeQuerySet:
         """Programmes a person works in: by territory, by partner structure, or as funder."""
-        scope = scope_of(user)
-        if scope.is_admin:
-            return self.all()
-        condition = Q(pk__in=scope.programme_ids)
-        if scope.region_ids:
-            condition |= Q(
-                pk__in=Programme.objects.filter(departments__region_id__in=scope.region_ids).values(
-                    "pk"
-                )
-            )
-        if scope.department_ids:
-            condition |= Q(
-                pk__in=Programme.objects.filter(departments__in=scope.department_ids).values("pk")
-            )
-        if scope.structure_ids:
-            condition |= Q(
-                pk__in=Programme.objects.filter(partner_structures__in=scope.structure_ids).values(
-                    "pk"
-                )
-            )
-        return self.filter(condition)
+        where = within_scope(user, department="departments", structure="partner_structures")
+        reached = Programme.objects.filter(where).values("pk")
+        return self.filter(Q(pk__in=reached) | Q(pk__in=scope_of(user).programme_ids))
 
 
 class Programme(models.Model):

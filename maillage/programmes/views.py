@@ -14,27 +14,28 @@ from maillage.core import audit
 from maillage.core.forms import bind, delete_line, save_line
 from maillage.core.models import AuditEvent
 from maillage.core.pagination import paginate
-from maillage.core.perms import require, scope_of
+from maillage.core.perms import require
 from maillage.network.models import Structure
 from maillage.programmes import sections
 from maillage.programmes.forms import ProgrammeForm, StaffingForm
 from maillage.programmes.models import Programme, Staffing
+from maillage.programmes.perms import can_edit_programmes, can_see_programmes
 
 
 def programme_list(request: HttpRequest) -> HttpResponse:
-    require(not scope_of(request.user).is_empty)
+    require(can_see_programmes(request.user))
     programmes = Programme.objects.visible_to(request.user).prefetch_related("funders")
     return render(
         request,
         "programmes/programme_list.html",
-        {"page": paginate(request, programmes), "can_create": scope_of(request.user).is_admin},
+        {"page": paginate(request, programmes), "can_create": can_edit_programmes(request.user)},
     )
 
 
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme.objects.visible_to(request.user), slug=slug)
     partners = Structure.objects.visible_to(request.user).filter(programmes=programme)
-    can_edit = scope_of(request.user).is_admin
+    can_edit = can_edit_programmes(request.user)
     rendered = []
     for section in sections.sections():
         found = section(request, programme)
@@ -63,7 +64,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def staffing_add(request: HttpRequest, slug: str) -> HttpResponse:
-    require(scope_of(request.user).is_admin)
+    require(can_edit_programmes(request.user))
     programme = get_object_or_404(Programme, slug=slug)
     form = StaffingForm(request.POST, programme=programme)
     save_line(
@@ -78,7 +79,7 @@ def staffing_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def staffing_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    require(scope_of(request.user).is_admin)
+    require(can_edit_programmes(request.user))
     staffing = get_object_or_404(Staffing, programme__slug=slug, pk=pk)
     delete_line(
         request, staffing, fields=["title", "person", "fte"], removed=_("Poste retiré de l'équipe.")
@@ -87,12 +88,12 @@ def staffing_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def programme_create(request: HttpRequest) -> HttpResponse:
-    require(scope_of(request.user).is_admin)
+    require(can_edit_programmes(request.user))
     return _save(request, None)
 
 
 def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    require(scope_of(request.user).is_admin)
+    require(can_edit_programmes(request.user))
     return _save(request, get_object_or_404(Programme, slug=slug))
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maillage.accounts.models import User
-from maillage.core.perms import STAFF_ROLES
+from maillage.core.roles import staff_accounts
 from maillage.learning.models import Session
 from maillage.network.models import Structure
 from maillage.network.perms import visible_departments
@@ -53,7 +53,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 def staff_users() -> QuerySet[User]:
     """People of the network's staff (facilitators and managers)."""
     return (
-        User.objects.filter(is_active=True, role_assignments__role__in=STAFF_ROLES)
+        User.objects.filter(staff_accounts(), is_active=True)
         .distinct()
         .order_by("full_name", "email")
     )

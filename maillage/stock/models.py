@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.core import audit
 from maillage.core.models import AppendOnlyRow, AuditEvent
-from maillage.core.perms import scope_of
 from maillage.core.references import Referenced
+from maillage.core.roles import NOTHING, within_scope, works_with_people
 from maillage.core.statemachine import Workflow
 from maillage.learning.models import Session, Workshop
 from maillage.network.models import Structure
@@ -59,29 +59,13 @@ def _actor(user: Any) -> Any:
     return user if getattr(user, "is_authenticated", False) else None
 
 
-def place_condition(scope: Any, path: str = "") -> Q:
-    """Places within a scope: those of its régions and départements, its structures' own, and
-    the kits of the person (`scope` has no user, so kits are added by the caller)."""
-    condition = Q(pk__in=[])
-    if scope.region_ids:
-        condition |= Q(**{f"{path}department__region_id__in": scope.region_ids})
-    if scope.department_ids:
-        condition |= Q(**{f"{path}department_id__in": scope.department_ids})
-    if scope.structure_ids:
-        condition |= Q(**{f"{path}structure_id__in": scope.structure_ids})
-    return condition
-
-
-def _visible(user: Any, path: str = "") -> Q | None:
-    """None for the national team (everything); otherwise the places a person may see,
-    through `path` from another model: their territory's, their structure's, their own kit.
-    Funders see no place."""
-    scope = scope_of(user)
-    if scope.is_admin:
-        return None
-    if scope.is_empty or not (scope.region_ids or scope.department_ids or scope.structure_ids):
-        return Q(pk__in=[])
-    return place_condition(scope, path) | Q(**{f"{path}keeper_id": user.pk})
+def _visible(user: Any, path: str = "") -> Q:
+    """The places a person may see, through `path` from another model: their territory's, their
+    structures' own, their own kit; everything for the national team. Funders see no place."""
+    if not works_with_people(user):
+        return NOTHING
+    where = within_scope(user, department=f"{path}department", structure=f"{path}structure")
+    return where | Q(**{f"{path}keeper": user.pk})
 
 
 class PlacedQuerySet(models.QuerySet[Any]):
@@ -90,8 +74,7 @@ class PlacedQuerySet(models.QuerySet[Any]):
     place_path = "place__"
 
     def visible_to(self, user: Any) -> Any:
-        condition = _visible(user, self.place_path)
-        return self.all() if condition is None else self.filter(condition)
+        return self.filter(_visible(user, self.place_path))
 
 
 class PlaceQuerySet(PlacedQuerySet):
@@ -689,12 +672,7 @@ class StockMovement(AppendOnlyRow):
 class TransferQuerySet(models.QuerySet["Transfer"]):
     def visible_to(self, user: Any) -> TransferQuerySet:
         """Both ends see a transfer."""
-        sent = _visible(user, "from_place__")
-        if sent is None:
-            return self.all()
-        received = _visible(user, "to_place__")
-        assert received is not None
-        return self.filter(sent | received)
+        return self.filter(_visible(user, "from_place__") | _visible(user, "to_place__"))
 
     def pending(self) -> TransferQuerySet:
         return self.filter(received_at__isnull=True)
@@ -1128,8 +1106,6 @@ class SaleLine(models.Model):
 class FleetLoanQuerySet(models.QuerySet["FleetLoan"]):
     def visible_to(self, user: Any) -> FleetLoanQuerySet:
         condition = _visible(user, "fleet__place__")
-        if condition is None:
-            return self.all()
         return self.filter(condition | Q(facilitator_id=getattr(user, "pk", None)))
 
     def open(self) -> FleetLoanQuerySet:

@@ -4,26 +4,41 @@ from __future__ import annotations
 
 from typing import Any
 
-from maillage.core.perms import STAFF_ROLES, Role, scope_of
+from django.utils.translation import gettext_lazy as _
 
-MANAGERS = (Role.ADMIN, Role.REGIONAL_MANAGER, Role.TERRITORY_MANAGER)
+from maillage.core.perms import action
+from maillage.core.roles import (
+    is_national_team,
+    is_network_staff,
+    manages_territory,
+    works_with_people,
+)
 
 
+@action(
+    _(
+        "Voir les lieux de stock de son territoire, vendre et distribuer au comptoir, "
+        "prêter et reprendre"
+    )
+)
 def can_see_stock(user: Any) -> bool:
     """Staff and the referents of partner structures; funders see figures only."""
-    return scope_of(user).has_role(*STAFF_ROLES, Role.RELAY_REFERENT)
+    return works_with_people(user)
 
 
+@action(_("Recevoir, tester, effacer et classer les équipements ; transférer, inventorier"))
 def can_refurbish(user: Any) -> bool:
     """Network staff receive, test, wipe and grade devices in their territory's workshops."""
-    return scope_of(user).has_role(*STAFF_ROLES)
+    return is_network_staff(user)
 
 
+@action(_("Ouvrir des lieux de stock, enregistrer des dons, gérer les flottes de prêt"))
 def can_manage_places(user: Any) -> bool:
     """Managers open places, donations and fleets in their territory."""
-    return scope_of(user).has_role(*MANAGERS)
+    return manages_territory(user)
 
 
+@action(_("Fixer les prix solidaires et les opérations de distribution gratuite"))
 def can_set_offer(user: Any) -> bool:
     """The national team sets solidarity prices and free distribution operations."""
-    return scope_of(user).is_admin
+    return is_national_team(user)

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from maillage.accounts.models import RoleAssignment, User
-from maillage.core.perms import Role
+from maillage.core.roles import Role
 from tests.conftest import World
 from tests.factories import UserFactory, grant
 

@@ -11,7 +11,7 @@ from django.db import models
 
 from maillage.accounts.models import User
 from maillage.core.models import Transition
-from maillage.core.perms import Role
+from maillage.core.roles import Role
 from maillage.network.enums import RelayStatus
 from maillage.network.models import Structure
 from maillage.programmes.models import Programme
