@@ -8,3 +8,9 @@ class CoreConfig(AppConfig):
     name = "maillage.core"
     label = "core"
     verbose_name = _("Socle")
+
+    def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
+        # Each app declares the figures about its records in its `indicators.py`.
+        autodiscover_modules("indicators")

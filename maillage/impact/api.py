@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from maillage.accounts.models import ApiToken
+from maillage.core.indicators import all_indicators, get
 from maillage.core.roles import is_national_team
 from maillage.impact.dashboard import Places, scope_filters
 from maillage.impact.facts import month_starts
 from maillage.impact.figures import Figures
 from maillage.impact.forms import period_problem
 from maillage.impact.perms import can_read_figures
-from maillage.impact.registry import all_indicators, get
 from maillage.learning.models import Course
 from maillage.programmes.models import Programme
 from maillage.stock.enums import DeviceKind

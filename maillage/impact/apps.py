@@ -11,13 +11,7 @@ class ImpactConfig(AppConfig):
 
     def ready(self) -> None:
         from maillage.core.navigation import NavItem, register
-        from maillage.impact import (  # noqa: F401 (indicators and equipment register)
-            equipment,
-            indicators,
-            journey,
-            programme,
-            signals,
-        )
+        from maillage.impact import equipment, journey, programme, signals
         from maillage.impact.perms import can_read_figures
         from maillage.programmes import sections
 

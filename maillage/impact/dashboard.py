@@ -15,13 +15,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from maillage.core.indicators import Filters, Indicator
+from maillage.core.indicators import get as get_indicator
 from maillage.core.pagination import PAGE_SIZE, query_string
 from maillage.core.roles import scope_of
 from maillage.impact.figures import Figures
 from maillage.impact.forms import DashboardForm
 from maillage.impact.perms import can_list_records
-from maillage.impact.registry import Filters, Indicator
-from maillage.impact.registry import get as get_indicator
 from maillage.network.models import Structure
 from maillage.programmes.models import Programme
 from maillage.territories.models import Department, Region

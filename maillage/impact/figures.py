@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from functools import cached_property
 from typing import Any
@@ -16,7 +16,8 @@ from django.db.models import Q, Sum, TextField
 from django.db.models.functions import Cast
 from pyroaring import BitMap, FrozenBitMap
 
-from maillage.impact import indicators
+from maillage.core.indicators import Filters, get
+from maillage.impact import equipment
 from maillage.impact.facts import (
     ACTIVITY_MEASURES,
     PLACE_MEASURES,
@@ -29,7 +30,7 @@ from maillage.impact.facts import (
     shift_month,
 )
 from maillage.impact.models import ActivityFact, Grain, PlaceFact
-from maillage.impact.registry import Filters, get
+from maillage.learning.indicators import reach
 from maillage.learning.models import Course
 from maillage.people.enums import AgeBand, Gender
 from maillage.programmes.models import Programme
@@ -47,6 +48,43 @@ DIMENSIONS = {
 
 def month_aligned(filters: Filters) -> bool:
     return filters.start.day == 1 and filters.end.day == 1
+
+
+def _counted(measure: str) -> Callable[[Totals], int]:
+    return lambda totals: totals.counts[measure]
+
+
+# The indicators the facts answer, each from the totals of the facts read for a period of whole
+# months (the others are computed live from the records).
+FROM_FACTS: dict[str, Callable[[Totals], Any]] = {
+    **{
+        code: _counted(code)
+        for code in (
+            "parcours_realised",
+            "parcours_completed",
+            "sessions_held",
+            "workshops",
+            "drop_ins",
+            "diagnostics",
+            "referrals_received",
+            "referrals_accepted",
+            "structures_joined",
+        )
+    },
+    "people_accompanied": lambda totals: totals.reached,
+    "learner_hours": lambda totals: round(totals.counts["learner_minutes"] / 60, 1),
+    "relays_active": _counted("relays"),
+    "women_share": lambda totals: totals.women_share(),
+    "average_age": lambda totals: totals.average_age(),
+    "age_bands": lambda totals: totals.age_bands(),
+}
+
+
+def live(code: str, filters: Filters) -> Any:
+    """A figure computed from the records; the equipment figures through their cache."""
+    if code in equipment.CODES:
+        return equipment.cached(code, filters)
+    return get(code).compute(filters)
 
 
 class Reading:
@@ -187,17 +225,16 @@ class Figures:
         return _totals(self.filters, self.index, None)[None]
 
     def value(self, code: str) -> Any:
-        indicator = get(code)
-        if self.from_facts and indicator.from_facts is not None:
-            return indicator.from_facts(self.totals)
-        return indicator.compute(self.filters)
+        if self.from_facts and code in FROM_FACTS:
+            return FROM_FACTS[code](self.totals)
+        return live(code, self.filters)
 
     def gender_counts(self) -> tuple[int, int]:
         """Women and men reached (named and anonymous)."""
         if self.from_facts:
             return self.totals.of_gender(Gender.WOMAN), self.totals.of_gender(Gender.MAN)
-        reach = indicators.reach(self.filters)
-        return reach.of_gender(Gender.WOMAN), reach.of_gender(Gender.MAN)
+        people = reach(self.filters)
+        return people.of_gender(Gender.WOMAN), people.of_gender(Gender.MAN)
 
     def by(self, dimension: str, keys: Iterable[Any]) -> dict[Any, Figures]:
         """The same figures for each key of a breakdown (months as their first day, courses

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maillage.core.forms import ListedModelChoiceField, QuickSelect
+from maillage.core.indicators import all_indicators
 from maillage.impact.facts import next_month
-from maillage.impact.registry import all_indicators
 from maillage.learning.models import Course
 from maillage.network.models import Structure
 from maillage.people.enums import AgeBand, Gender

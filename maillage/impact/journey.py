@@ -12,22 +12,28 @@ from typing import Any
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from maillage.core.roles import referent_of
-from maillage.impact.indicators import (
+from maillage.core.indicators import (
     PLACE_BREAKDOWNS,
-    _listed,
-    _listed_structures,
-    _territory,
-    cohorts,
-    drop_ins,
-    reach,
-    workshops,
+    Filters,
+    Indicator,
+    get,
+    listed,
+    register,
+    where,
 )
-from maillage.impact.registry import Filters, Indicator, get, register
+from maillage.core.roles import referent_of
+from maillage.learning.indicators import cohorts, drop_ins, reach, workshops
 from maillage.learning.models import Cohort, DropIn, Workshop
 from maillage.network.achievements import Figure, provide
 from maillage.network.enums import ApplicationStatus
-from maillage.network.models import Application, CoachingPlan, FollowUp, TrainingRegistration
+from maillage.network.indicators import listed_structures
+from maillage.network.models import (
+    STRUCTURE_PLACE,
+    Application,
+    CoachingPlan,
+    FollowUp,
+    TrainingRegistration,
+)
 
 
 def _programmes(filters: Filters, structure: str, call: str | None = None) -> Q:
@@ -48,7 +54,7 @@ def applications(filters: Filters) -> QuerySet[Application]:
     )
     if filters.programme_ids:
         qs = qs.filter(call__programmes__in=filters.programme_ids)
-    return qs.filter(_territory(filters, "structure__")).distinct()
+    return qs.filter(where(filters, department=STRUCTURE_PLACE, structure="structure")).distinct()
 
 
 def selections(filters: Filters) -> QuerySet[Application]:
@@ -60,7 +66,7 @@ def selections(filters: Filters) -> QuerySet[Application]:
     )
     if filters.programme_ids:
         qs = qs.filter(call__programmes__in=filters.programme_ids)
-    return qs.filter(_territory(filters, "structure__")).distinct()
+    return qs.filter(where(filters, department=STRUCTURE_PLACE, structure="structure")).distinct()
 
 
 def coaching_plans(filters: Filters) -> QuerySet[CoachingPlan]:
@@ -68,7 +74,7 @@ def coaching_plans(filters: Filters) -> QuerySet[CoachingPlan]:
     return (
         CoachingPlan.objects.filter(starts_on__lt=filters.end)
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=filters.start))
-        .filter(_territory(filters, "structure__"))
+        .filter(where(filters, department=STRUCTURE_PLACE, structure="structure"))
         .filter(_programmes(filters, "structure__", "application__call__"))
         .distinct()
     )
@@ -83,7 +89,8 @@ def referents_trained(filters: Filters) -> int:
     qs = TrainingRegistration.objects.filter(
         session__day__gte=filters.start, session__day__lt=filters.end
     ).filter(
-        _territory(filters, "structure__"), _programmes(filters, "structure__", "session__call__")
+        where(filters, department=STRUCTURE_PLACE, structure="structure"),
+        _programmes(filters, "structure__", "session__call__"),
     )
     return qs.people_trained()
 
@@ -91,7 +98,7 @@ def referents_trained(filters: Filters) -> int:
 def followup_contacts(filters: Filters) -> QuerySet[FollowUp]:
     return (
         FollowUp.objects.filter(on__gte=filters.start, on__lt=filters.end)
-        .filter(_territory(filters, "plan__structure__"))
+        .filter(where(filters, department="plan__" + STRUCTURE_PLACE, structure="plan__structure"))
         .filter(_programmes(filters, "plan__structure__", "plan__application__call__"))
         .distinct()
     )
@@ -120,69 +127,68 @@ def relay_own_activities(filters: Filters) -> int:
     return sum(own_activities(filters).values())
 
 
-INDICATORS = [
-    (
-        "applications",
-        _("Candidatures aux appels"),
-        _("Candidatures déposées dans la période aux appels à manifestation d'intérêt."),
-        lambda f: applications(f).count(),
-        _listed(Application, applications, F("submitted_at"), "structure_name"),
+for indicator in [
+    Indicator(
+        code="applications",
+        label=_("Candidatures aux appels"),
+        definition=_("Candidatures déposées dans la période aux appels à manifestation d'intérêt."),
+        compute=lambda f: applications(f).count(),
+        breakdowns=PLACE_BREAKDOWNS,
+        records=listed(Application, applications, F("submitted_at"), "structure_name"),
+        order=80,
     ),
-    (
-        "structures_selected",
-        _("Structures sélectionnées"),
-        _("Candidatures retenues par un comité de sélection réuni dans la période."),
-        lambda f: selections(f).count(),
-        _listed(Application, selections, F("decided_at"), "structure_name"),
+    Indicator(
+        code="structures_selected",
+        label=_("Structures sélectionnées"),
+        definition=_("Candidatures retenues par un comité de sélection réuni dans la période."),
+        compute=lambda f: selections(f).count(),
+        breakdowns=PLACE_BREAKDOWNS,
+        records=listed(Application, selections, F("decided_at"), "structure_name"),
+        order=81,
     ),
-    (
-        "structures_in_coaching",
-        _("Structures accompagnées"),
-        _(
+    Indicator(
+        code="structures_in_coaching",
+        label=_("Structures accompagnées"),
+        definition=_(
             "Structures dont l'accompagnement vers l'autonomie était en cours pendant une partie au moins de la période."
         ),
-        lambda f: len(coached_ids(f)),
-        _listed_structures(coached_ids),
+        compute=lambda f: len(coached_ids(f)),
+        breakdowns=PLACE_BREAKDOWNS,
+        records=listed_structures(coached_ids),
+        order=82,
     ),
-    (
-        "referents_trained",
-        _("Référents formés"),
-        _(
+    Indicator(
+        code="referents_trained",
+        label=_("Référents formés"),
+        definition=_(
             "Personnes différentes (par e-mail) présentes à au moins une session de formation des référents de la période."
         ),
-        referents_trained,
-        None,
+        compute=referents_trained,
+        breakdowns=PLACE_BREAKDOWNS,
+        order=83,
     ),
-    (
-        "followup_contacts",
-        _("Contacts de suivi"),
-        _("Visites, appels et réunions notés dans le suivi des structures accompagnées."),
-        lambda f: followup_contacts(f).count(),
-        None,
+    Indicator(
+        code="followup_contacts",
+        label=_("Contacts de suivi"),
+        definition=_(
+            "Visites, appels et réunions notés dans le suivi des structures accompagnées."
+        ),
+        compute=lambda f: followup_contacts(f).count(),
+        breakdowns=PLACE_BREAKDOWNS,
+        order=84,
     ),
-    (
-        "relay_own_activities",
-        _("Activités menées en autonomie"),
-        _(
+    Indicator(
+        code="relay_own_activities",
+        label=_("Activités menées en autonomie"),
+        definition=_(
             "Parcours réalisés, ateliers et permanences de la période animés par un référent de la structure qui les accueille."
         ),
-        relay_own_activities,
-        None,
+        compute=relay_own_activities,
+        breakdowns=PLACE_BREAKDOWNS,
+        order=85,
     ),
-]
-
-for order, (code, label, definition, compute, records) in enumerate(INDICATORS):
-    register(
-        Indicator(
-            code=code,
-            label=label,
-            definition=definition,
-            compute=compute,
-            breakdowns=PLACE_BREAKDOWNS,
-            records=records,
-            order=80 + order,
-        )
-    )
+]:
+    register(indicator)
 
 
 def achievements(structure_ids: Sequence[int], start: date, end: date) -> list[Figure]:

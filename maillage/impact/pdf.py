@@ -11,10 +11,10 @@ from django.utils import formats
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from maillage.core.indicators import Filters, all_indicators
 from maillage.core.pdf import render_pdf
 from maillage.impact import charts, equipment
 from maillage.impact.figures import Figures
-from maillage.impact.registry import Filters, all_indicators
 from maillage.impact.targets import programme_progress
 from maillage.programmes.models import Programme
 from maillage.stock.enums import DeviceKind

@@ -9,8 +9,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from maillage.core.indicators import Filters, all_indicators
 from maillage.impact.figures import Figures
-from maillage.impact.registry import Filters, all_indicators
 from maillage.learning.models import Course
 from maillage.programmes.models import Programme
 from maillage.stock.enums import DeviceKind

@@ -9,8 +9,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from maillage.core.indicators import Filters, get
 from maillage.impact.figures import Figures
-from maillage.impact.registry import Filters, get
 from maillage.programmes.models import Programme, Target
 
 

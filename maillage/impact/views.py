@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 
 from maillage.core import audit
 from maillage.core.forms import delete_line, save_line
+from maillage.core.indicators import Filters, Indicator, all_indicators
+from maillage.core.indicators import get as get_indicator
 from maillage.core.models import AuditEvent
 from maillage.core.pagination import paginate, query_string
 from maillage.core.perms import require
@@ -29,8 +31,6 @@ from maillage.impact.forms import DashboardForm, PeriodForm, TargetForm, last_tw
 from maillage.impact.pdf import report_pdf
 from maillage.impact.perms import can_list_records, can_read_figures
 from maillage.impact.publication import THRESHOLD, share_cell, suppress_column
-from maillage.impact.registry import Filters, Indicator, all_indicators
-from maillage.impact.registry import get as get_indicator
 from maillage.impact.report import report_data, report_xlsx
 from maillage.programmes.models import Programme, Target
 from maillage.programmes.perms import can_edit_programmes

@@ -186,7 +186,7 @@ def test_the_demo_attendance_is_realistic_and_the_agendas_have_no_conflict(demo:
 
 @pytest.mark.django_db
 def test_the_indicator_registry_gives_the_articles_figures(demo: None) -> None:
-    from maillage.impact.registry import Filters, compute
+    from maillage.core.indicators import Filters, compute
 
     def programme(slug: str) -> frozenset[int]:
         return frozenset({Programme.objects.get(slug=slug).pk})
@@ -264,7 +264,7 @@ def test_impact_report_gives_the_hautes_alpes_sim_cards_and_smartphones(
 
 @pytest.mark.django_db
 def test_450_refugees_were_connected_in_the_hautes_alpes_in_2022(demo: None) -> None:
-    from maillage.impact.registry import Filters, compute
+    from maillage.core.indicators import Filters, compute
 
     alps = frozenset({Programme.objects.get(slug="hautes-alpes").pk})
     year = Filters(date(2022, 1, 1), date(2023, 1, 1), programme_ids=alps)
@@ -339,7 +339,7 @@ def test_every_demo_balance_is_its_ledger_and_every_device_its_history(demo: Non
 def test_the_lille_call_drew_22_applications_and_its_closing_committee_shows_56_activities(
     demo: None,
 ) -> None:
-    from maillage.impact.registry import Filters, compute
+    from maillage.core.indicators import Filters, compute
     from maillage.network.achievements import achieved
     from maillage.network.models import Call, ClosingCommittee
 
@@ -368,7 +368,7 @@ def test_the_lille_call_drew_22_applications_and_its_closing_committee_shows_56_
 def test_the_loiret_accompanied_20_structures_4_towards_their_own_digital_practices(
     demo: None,
 ) -> None:
-    from maillage.impact.registry import Filters, compute
+    from maillage.core.indicators import Filters, compute
     from maillage.network.models import CoachingPlan
     from maillage.territories.models import Department
 

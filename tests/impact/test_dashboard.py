@@ -7,8 +7,8 @@ import re
 from datetime import date
 from typing import Any
 
+from maillage.core.indicators import Filters
 from maillage.impact.forms import last_twelve_months
-from maillage.impact.registry import Filters
 from tests.conftest import World, text
 
 DASHBOARD = "/mesurer/tableau-de-bord/"

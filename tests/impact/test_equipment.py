@@ -8,8 +8,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from maillage.core.indicators import Filters, compute, get
 from maillage.impact.figures import Figures
-from maillage.impact.registry import Filters, compute, get
 from maillage.impact.report import report_data
 from maillage.people.enums import Eligibility
 from maillage.stock import services

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
+from maillage.core.indicators import Filters, all_indicators
 from maillage.diagnostics.models import Diagnostic
 from maillage.impact import facts
 from maillage.impact.figures import Figures, Reading, _activity_rows
 from maillage.impact.models import ActivityFact, Grain, PlaceFact, StaleCell
-from maillage.impact.registry import Filters, all_indicators
 from maillage.learning import services
 from maillage.learning.models import Cohort, Course, DropIn, Session, Workshop
 from maillage.network.enums import RelayStatus

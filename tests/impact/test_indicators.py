@@ -7,8 +7,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from maillage.core.indicators import Filters, all_indicators, compute
 from maillage.diagnostics import services as diagnostics
-from maillage.impact.registry import Filters, all_indicators, compute
 from maillage.learning import services
 from maillage.learning.models import Cohort, Course
 from maillage.network.enums import RelayStatus

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from maillage.impact.registry import Filters, compute
+from maillage.core.indicators import Filters, compute
 from maillage.learning.models import Workshop
 from maillage.network import services
 from maillage.network.enums import ApplicationStatus

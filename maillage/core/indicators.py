@@ -1,5 +1,10 @@
 """One registry of indicators: each has a code, a French label, a definition shown to users,
-its computation, and the breakdowns it supports. Apps add their indicators with `register`."""
+its computation from the records, and the breakdowns it supports.
+
+Each app that owns records declares the figures about them in its `indicators.py` (found and
+imported at start-up), one `register(Indicator(...))` each; `maillage.impact` reads them:
+dashboards, reports, the API, publication, and the pre-aggregated facts that answer the same
+figures faster (`maillage.impact.figures.FROM_FACTS`). `docs/how-to.md` says how to add one."""
 
 from __future__ import annotations
 
@@ -8,12 +13,16 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any
 
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
+
+from maillage.core.roles import EVERYTHING, places_q
 
 # The id no record has: a restriction to it matches nothing.
 NOTHING_ID = -1
 
+# How a figure may be broken down.
 BREAKDOWNS = (
     "region",
     "department",
@@ -24,6 +33,13 @@ BREAKDOWNS = (
     "age_band",
     "device_kind",
 )
+
+
+# The breakdowns of figures about places (a structure's département, région, programmes), about
+# activities (and their course), and about people (and their gender and age band).
+PLACE_BREAKDOWNS = frozenset({"region", "department", "structure", "programme"})
+ACTIVITY_BREAKDOWNS = PLACE_BREAKDOWNS | {"course"}
+PEOPLE_BREAKDOWNS = ACTIVITY_BREAKDOWNS | {"gender", "age_band"}
 
 
 @dataclass(frozen=True)
@@ -77,9 +93,6 @@ class Indicator:
     unit: str = "count"  # count, share (0 to 1), years, hours, distribution
     breakdowns: frozenset[str] = field(default_factory=lambda: frozenset(BREAKDOWNS))
     order: int = 0
-    # The same figure from the pre-aggregated facts' totals (maillage.impact.figures.Totals);
-    # None: always computed live.
-    from_facts: Callable[[Any], Any] | None = None
     # The records behind the figure that a person may see, annotated with `record_date` (a
     # date or None) and `record_place` (a place name), for the list a figure links to; None: no list.
     records: Callable[[Filters, Any], Any] | None = None
@@ -106,3 +119,51 @@ def all_indicators() -> list[Indicator]:
 
 def compute(code: str, filters: Filters) -> Any:
     return get(code).compute(filters)
+
+
+# --- Helpers of the apps' indicator modules ----------------------------------------------------
+
+
+def where(filters: Filters, *, department: str, structure: str | None = None) -> Q:
+    """Records placed in the filters' régions, départements and structures (each restriction
+    given must hold); paths as in `maillage.core.roles.places_q`."""
+    return places_q(
+        department=department,
+        structure=structure,
+        region_ids=filters.region_ids,
+        department_ids=filters.department_ids,
+        structure_ids=filters.structure_ids,
+        every=True,
+    )
+
+
+def partners_of(filters: Filters, structure: str) -> Q:
+    """A structure's figures count for a programme when it is one of its partners (`structure`
+    leads to the structure, "" for structures themselves)."""
+    if not filters.programme_ids:
+        return EVERYTHING
+    return Q(
+        **{f"{structure}__programmes__in" if structure else "programmes__in": filters.programme_ids}
+    )
+
+
+def count_of(records: Callable[[Filters], QuerySet[Any]]) -> Callable[[Filters], int]:
+    """The figure that counts the records of a period."""
+    return lambda filters: records(filters).count()
+
+
+def listed(
+    model: Any, records: Callable[[Filters], QuerySet[Any]], when: Any, place: str
+) -> Callable[[Filters, Any], QuerySet[Any]]:
+    """The records behind a figure that a person may see, with their date and the name of
+    their place (`when` and `place`: an expression and a path), newest first."""
+
+    def visible(filters: Filters, user: Any) -> QuerySet[Any]:
+        return (
+            model.objects.visible_to(user)
+            .filter(pk__in=records(filters).values("pk"))
+            .annotate(record_date=when, record_place=F(place))
+            .order_by("-record_date", "-pk")
+        )
+
+    return visible
