@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "maillage.diagnostics",
     "maillage.learning",
     "maillage.stock",
+    "maillage.animation",
     "maillage.impact",
     "maillage.public",
     "maillage.demo",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("maillage.public.urls")),
     path("espace/", include("maillage.accounts.urls")),
     path("reseau/", include("maillage.network.urls")),
+    path("reseau/", include("maillage.animation.urls")),
     path("", include("maillage.people.urls")),
     path("diagnostics/", include("maillage.diagnostics.urls")),
     path("accompagner/", include("maillage.learning.urls")),

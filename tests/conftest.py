@@ -115,8 +115,13 @@ def seed_catalogue() -> None:
 
     from django.apps import apps
 
+    from maillage.animation.models import Training
+
     importlib.import_module("maillage.learning.migrations.0002_seed_catalogue").seed(apps, None)
-    importlib.import_module("maillage.network.migrations.0003_training_catalogue").seed(apps, None)
+    # The trainings were seeded when they lived in the network app.
+    seeded = importlib.import_module("maillage.network.migrations.0003_training_catalogue")
+    for training in seeded.TRAININGS:
+        Training.objects.update_or_create(code=training["code"], defaults={**training, "days": 1})
 
 
 def build_world() -> World:

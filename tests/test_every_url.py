@@ -20,8 +20,8 @@ from maillage.diagnostics.models import Diagnostic, Orientation, Recommendation
 from maillage.network.models import Structure
 from maillage.people.models import Beneficiary, Referral, ReferralLink
 from maillage.programmes.models import Programme
+from tests.animation.conftest import journey
 from tests.conftest import PERSONAS, World
-from tests.network.conftest import journey
 
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin, tested by Django
 
@@ -410,7 +410,7 @@ def _network_pick(
     model_name: str, key: str = "pk", visible: str = "visible_to"
 ) -> Callable[[World, Any, bool], dict[str, Any] | None]:
     def provider(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
-        from maillage.network import models
+        from maillage.animation import models
 
         journey(world)
         model = getattr(models, model_name)
@@ -421,7 +421,7 @@ def _network_pick(
 
 
 def _action(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
-    from maillage.network.models import ActionItem
+    from maillage.animation.models import ActionItem
 
     kwargs = _network_pick("CoachingPlan")(world, user, inside)
     if kwargs is None:
@@ -431,7 +431,7 @@ def _action(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
 
 
 def _question(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
-    from maillage.network.models import CallQuestion
+    from maillage.animation.models import CallQuestion
 
     kwargs = _network_pick("Call", visible="managed_by")(world, user, inside)
     if kwargs is None:
@@ -441,7 +441,7 @@ def _question(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
 
 
 def _closing(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
-    from maillage.network.models import ClosingCommittee, CoachingPlan
+    from maillage.animation.models import ClosingCommittee, CoachingPlan
 
     journey(world)
     visible = ClosingCommittee.objects.filter(plans__in=CoachingPlan.objects.visible_to(user))
@@ -460,7 +460,7 @@ def _draft(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
 
 
 def _public_meeting(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
-    from maillage.network.models import InfoMeeting
+    from maillage.animation.models import InfoMeeting
 
     journey(world)
     found = InfoMeeting.objects.order_by("pk").first()
@@ -541,31 +541,31 @@ KWARGS: dict[str, Callable[[World, Any, bool], dict[str, Any] | None]] = {
     "stock:product_edit": _offer("Product"),
     "stock:fleet_detail": _fleet,
     "stock:fleet_loan_detail": _stock_pick("FleetLoan"),
-    "network:plan_start": _structure,
-    "network:call_detail": _network_pick("Call"),
-    "network:call_edit": _network_pick("Call", visible="managed_by"),
-    "network:call_questions": _network_pick("Call", visible="managed_by"),
-    "network:call_question_delete": _question,
-    "network:committee": _network_pick("Call", visible="managed_by"),
-    "network:application_detail": _network_pick("Application", "reference"),
-    "network:application_shortlist": _network_pick("Application", "reference"),
-    "network:application_turn_down": _network_pick("Application", "reference"),
-    "network:plan_detail": _network_pick("CoachingPlan"),
-    "network:plan_diagnosis": _network_pick("CoachingPlan", visible="editable_by"),
-    "network:action_add": _network_pick("CoachingPlan", visible="editable_by"),
-    "network:action_edit": _action,
-    "network:followup_add": _network_pick("CoachingPlan", visible="editable_by"),
-    "network:closing_detail": _closing,
-    "network:training_detail": lambda world, user, inside: (
+    "animation:plan_start": _structure,
+    "animation:call_detail": _network_pick("Call"),
+    "animation:call_edit": _network_pick("Call", visible="managed_by"),
+    "animation:call_questions": _network_pick("Call", visible="managed_by"),
+    "animation:call_question_delete": _question,
+    "animation:committee": _network_pick("Call", visible="managed_by"),
+    "animation:application_detail": _network_pick("Application", "reference"),
+    "animation:application_shortlist": _network_pick("Application", "reference"),
+    "animation:application_turn_down": _network_pick("Application", "reference"),
+    "animation:plan_detail": _network_pick("CoachingPlan"),
+    "animation:plan_diagnosis": _network_pick("CoachingPlan", visible="editable_by"),
+    "animation:action_add": _network_pick("CoachingPlan", visible="editable_by"),
+    "animation:action_edit": _action,
+    "animation:followup_add": _network_pick("CoachingPlan", visible="editable_by"),
+    "animation:closing_detail": _closing,
+    "animation:training_detail": lambda world, user, inside: (
         {"code": "decouvrir-inclusion-numerique"} if inside else None
     ),
-    "network:training_session_detail": _network_pick("TrainingSession"),
-    "network:session_register": _network_pick("TrainingSession"),
-    "network:session_attendance": _network_pick("TrainingSession", visible="managed_by"),
-    "network:training_certificate": _network_pick("TrainingRegistration"),
-    "network:resource_edit": _network_pick("Resource"),
-    "network:resource_download": _network_pick("Resource"),
-    "network:meeting_detail": _network_pick("InfoMeeting", visible="managed_by"),
+    "animation:training_session_detail": _network_pick("TrainingSession"),
+    "animation:session_register": _network_pick("TrainingSession"),
+    "animation:session_attendance": _network_pick("TrainingSession", visible="managed_by"),
+    "animation:training_certificate": _network_pick("TrainingRegistration"),
+    "animation:resource_edit": _network_pick("Resource"),
+    "animation:resource_download": _network_pick("Resource"),
+    "animation:meeting_detail": _network_pick("InfoMeeting", visible="managed_by"),
     "public:call_apply": _public_call,
     "public:call_draft": _draft,
     "public:meeting_register": _public_meeting,

@@ -21,12 +21,8 @@ from typing import Any
 from django.utils import timezone
 
 from maillage.accounts.models import RoleAssignment, User
-from maillage.core.dates import add_months
-from maillage.core.models import Transition
-from maillage.core.roles import Role
-from maillage.demo.network import Builder
-from maillage.network import services
-from maillage.network.enums import (
+from maillage.animation import services
+from maillage.animation.enums import (
     ActionStatus,
     ApplicationStatus,
     CoachingStatus,
@@ -34,9 +30,8 @@ from maillage.network.enums import (
     Modality,
     Priority,
     QuestionKind,
-    RelayStatus,
 )
-from maillage.network.models import (
+from maillage.animation.models import (
     ActionItem,
     Application,
     Call,
@@ -45,11 +40,16 @@ from maillage.network.models import (
     InfoMeeting,
     InfoMeetingRegistration,
     Resource,
-    Structure,
     Training,
     TrainingRegistration,
     TrainingSession,
 )
+from maillage.core.dates import add_months
+from maillage.core.models import Transition
+from maillage.core.roles import Role
+from maillage.demo.network import Builder
+from maillage.network.enums import RelayStatus
+from maillage.network.models import Structure
 from maillage.programmes.models import Programme
 from maillage.territories.models import Department
 

@@ -22,13 +22,7 @@ from django.utils.text import slugify
 
 from maillage.accounts.models import RoleAssignment, User
 from maillage.core.roles import Role
-from maillage.network.enums import (
-    RelayOffer,
-    RelayStatus,
-    Service,
-    StructureKind,
-    SupportMode,
-)
+from maillage.network.enums import RelayOffer, RelayStatus, Service, StructureKind, SupportMode
 from maillage.network.models import Structure
 from maillage.programmes.models import Funder, FunderKind, Programme
 from maillage.territories.models import Commune, Department, Region

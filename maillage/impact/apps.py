@@ -11,14 +11,13 @@ class ImpactConfig(AppConfig):
 
     def ready(self) -> None:
         from maillage.core.navigation import NavItem, register
-        from maillage.impact import equipment, journey, programme, signals
+        from maillage.impact import equipment, programme, signals
         from maillage.impact.perms import can_read_figures
-        from maillage.programmes import sections
+        from maillage.programmes.pages import PROGRAMME_PAGE
 
-        sections.register(programme.section)
+        PROGRAMME_PAGE.register("impact.targets", programme.section)
         signals.connect()
         equipment.connect()
-        journey.connect()
 
         register(
             NavItem(

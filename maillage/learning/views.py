@@ -23,7 +23,7 @@ from maillage.core.statemachine import TransitionNotAllowed
 from maillage.diagnostics.enums import OrientationOutcome, RecommendationKind
 from maillage.diagnostics.models import Orientation
 from maillage.learning import agenda as agenda_tools
-from maillage.learning import ical, panels, services
+from maillage.learning import ical, services
 from maillage.learning.enums import CohortStatus, EnrolmentStatus, Presence, Theme
 from maillage.learning.forms import (
     CancelForm,
@@ -52,6 +52,7 @@ from maillage.learning.models import (
     Unavailability,
     Workshop,
 )
+from maillage.learning.pages import COHORT_PAGE
 from maillage.learning.perms import (
     can_edit_catalogue,
     can_keep_an_agenda,
@@ -252,7 +253,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 (step, Cohort.workflow.label(step.to_state))
                 for step in Cohort.workflow.history(cohort)
             ],
-            "panels": panels.render(request, cohort),
+            "panels": COHORT_PAGE.render(request, cohort),
         },
     )
 

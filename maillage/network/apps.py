@@ -21,18 +21,3 @@ class NetworkConfig(AppConfig):
                 visible=perms.can_see_structures,
             )
         )
-        for order, (label, url_name, visible) in enumerate(
-            [
-                (_("Appels à candidatures"), "network:call_list", perms.can_follow_calls),
-                (_("Accompagnements"), "network:plan_list", perms.can_see_coaching),
-                (_("Formations des référents"), "network:training_list", perms.can_see_trainings),
-                (_("Ressources pédagogiques"), "network:resource_list", perms.can_use_resources),
-                (_("Réunions d'information"), "network:meeting_list", perms.can_organise_meetings),
-            ],
-            start=1,
-        ):
-            register(
-                NavItem(
-                    pillar="reseau", label=label, url_name=url_name, visible=visible, order=order
-                )
-            )

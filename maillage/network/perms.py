@@ -15,10 +15,9 @@ from maillage.core.roles import (
     is_national_team,
     is_network_staff,
     manages_territory,
-    scope_of,
     within_scope,
-    works_with_people,
 )
+from maillage.network.models import Structure
 from maillage.territories.models import Department
 
 
@@ -38,6 +37,14 @@ def can_move_structures(user: Any) -> bool:
     return manages_territory(user)
 
 
+def may_move(user: Any, structure: Structure) -> bool:
+    """This person may move this structure along its journey (a manager of its territory)."""
+    return (
+        can_move_structures(user)
+        and Structure.objects.relay_status_changeable_by(user).filter(pk=structure.pk).exists()
+    )
+
+
 def placeable_department_ids(user: Any) -> frozenset[int] | None:
     """Départements where this person may place a structure; None means anywhere."""
     if is_national_team(user):
@@ -53,72 +60,3 @@ def visible_departments(user: Any) -> QuerySet[Department]:
     return Department.objects.select_related("region").filter(
         pk__in=Department.objects.filter(reached).values("pk")
     )
-
-
-# --- The network's own life ------------------------------------------------------------------
-
-
-@action(_("Suivre les appels à candidatures et leurs candidatures"))
-def can_follow_calls(user: Any) -> bool:
-    return is_network_staff(user)
-
-
-@action(_("Lancer un appel à candidatures, présélectionner, tenir le comité de sélection"))
-def can_run_calls(user: Any) -> bool:
-    return manages_territory(user)
-
-
-@action(_("Lire les plans d'accompagnement des structures (référent·e : celui de sa structure)"))
-def can_see_coaching(user: Any) -> bool:
-    return works_with_people(user)
-
-
-@action(_("Accompagner une structure : plan, actions, suivi, comité de clôture"))
-def can_coach(user: Any) -> bool:
-    return is_network_staff(user)
-
-
-@action(_("Voir les formations des référents et s'y inscrire"))
-def can_see_trainings(user: Any) -> bool:
-    return works_with_people(user)
-
-
-@action(_("Organiser une session de formation, inscrire des référents, noter les présences"))
-def can_organise_trainings(user: Any) -> bool:
-    return is_network_staff(user)
-
-
-@action(
-    _(
-        "Utiliser les ressources pédagogiques (référent·e : si sa structure est accompagnée ou "
-        "Relais Numérique)"
-    )
-)
-def may_use_resources(user: Any) -> bool:
-    """The role's part of `can_use_resources`."""
-    return works_with_people(user)
-
-
-def can_use_resources(user: Any) -> bool:
-    """Staff, and the referents of structures in coaching or already relays."""
-    from maillage.network.enums import RelayStatus
-    from maillage.network.models import Structure
-
-    if is_network_staff(user):
-        return True
-    return may_use_resources(user) and (
-        Structure.objects.filter(
-            pk__in=scope_of(user).structure_ids,
-            relay_status__in=[RelayStatus.IN_COACHING, RelayStatus.RELAY],
-        ).exists()
-    )
-
-
-@action(_("Ajouter, modifier et partager les ressources pédagogiques"))
-def can_manage_resources(user: Any) -> bool:
-    return manages_territory(user)
-
-
-@action(_("Annoncer les réunions d'information et noter les présences"))
-def can_organise_meetings(user: Any) -> bool:
-    return is_network_staff(user)

@@ -13,18 +13,12 @@ from maillage.core.models import AuditEvent
 from maillage.core.pagination import paginate
 from maillage.core.perms import require
 from maillage.core.statemachine import TransitionNotAllowed
-from maillage.network.enums import RelayStatus
 from maillage.network.forms import RelayTransitionForm, StructureFilterForm, StructureForm
-from maillage.network.models import (
-    Application,
-    CoachingPlan,
-    Structure,
-    TrainingRegistration,
-)
+from maillage.network.models import Structure
+from maillage.network.pages import STRUCTURE_PAGE
 from maillage.network.perms import (
-    can_coach,
     can_create_structure,
-    can_move_structures,
+    may_move,
     placeable_department_ids,
     visible_departments,
 )
@@ -67,12 +61,8 @@ def _render_detail(
 ) -> HttpResponse:
     """The structure page; `transition_form` is given back with its errors after a refusal."""
     can_edit = Structure.objects.editable_by(request.user).filter(pk=structure.pk).exists()
-    can_transition = (
-        can_move_structures(request.user)
-        and Structure.objects.relay_status_changeable_by(request.user)
-        .filter(pk=structure.pk)
-        .exists()
-        and bool(Structure.relay_workflow.targets(structure.relay_status))
+    can_transition = may_move(request.user, structure) and bool(
+        Structure.relay_workflow.targets(structure.relay_status)
     )
     if transition_form is None and can_transition:
         transition_form = RelayTransitionForm(structure=structure)
@@ -93,19 +83,7 @@ def _render_detail(
             "relay_history": structure.relay_history(),
             "changes": changes,
             "referents": structure.referents(),
-            "applications": Application.objects.visible_to(request.user)
-            .filter(structure=structure)
-            .select_related("call"),
-            "plans": CoachingPlan.objects.visible_to(request.user)
-            .filter(structure=structure)
-            .select_related("coach"),
-            "can_start_coaching": can_coach(request.user)
-            and can_transition
-            and Structure.relay_workflow.can(structure.relay_status, RelayStatus.IN_COACHING),
-            "trained": TrainingRegistration.objects.visible_to(request.user)
-            .filter(structure=structure)
-            .trained()
-            .select_related("session__training"),
+            "sections": STRUCTURE_PAGE.render(request, structure),
         },
         status=status,
     )
@@ -154,10 +132,7 @@ def structure_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def structure_transition(request: HttpRequest, pk: int) -> HttpResponse:
     structure = get_object_or_404(Structure.objects.visible_to(request.user), pk=pk)
-    require(
-        can_move_structures(request.user)
-        and Structure.objects.relay_status_changeable_by(request.user).filter(pk=pk).exists()
-    )
+    require(may_move(request.user, structure))
     form = RelayTransitionForm(request.POST, structure=structure)
     if form.is_valid():
         try:

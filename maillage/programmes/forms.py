@@ -5,22 +5,49 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from maillage.programmes.models import Programme, Staffing
 
 
 class ProgrammeForm(forms.ModelForm):
+    # The calls for applications that count for the programme. A call declares its programmes
+    # (calls live in the animation app, above this one): the form reaches them through the
+    # reverse relation, without importing that app.
+    calls: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("appels à manifestation d'intérêt"),
+        help_text=gettext_lazy(
+            "Les candidatures et sélections de ces appels comptent pour le programme."
+        ),
+    )
+
+    # What the journal records of a change.
+    AUDITED = ["name", "slug", "description", "start", "end", "funders", "departments", "calls"]
+
     class Meta:
         model = Programme
-        fields = ["name", "slug", "description", "start", "end", "funders", "departments", "calls"]
+        fields = ["name", "slug", "description", "start", "end", "funders", "departments"]
         widgets = {
             "start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 4}),
             "funders": forms.CheckboxSelectMultiple,
-            "calls": forms.CheckboxSelectMultiple,
             "departments": forms.SelectMultiple(attrs={"size": 10}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        call = Programme._meta.get_field("calls").related_model
+        self.fields["calls"].queryset = call._default_manager.all()  # type: ignore[attr-defined]
+        if self.instance.pk:
+            self.fields["calls"].initial = list(self.instance.calls.values_list("pk", flat=True))
+
+    def _save_m2m(self) -> None:
+        super()._save_m2m()  # type: ignore[misc]
+        self.instance.calls.set(self.cleaned_data["calls"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.roles import scope_of, within_scope
-from maillage.network.models import Call, Structure
+from maillage.network.models import Structure
 from maillage.territories.models import Department
 
 
@@ -57,13 +57,6 @@ class Programme(models.Model):
     )
     departments = models.ManyToManyField(
         Department, blank=True, related_name="programmes", verbose_name=_("départements")
-    )
-    calls = models.ManyToManyField(
-        Call,
-        blank=True,
-        related_name="programmes",
-        verbose_name=_("appels à manifestation d'intérêt"),
-        help_text=_("Les candidatures et sélections de ces appels comptent pour le programme."),
     )
     start = models.DateField(_("début"))
     end = models.DateField(_("fin"), null=True, blank=True)

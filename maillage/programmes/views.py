@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,9 +15,9 @@ from maillage.core.models import AuditEvent
 from maillage.core.pagination import paginate
 from maillage.core.perms import require
 from maillage.network.models import Structure
-from maillage.programmes import sections
 from maillage.programmes.forms import ProgrammeForm, StaffingForm
 from maillage.programmes.models import Programme, Staffing
+from maillage.programmes.pages import PROGRAMME_PAGE
 from maillage.programmes.perms import can_edit_programmes, can_see_programmes
 
 
@@ -36,15 +35,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme.objects.visible_to(request.user), slug=slug)
     partners = Structure.objects.visible_to(request.user).filter(programmes=programme)
     can_edit = can_edit_programmes(request.user)
-    rendered = []
-    for section in sections.sections():
-        found = section(request, programme)
-        if found is not None:
-            template, context = found
-            # A rendered template is already marked safe.
-            rendered.append(
-                render_to_string(template, {"programme": programme, **context}, request)
-            )
+    rendered = PROGRAMME_PAGE.render(request, programme)
     staffing = list(programme.staffing.select_related("person"))
     return render(
         request,
@@ -98,7 +89,7 @@ def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _save(request: HttpRequest, programme: Programme | None) -> HttpResponse:
-    fields = ProgrammeForm.Meta.fields
+    fields = ProgrammeForm.AUDITED
     before = audit.values(programme, fields) if programme else {}
     form = bind(request, ProgrammeForm, instance=programme)
     if request.method == "POST" and form.is_valid():

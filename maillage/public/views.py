@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from maillage.network import services, tasks
+from maillage.animation import services, tasks
+from maillage.animation.forms import ApplicationForm, MeetingRegistrationForm
+from maillage.animation.models import Application, Call, InfoMeeting
 from maillage.network.enums import RelayStatus
-from maillage.network.journey_forms import ApplicationForm, MeetingRegistrationForm
-from maillage.network.models import Application, Call, InfoMeeting, Structure
+from maillage.network.models import Structure
 from maillage.public import throttle
 
 

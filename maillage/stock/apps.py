@@ -11,7 +11,7 @@ class StockConfig(AppConfig):
 
     def ready(self) -> None:
         from maillage.core.navigation import NavItem, register
-        from maillage.learning import panels
+        from maillage.learning.pages import COHORT_PAGE
         from maillage.people import registry
         from maillage.stock import fleet, person
         from maillage.stock.perms import can_refurbish, can_see_stock
@@ -35,7 +35,7 @@ class StockConfig(AppConfig):
             register(
                 NavItem(pillar=pillar, label=label, url_name=url_name, visible=visible, order=order)
             )
-        panels.register("stock.fleet", fleet.cohort_panel)
+        COHORT_PAGE.register("stock.fleet", fleet.cohort_panel)
         registry.register(
             registry.PersonData(
                 key="stock",

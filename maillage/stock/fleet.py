@@ -8,9 +8,7 @@ from typing import Any
 
 from django.db.models import Count
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import SafeString
 
 from maillage.learning.enums import CohortStatus, CourseDevice
 from maillage.learning.models import Cohort, Session
@@ -53,7 +51,7 @@ def needs(fleet: Fleet, cohort: Cohort) -> list[SessionNeed]:
     return rows
 
 
-def cohort_panel(request: HttpRequest, cohort: Cohort) -> SafeString | None:
+def cohort_panel(request: HttpRequest, cohort: Cohort) -> tuple[str, dict[str, Any]] | None:
     """Shown for a computer course still to run, to the staff who take laptops out."""
     if (
         cohort.course.device != CourseDevice.COMPUTER
@@ -62,10 +60,4 @@ def cohort_panel(request: HttpRequest, cohort: Cohort) -> SafeString | None:
     ):
         return None
     fleets = [(fleet, needs(fleet, cohort)) for fleet in fleets_near(cohort)]
-    return SafeString(
-        render_to_string(
-            "stock/cohort_fleet_panel.html",
-            {"cohort": cohort, "fleets": fleets},
-            request=request,
-        )
-    )
+    return "stock/cohort_fleet_panel.html", {"fleets": fleets}

@@ -339,9 +339,9 @@ def test_every_demo_balance_is_its_ledger_and_every_device_its_history(demo: Non
 def test_the_lille_call_drew_22_applications_and_its_closing_committee_shows_56_activities(
     demo: None,
 ) -> None:
+    from maillage.animation.indicators import achievements
+    from maillage.animation.models import Call, ClosingCommittee
     from maillage.core.indicators import Filters, compute
-    from maillage.network.achievements import achieved
-    from maillage.network.models import Call, ClosingCommittee
 
     call = Call.objects.get(slug="relais-numeriques-mel-2022")
     assert call.figures() == {"applications": 22, "selected": 5, "referents_trained": 13}
@@ -357,7 +357,9 @@ def test_the_lille_call_drew_22_applications_and_its_closing_committee_shows_56_
     assert {(p.starts_on, p.ends_on) for p in plans} == {(date(2022, 8, 29), date(2023, 12, 29))}
     figures = {
         f.code: f.value
-        for f in achieved([p.structure_id for p in plans], date(2022, 8, 29), date(2023, 12, 15))
+        for f in achievements(
+            [p.structure_id for p in plans], date(2022, 8, 29), date(2023, 12, 15)
+        )
     }
     assert figures["relay_own_activities"] == 56
     assert (figures["own_parcours"], figures["own_single_activities"]) == (24, 32)
@@ -368,8 +370,8 @@ def test_the_lille_call_drew_22_applications_and_its_closing_committee_shows_56_
 def test_the_loiret_accompanied_20_structures_4_towards_their_own_digital_practices(
     demo: None,
 ) -> None:
+    from maillage.animation.models import CoachingPlan
     from maillage.core.indicators import Filters, compute
-    from maillage.network.models import CoachingPlan
     from maillage.territories.models import Department
 
     rural = Programme.objects.get(slug="ruralite-connectee")

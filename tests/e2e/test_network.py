@@ -11,8 +11,8 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from playwright.sync_api import expect
 
-from maillage.network.enums import ApplicationStatus, RelayStatus
-from maillage.network.models import (
+from maillage.animation.enums import ApplicationStatus
+from maillage.animation.models import (
     Application,
     Call,
     ClosingCommittee,
@@ -22,15 +22,16 @@ from maillage.network.models import (
     TrainingRegistration,
     TrainingSession,
 )
-from tests.conftest import World
-from tests.e2e.conftest import Visitor
-from tests.network.conftest import (
+from maillage.network.enums import RelayStatus
+from tests.animation.conftest import (
     coaching,
     journey,
     open_call,
     shortlisted,
     training_session,
 )
+from tests.conftest import World
+from tests.e2e.conftest import Visitor
 
 
 def test_a_structure_applies_on_a_phone_and_is_told_what_is_missing(

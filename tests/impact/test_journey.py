@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from maillage.animation import services
+from maillage.animation.enums import ApplicationStatus
+from maillage.animation.models import FollowUp, TrainingRegistration
 from maillage.core.indicators import Filters, compute
 from maillage.learning.models import Workshop
-from maillage.network import services
-from maillage.network.enums import ApplicationStatus
-from maillage.network.models import FollowUp, TrainingRegistration
+from tests.animation.conftest import application, coaching, open_call, shortlisted, training_session
 from tests.conftest import World
 from tests.learning.test_activities import workshop_form
-from tests.network.conftest import application, coaching, open_call, shortlisted, training_session
 
 pytestmark = pytest.mark.django_db
 

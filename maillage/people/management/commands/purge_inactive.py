@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from maillage.network.services import forget_old_contacts
+from maillage.people import retention
 from maillage.people.models import Beneficiary
 from maillage.people.services import due_for_anonymisation, purge_inactive
 
@@ -13,8 +13,9 @@ from maillage.people.services import due_for_anonymisation, purge_inactive
 class Command(BaseCommand):
     help = (
         "Anonymise the people whose last contact is older than PEOPLE_RETENTION_MONTHS, and list "
-        "those due within PEOPLE_RETENTION_WARNING_DAYS; forget old drafts of applications, "
-        "applicants' contacts and meeting registrants. Run it daily (cron)."
+        "those due within PEOPLE_RETENTION_WARNING_DAYS; the other apps forget what is past its "
+        "own retention (old drafts of applications, applicants' contacts, meeting registrants). "
+        "Run it daily (cron)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,11 +29,8 @@ class Command(BaseCommand):
                 f"{people} personne(s) et {referrals} orientation(s) clôturée(s) anonymisée(s) "
                 f"(dernier contact il y a plus de {settings.PEOPLE_RETENTION_MONTHS} mois)."
             )
-            drafts, contacts, registrants = forget_old_contacts()
-            self.stdout.write(
-                f"{drafts} brouillon(s) de candidature supprimé(s), {contacts} contact(s) de "
-                f"candidature et {registrants} inscrit(s) aux réunions d'information anonymisé(s)."
-            )
+            for line in retention.forget_everything_due():
+                self.stdout.write(line)
         self.stdout.write(
             f"À anonymiser dans les {settings.PEOPLE_RETENTION_WARNING_DAYS} jours : {due.count()}."
         )
