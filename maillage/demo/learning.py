@@ -35,11 +35,11 @@ from maillage.learning.models import (
     Session,
     Workshop,
 )
-from maillage.learning.schedule import is_public_holiday
 from maillage.network.models import Structure
 from maillage.people.enums import Gender
 from maillage.people.models import Beneficiary
 from maillage.programmes.models import Programme
+from maillage.territories.holidays import is_public_holiday
 from maillage.territories.models import normalise
 
 RURAL_PARCOURS_BY_DEPARTMENT = {"51": 110, "08": 104, "36": 100, "45": 108, "62": 104, "02": 100}

@@ -211,6 +211,11 @@ class Cohort(models.Model):
     def where(self) -> str:
         return self.place or f"{self.structure.name}, {self.structure.commune.name}"
 
+    @property
+    def department_code(self) -> str:
+        """The département of the host structure, whose public holidays the sessions avoid."""
+        return self.structure.commune.department.code
+
     def first_session(self) -> Session | None:
         return self.sessions.order_by("starts_at").first()
 

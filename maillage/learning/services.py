@@ -51,7 +51,9 @@ def session_times(cohort: Cohort, first: date, at: time) -> list[datetime]:
     skip = unavailable_days(cohort.facilitators.all(), first, weeks=count + 20)
     return [
         timezone.make_aware(datetime.combine(day, at))
-        for day in weekly_dates(first, count, unavailable=skip)
+        for day in weekly_dates(
+            first, count, unavailable=skip, department_code=cohort.department_code
+        )
     ]
 
 
