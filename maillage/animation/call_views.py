@@ -63,12 +63,8 @@ def call_create(request: HttpRequest) -> HttpResponse:
     form = bind(request, CallForm, departments=_managed_departments(request.user))
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            call = form.save(commit=False)
-            call.created_by = request.user
-            call.save()
-            form.save_m2m()
+            call = audit.save_form(form, request.user, created_by=request.user)
             form.save_criteria(call)
-            audit.record(request.user, AuditEvent.Action.CREATE, call)
         messages.success(
             request,
             _("L'appel est créé. Ajoutez maintenant les questions du formulaire de candidature."),

@@ -160,10 +160,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     require(plan.is_open)
     form = ActionItemForm(request.POST)
     if form.is_valid():
-        action = form.save(commit=False)
-        action.plan = plan
-        action.save()
-        audit.record(request.user, AuditEvent.Action.CREATE, action)
+        audit.save_form(form, request.user, plan=plan)
         messages.success(request, _("L'action est ajoutée au plan."))
         return redirect(f"{plan.get_absolute_url()}#plan-actions")
     return render(
@@ -176,12 +173,9 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
 def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     plan = _editable_plan(request, pk)
     action = get_object_or_404(plan.actions, pk=action_pk)
-    before = audit.values(action, action.EDITABLE_FIELDS)
     form = bind(request, ActionItemForm, instance=action)
     if request.method == "POST" and form.is_valid():
-        action = form.save()
-        changes = audit.diff(before, audit.values(action, action.EDITABLE_FIELDS))
-        audit.record(request.user, AuditEvent.Action.UPDATE, action, changes=changes)
+        action = audit.save_form(form, request.user, fields=action.EDITABLE_FIELDS)
         messages.success(request, _("L'action est mise à jour."))
         return redirect(f"{plan.get_absolute_url()}#plan-actions")
     return render(
@@ -194,11 +188,7 @@ def followup_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _editable_plan(request, pk)
     form = FollowUpForm(request.POST, plan=plan)
     if form.is_valid():
-        followup = form.save(commit=False)
-        followup.plan = plan
-        followup.by = request.user
-        followup.save()
-        audit.record(request.user, AuditEvent.Action.CREATE, followup)
+        audit.save_form(form, request.user, plan=plan, by=request.user)
         messages.success(request, _("Le contact est noté dans le suivi."))
         return redirect(f"{plan.get_absolute_url()}#suivi")
     return render(request, "animation/followup_form.html", {"plan": plan, "form": form})

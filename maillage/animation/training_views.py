@@ -120,8 +120,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
-        session = form.save()
-        audit.record(request.user, AuditEvent.Action.CREATE, session)
+        session = audit.save_form(form, request.user)
         messages.success(request, _("La session de formation est programmée."))
         return redirect(session)
     return render(request, "animation/session_form.html", {"form": form})
@@ -290,10 +289,7 @@ def resource_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ResourceForm(request.POST, request.FILES)
         if form.is_valid():
-            resource = form.save(commit=False)
-            resource.created_by = request.user
-            resource.save()
-            audit.record(request.user, AuditEvent.Action.CREATE, resource)
+            audit.save_form(form, request.user, created_by=request.user)
             messages.success(request, _("La ressource est partagée."))
             return redirect("animation:resource_list")
     return render(request, "animation/resource_form.html", {"form": form, "resource": None})
@@ -302,14 +298,11 @@ def resource_create(request: HttpRequest) -> HttpResponse:
 def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(can_manage_resources(request.user))
     resource = get_object_or_404(Resource.objects.visible_to(request.user), pk=pk)
-    before = audit.values(resource, Resource.EDITABLE_FIELDS)
     form = ResourceForm(instance=resource)
     if request.method == "POST":
         form = ResourceForm(request.POST, request.FILES, instance=resource)
         if form.is_valid():
-            resource = form.save()
-            changes = audit.diff(before, audit.values(resource, Resource.EDITABLE_FIELDS))
-            audit.record(request.user, AuditEvent.Action.UPDATE, resource, changes=changes)
+            audit.save_form(form, request.user, fields=Resource.EDITABLE_FIELDS)
             messages.success(request, _("Les modifications ont été enregistrées."))
             return redirect("animation:resource_list")
     return render(request, "animation/resource_form.html", {"form": form, "resource": resource})
@@ -354,8 +347,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         calls=Call.objects.visible_to(request.user),
     )
     if request.method == "POST" and form.is_valid():
-        meeting = form.save()
-        audit.record(request.user, AuditEvent.Action.CREATE, meeting)
+        meeting = audit.save_form(form, request.user)
         messages.success(request, _("La réunion est annoncée sur le site public."))
         return redirect(meeting)
     return render(request, "animation/meeting_form.html", {"form": form})

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 
 from maillage.core.models import AuditEvent
 
@@ -67,3 +67,31 @@ def _json_safe(value: Any) -> Any:
     if isinstance(value, models.Model):
         return str(value.pk)
     return str(value)
+
+
+def save_form(form: Any, actor: Any, *, fields: Iterable[str] = (), **assign: Any) -> Any:
+    """Save a model form and journal it, in one transaction: `CREATE` for a new record, `UPDATE`
+    for a change, with the `fields` whose value changed (an organisation's data only, never a
+    person's; a change of none of them is not journalled). `assign` sets what the form does not carry (the author, the parent record).
+    The values before are read from the database: binding the form already changed the
+    instance."""
+    instance = form.instance
+    creating = instance._state.adding
+    with transaction.atomic():
+        before = (
+            {} if creating else values(type(instance)._default_manager.get(pk=instance.pk), fields)
+        )
+        saved = form.save(commit=False)
+        for name, value in assign.items():
+            setattr(saved, name, value)
+        saved.save()
+        form.save_m2m()
+        changes = diff(before, values(saved, fields))
+        if creating or changes or not fields:
+            record(
+                actor,
+                AuditEvent.Action.CREATE if creating else AuditEvent.Action.UPDATE,
+                saved,
+                changes=changes,
+            )
+    return saved

@@ -92,6 +92,18 @@ class Workflow:
             )
         return step
 
+    def start(self, obj: models.Model, *, by: Any, at: datetime | None = None) -> Transition:
+        """Journal the state a new record starts in (it had none before), so that its history
+        begins with its creation."""
+        return Transition.objects.create(
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+            field=self.field,
+            to_state=getattr(obj, self.field),
+            at=at or timezone.now(),
+            by=by if getattr(by, "is_authenticated", False) else None,
+        )
+
     def history(self, obj: models.Model) -> models.QuerySet[Transition]:
         return Transition.objects.for_object(obj).filter(field=self.field).select_related("by")
 

@@ -67,7 +67,9 @@ def complete(diagnostic: Diagnostic, *, by: Any) -> Diagnostic:
     """Score the interview and write its recommendations (once)."""
     with transaction.atomic():
         locked = (
-            Diagnostic.objects.select_for_update().select_related("framework").get(pk=diagnostic.pk)
+            Diagnostic.objects.select_for_update(of=("self",))
+            .select_related("framework")
+            .get(pk=diagnostic.pk)
         )
         if locked.completed_at is not None:
             return locked

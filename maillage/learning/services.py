@@ -81,6 +81,15 @@ def plan_cohort(
     return cohort
 
 
+def move_cohort(cohort: Cohort, target: str, *, reason: str = "", by: Any) -> None:
+    """Complete or cancel a cohort (a cancellation keeps its reason), in one transaction."""
+    with transaction.atomic():
+        Cohort.workflow.apply(cohort, target, by=by, note=reason)
+        if target == CohortStatus.CANCELLED:
+            Cohort.objects.filter(pk=cohort.pk).update(cancel_reason=reason)
+            cohort.cancel_reason = reason
+
+
 def move_session(session: Session, starts_at: datetime, *, by: Any, place: str = "") -> None:
     with transaction.atomic():
         before = audit.values(session, ["starts_at", "place"])

@@ -118,8 +118,7 @@ def course_create(request: HttpRequest) -> HttpResponse:
     require(can_edit_catalogue(request.user))
     form = bind(request, CourseForm)
     if request.method == "POST" and form.is_valid():
-        course = form.save()
-        audit.record(request.user, AuditEvent.Action.CREATE, course)
+        course = audit.save_form(form, request.user)
         messages.success(
             request, _("Le parcours « %(title)s » est ajouté au catalogue.") % {"title": course}
         )
@@ -131,13 +130,9 @@ def course_edit(request: HttpRequest, code: str) -> HttpResponse:
     require(can_edit_catalogue(request.user))
     course = get_object_or_404(Course, code=code)
     fields = [f for f in CourseForm.Meta.fields if f != "code"]
-    before = audit.values(course, [*fields, "syllabus", "publics"])
     form = bind(request, CourseForm, instance=course)
     if request.method == "POST" and form.is_valid():
-        course = form.save()
-        changes = audit.diff(before, audit.values(course, [*fields, "syllabus", "publics"]))
-        if changes:
-            audit.record(request.user, AuditEvent.Action.UPDATE, course, changes=changes)
+        course = audit.save_form(form, request.user, fields=[*fields, "syllabus", "publics"])
         messages.success(request, _("Les modifications ont été enregistrées."))
         return redirect(course)
     return render(request, "learning/course_form.html", {"form": form, "course": course})
@@ -273,12 +268,10 @@ def cohort_transition(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Cette demande n'est pas valide."))
         return redirect(cohort)
     try:
-        Cohort.workflow.apply(cohort, target, by=request.user, note=reason)
+        services.move_cohort(cohort, target, reason=reason, by=request.user)
     except TransitionNotAllowed as refusal:
         messages.error(request, str(refusal))
     else:
-        if reason:
-            Cohort.objects.filter(pk=cohort.pk).update(cancel_reason=reason)
         messages.success(
             request, _("Statut mis à jour : %(status)s.") % {"status": cohort.get_status_display()}
         )

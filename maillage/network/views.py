@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -95,14 +94,7 @@ def structure_create(request: HttpRequest) -> HttpResponse:
         request, StructureForm, allowed_department_ids=placeable_department_ids(request.user)
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            structure = form.save()
-            audit.record(
-                request.user,
-                AuditEvent.Action.CREATE,
-                structure,
-                changes=audit.diff({}, audit.values(structure, Structure.EDITABLE_FIELDS)),
-            )
+        structure = audit.save_form(form, request.user, fields=Structure.EDITABLE_FIELDS)
         messages.success(request, _("La structure « %(name)s » a été créée.") % {"name": structure})
         return redirect(structure)
     return render(request, "network/structure_form.html", {"form": form, "structure": None})
@@ -111,7 +103,6 @@ def structure_create(request: HttpRequest) -> HttpResponse:
 def structure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     structure = get_object_or_404(Structure.objects.visible_to(request.user), pk=pk)
     require(Structure.objects.editable_by(request.user).filter(pk=pk).exists())
-    before = audit.values(structure, Structure.EDITABLE_FIELDS)
     form = bind(
         request,
         StructureForm,
@@ -119,11 +110,7 @@ def structure_edit(request: HttpRequest, pk: int) -> HttpResponse:
         allowed_department_ids=placeable_department_ids(request.user),
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            structure = form.save()
-            changes = audit.diff(before, audit.values(structure, Structure.EDITABLE_FIELDS))
-            if changes:
-                audit.record(request.user, AuditEvent.Action.UPDATE, structure, changes=changes)
+        structure = audit.save_form(form, request.user, fields=Structure.EDITABLE_FIELDS)
         messages.success(request, _("Les modifications ont été enregistrées."))
         return redirect(structure)
     return render(request, "network/structure_form.html", {"form": form, "structure": structure})

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from maillage.core import audit
-from maillage.core.models import AuditEvent, Transition
+from maillage.core.models import AuditEvent
 from maillage.notifications.sms import Sms, send_sms
 from maillage.people import registry, tasks
 from maillage.people.enums import OPEN_REFERRAL_STATUSES, ReferralStatus, SocialSituation
@@ -264,13 +264,7 @@ def send_referral(referral: Referral, *, by: Any) -> Referral:
     with transaction.atomic():
         referral.save()
         audit.record(by, AuditEvent.Action.CREATE, referral)
-        Transition.objects.create(
-            content_type=audit.ContentType.objects.get_for_model(referral),
-            object_id=str(referral.pk),
-            field="status",
-            to_state=referral.status,
-            by=by if getattr(by, "is_authenticated", False) else None,
-        )
+        Referral.workflow.start(referral, by=by)
         transaction.on_commit(lambda: tasks.tell_team_of_new_referral.enqueue(referral.pk))
     return referral
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 from collections import Counter
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from maillage.core import audit
 from maillage.core.forms import bind, delete_line, save_line
-from maillage.core.models import AuditEvent
 from maillage.core.pagination import paginate
 from maillage.core.perms import require
 from maillage.network.models import Structure
@@ -89,20 +87,9 @@ def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _save(request: HttpRequest, programme: Programme | None) -> HttpResponse:
-    fields = ProgrammeForm.AUDITED
-    before = audit.values(programme, fields) if programme else {}
     form = bind(request, ProgrammeForm, instance=programme)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            saved = form.save()
-            changes = audit.diff(before, audit.values(saved, fields))
-            if changes:
-                audit.record(
-                    request.user,
-                    AuditEvent.Action.CREATE if programme is None else AuditEvent.Action.UPDATE,
-                    saved,
-                    changes=changes,
-                )
+        saved = audit.save_form(form, request.user, fields=ProgrammeForm.AUDITED)
         messages.success(request, _("Le programme « %(name)s » est enregistré.") % {"name": saved})
         return redirect(saved)
     return render(request, "programmes/programme_form.html", {"form": form, "programme": programme})

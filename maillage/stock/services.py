@@ -190,6 +190,16 @@ def take_back(device: Device, *, note: str, by: Any) -> None:
     )
 
 
+def release(device: Device, *, by: Any) -> None:
+    """A reserved device is put back on sale before its reservation ends."""
+    device.record(DeviceState.READY, by=by, note=str(_("Réservation levée")))
+
+
+def dispose(device: Device, outcome: str, *, note: str, by: Any) -> None:
+    """A device leaves the stock: recycled or lost (`outcome`), with why."""
+    device.record(outcome, by=by, note=note)
+
+
 def release_expired_reservations(today: date | None = None) -> int:
     """Devices whose reservation has expired go back to stock."""
     today = today or timezone.localdate()

@@ -136,14 +136,9 @@ def place_create(request: HttpRequest) -> HttpResponse:
     require(can_manage_places(request.user))
     form = bind(request, PlaceForm, user=request.user)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            place = form.save()
-            audit.record(
-                request.user,
-                AuditEvent.Action.CREATE,
-                place,
-                changes=audit.values(place, ["name", "kind", "department", "structure"]),
-            )
+        place = audit.save_form(
+            form, request.user, fields=["name", "kind", "department", "structure"]
+        )
         messages.success(request, _("Le lieu « %(name)s » est ouvert.") % {"name": place.name})
         return redirect(place)
     return render(request, "stock/place_form.html", {"form": form})
@@ -380,7 +375,7 @@ def _do_step(request: HttpRequest, device: Device, step: str, form: Any) -> bool
         messages.success(request, _("L'équipement est prêt : il peut être transféré ou vendu."))
         return True
     if step == "release":
-        device.record(DeviceState.READY, by=by, note=str(_("Réservation levée")))
+        services.release(device, by=by)
         messages.success(request, _("La réservation est levée."))
         return True
     if not form.is_valid():
@@ -403,7 +398,7 @@ def _do_step(request: HttpRequest, device: Device, step: str, form: Any) -> bool
     elif step == "grade":
         services.record_grade(device, grade=data["grade"], note=data["note"], by=by)
     elif step == "dispose":
-        device.record(data["outcome"], by=by, note=data["note"])
+        services.dispose(device, data["outcome"], note=data["note"], by=by)
     elif step == "take_back":
         services.take_back(device, note=data["note"], by=by)
     elif step in ("reserve", "lend"):
@@ -906,16 +901,9 @@ def product_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     product = get_object_or_404(Product, pk=pk) if pk else None
     form = bind(request, ProductForm, instance=product)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            saved = form.save()
-            audit.record(
-                request.user,
-                AuditEvent.Action.UPDATE if product else AuditEvent.Action.CREATE,
-                saved,
-                changes=audit.values(
-                    saved, ["name", "kind", "operator", "face_value", "is_active"]
-                ),
-            )
+        saved = audit.save_form(
+            form, request.user, fields=["name", "kind", "operator", "face_value", "is_active"]
+        )
         messages.success(request, _("Le produit « %(name)s » est enregistré.") % {"name": saved})
         return redirect("stock:product_list")
     return render(request, "stock/product_form.html", {"form": form, "product": product})
@@ -944,14 +932,9 @@ def distribution_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
     operation = get_object_or_404(FreeDistribution, pk=pk) if pk else None
     form = bind(request, FreeDistributionForm, instance=operation, user=request.user)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            saved = form.save()
-            audit.record(
-                request.user,
-                AuditEvent.Action.UPDATE if operation else AuditEvent.Action.CREATE,
-                saved,
-                changes=audit.values(saved, ["name", "criteria", "quantity", "start", "end"]),
-            )
+        saved = audit.save_form(
+            form, request.user, fields=["name", "criteria", "quantity", "start", "end"]
+        )
         messages.success(request, _("L'opération « %(name)s » est enregistrée.") % {"name": saved})
         return redirect("stock:distribution_list")
     return render(request, "stock/distribution_form.html", {"form": form, "operation": operation})
@@ -973,14 +956,7 @@ def fleet_list(request: HttpRequest) -> HttpResponse:
         require(form is not None)
         assert form is not None
         if form.is_valid():
-            with transaction.atomic():
-                fleet = form.save()
-                audit.record(
-                    request.user,
-                    AuditEvent.Action.CREATE,
-                    fleet,
-                    changes=audit.values(fleet, ["name", "place", "owner"]),
-                )
+            fleet = audit.save_form(form, request.user, fields=["name", "place", "owner"])
             messages.success(
                 request,
                 _(

@@ -7,6 +7,7 @@ import pytest
 from maillage.learning import services
 from maillage.learning.models import Cohort, Course
 from maillage.learning.schedule import weekly_dates
+from maillage.network.models import Structure
 from maillage.territories.holidays import is_public_holiday, public_holidays
 from tests.conftest import World
 from tests.factories import CommuneFactory, DepartmentFactory, StructureFactory
@@ -72,7 +73,7 @@ def test_a_cohort_in_the_bas_rhin_is_planned_around_26_december(world: World) ->
     strasbourg = CommuneFactory.create(code="67482", name="Strasbourg", department=bas_rhin)
     centre = StructureFactory.create(name="Centre social de Strasbourg", commune=strasbourg)
 
-    def plan(structure: object) -> list[date]:
+    def plan(structure: Structure) -> list[date]:
         cohort = services.plan_cohort(
             Cohort(course=Course.objects.get(code="initiation-computer"), structure=structure),
             first=date(2025, 12, 19),
