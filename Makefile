@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 # Test processes (pytest-xdist): one per core; `make test PYTEST_WORKERS=0` runs in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: install demo serve test test-fast test-postgres check format lint typecheck messages bench clean
+.PHONY: install demo serve test test-fast test-postgres check format lint typecheck messages bench bench-quick clean
 
 install: $(STAMP)
 
@@ -70,6 +70,11 @@ bench: install
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(PY) manage.py demo | head -n 1
 	@rm -f var/bench.sqlite3 var/bench.sqlite3-wal var/bench.sqlite3-shm
 	bash scripts/bench.sh
+
+## Both benchmarks at a tiny scale (under a minute): CI runs it so that they keep working
+bench-quick: install
+	BENCH_SCALE=0.001 BENCH_RUNS=3 bash scripts/bench.sh
+	EQUIPMENT_SALES=2000 bash scripts/bench-equipment.sh
 
 ## Update the English catalogue after changing French strings, then compile it
 messages: install

@@ -11,6 +11,7 @@ learners costs to keep the facts current, and the peak memory of the process.
 from __future__ import annotations
 
 import gc
+import json
 import os
 import random
 import resource
@@ -18,8 +19,8 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,18 +34,28 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Model  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from maillage.accounts.models import RoleAssignment, User  # noqa: E402
-from maillage.core.perms import Role  # noqa: E402
+from maillage.core.indicators import Filters, all_indicators  # noqa: E402
+from maillage.core.models import Transition  # noqa: E402
+from maillage.core.roles import Role  # noqa: E402
 from maillage.impact import facts  # noqa: E402
 from maillage.impact import signals as fact_signals  # noqa: E402
 from maillage.impact.figures import Figures  # noqa: E402
-from maillage.impact.registry import Filters, all_indicators  # noqa: E402
 from maillage.learning import services  # noqa: E402
-from maillage.learning.models import Course, Session  # noqa: E402
+from maillage.learning.models import (  # noqa: E402
+    Attendance,
+    Cohort,
+    Course,
+    DropIn,
+    Enrolment,
+    Session,
+)
 from maillage.network.models import Structure  # noqa: E402
+from maillage.people.models import Beneficiary  # noqa: E402
 from maillage.programmes.models import Programme  # noqa: E402
 from maillage.territories.models import Commune  # noqa: E402
 
@@ -97,16 +108,68 @@ def moment_in_span(offset: float) -> datetime:
     return day.replace(hour=rng.choice((8, 9, 13, 14)), minute=0)
 
 
-def copy(table: str, columns: str, rows: Iterator[str]) -> int:
-    """COPY the tab-separated lines into the table, in blocks."""
+def _text(value: Any) -> str:
+    """A value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, list | dict):
+        value = json.dumps(value)
+    elif isinstance(value, datetime | date):
+        return value.isoformat()
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
+class Table:
+    """COPY rows into a model's table: every column of the model, those `given` from each row
+    and the others at their default, so that a column added later is filled in (or named, when
+    it has no default and must be given)."""
+
+    def __init__(self, model: type[Model], given: Sequence[str]) -> None:
+        self.table = model._meta.db_table
+        fields = model._meta.concrete_fields
+        unknown = set(given) - {f.attname for f in fields}
+        if unknown:
+            raise ValueError(f"{model.__name__} has no field {sorted(unknown)}")
+        now = timezone.now()
+        self.columns = [f.column for f in fields]
+        # Per column: the position of its value in a row, or its constant text.
+        self.slots: list[int | str] = []
+        missing = []
+        for field in fields:
+            if field.attname in given:
+                self.slots.append(list(given).index(field.attname))
+            elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                self.slots.append(_text(now))
+            else:
+                default = field.get_default()
+                if default is None and not field.null:
+                    missing.append(field.attname)
+                self.slots.append(_text(default))
+        if missing:
+            raise ValueError(f"{model.__name__}: give a value for {missing} (no default)")
+
+    def line(self, row: Sequence[Any]) -> str:
+        return (
+            "\t".join(_text(row[slot]) if isinstance(slot, int) else slot for slot in self.slots)
+            + "\n"
+        )
+
+
+def copy(model: type[Model], given: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """COPY these rows (values of the `given` fields, in that order) into the model's table,
+    in blocks."""
+    table = Table(model, given)
     count = 0
     with (
         connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as stream,
+        cursor.cursor.copy(f"COPY {table.table} ({', '.join(table.columns)}) FROM STDIN") as stream,
     ):
         block: list[str] = []
-        for line in rows:
-            block.append(line)
+        for row in rows:
+            block.append(table.line(row))
             if len(block) == 50_000:
                 stream.write("".join(block))
                 count += len(block)
@@ -115,14 +178,13 @@ def copy(table: str, columns: str, rows: Iterator[str]) -> int:
         count += len(block)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 (our names)
-            f"(SELECT max(id) FROM {table}))"
+            f"SELECT setval(pg_get_serial_sequence('{table.table}', 'id'), "  # noqa: S608
+            f"(SELECT max(id) FROM {table.table}))"
         )
     return count
 
 
 def generate() -> dict[str, Any]:
-    stamp = timezone.now().isoformat()
     with connection.cursor() as cursor:  # no per-row foreign-key check while loading
         cursor.execute("SET session_replication_role = replica")
     facilitator = User.objects.create(email="animateur.bench@exemple.test", full_name="Bench")
@@ -140,45 +202,67 @@ def generate() -> dict[str, Any]:
     # Structures: 60 % are relays, each the partner of one programme.
     structure_programme = {s: rng.choice(programme_ids) for s in range(1, STRUCTURES + 1)}
     relays = [s for s in structure_programme if rng.random() < 0.6]
+    relays_set = set(relays)
     copy(
-        "network_structure",
-        "id, name, kind, siret, address, commune_id, phone, email, website, opening_hours, "
-        "services, publics, specific_support, support_modes, accessibility_notes, "
-        "relay_status, created_at, updated_at",
+        Structure,
+        ["id", "name", "kind", "commune_id", "relay_status"],
         (
-            f"{s}\tStructure {s}\tassociation\t\t\t{rng.choice(communes)}\t\t\t\t\t[]\t[]\t[]\t[]"
-            f"\t\t{'relay' if s in relays_set else 'prospect'}\t{stamp}\t{stamp}\n"
-            for relays_set in [set(relays)]
+            (
+                s,
+                f"Structure {s}",
+                "association",
+                rng.choice(communes),
+                "relay" if s in relays_set else "prospect",
+            )
             for s in range(1, STRUCTURES + 1)
         ),
     )
     copy(
-        "programmes_programme_partner_structures",
-        "id, programme_id, structure_id",
-        (f"{s}\t{p}\t{s}\n" for s, p in structure_programme.items()),
+        Programme.partner_structures.through,
+        ["id", "programme_id", "structure_id"],
+        ((s, p, s) for s, p in structure_programme.items()),
     )
     structure_type = ContentType.objects.get_for_model(Structure).pk
     copy(
-        "core_transition",
-        "id, content_type_id, object_id, at, field, from_state, to_state, by_id, note",
+        Transition,
+        ["id", "content_type_id", "object_id", "at", "field", "from_state", "to_state"],
         (
-            f"{n}\t{structure_type}\t{s}\t{moment_in_span(rng.random() * 1.4 - 0.4).isoformat()}"
-            f"\trelay_status\tin_coaching\trelay\t\\N\t\n"
+            (
+                n,
+                structure_type,
+                str(s),
+                moment_in_span(rng.random() * 1.4 - 0.4),
+                "relay_status",
+                "in_coaching",
+                "relay",
+            )
             for n, s in enumerate(relays, start=1)
         ),
     )
 
     people = copy(
-        "people_beneficiary",
-        "id, first_name, last_name, birth_year, gender, commune_id, phone, email, "
-        "preferred_language, reference, structure_id, is_anonymous, search_name, age_band, "
-        "social_situation, equipment, connection, notes, created_at, created_by_id, "
-        "updated_at, last_contact_on, erased_at",
+        Beneficiary,
+        [
+            "id",
+            "first_name",
+            "last_name",
+            "birth_year",
+            "gender",
+            "reference",
+            "structure_id",
+            "last_contact_on",
+        ],
         (
-            f"{p}\tPersonne\tBench\t{rng.randint(1935, 2008)}"
-            f"\t{'woman' if rng.random() < 0.6 else 'man'}\t\\N\t\t\tfr\tB{p:09d}"
-            f"\t{rng.randint(1, STRUCTURES)}\tf\t\tunknown\tundisclosed\t[]\t\t\t{stamp}\t\\N"
-            f"\t{stamp}\t{THIS_MONTH}\t\\N\n"
+            (
+                p,
+                "Personne",
+                "Bench",
+                rng.randint(1935, 2008),
+                "woman" if rng.random() < 0.6 else "man",
+                f"B{p:09d}",
+                rng.randint(1, STRUCTURES),
+                THIS_MONTH,
+            )
             for p in range(1, PEOPLE + 1)
         ),
     )
@@ -191,65 +275,90 @@ def generate() -> dict[str, Any]:
         cohort_rows.append((c, structure, structure_programme[structure], first))
     now = timezone.now()
     copy(
-        "learning_cohort",
-        "id, course_id, structure_id, place, programme_id, capacity, status, cancel_reason, "
-        "created_at, created_by_id",
+        Cohort,
+        ["id", "course_id", "structure_id", "programme_id", "capacity", "status"],
         (
-            f"{c}\t{rng.choice(courses)}\t{s}\t\t{p}\t{LEARNERS}"
-            f"\t{'completed' if first + timedelta(weeks=SESSIONS_PER_COHORT) < now else 'running'}"
-            f"\t\t{stamp}\t\\N\n"
+            (
+                c,
+                rng.choice(courses),
+                s,
+                p,
+                LEARNERS,
+                "completed" if first + timedelta(weeks=SESSIONS_PER_COHORT) < now else "running",
+            )
             for c, s, p, first in cohort_rows
         ),
     )
     copy(
-        "learning_session",
-        "id, cohort_id, number, starts_at, minutes, place, roll_called_at, roll_called_by_id, "
-        "report, new_needs",
+        Session,
+        ["id", "cohort_id", "number", "starts_at", "minutes"],
         (
-            f"{(c - 1) * SESSIONS_PER_COHORT + n}\t{c}\t{n}"
-            f"\t{(first + timedelta(weeks=n - 1)).isoformat()}\t120\t\t\\N\t\\N\t\t[]\n"
+            ((c - 1) * SESSIONS_PER_COHORT + n, c, n, first + timedelta(weeks=n - 1), 120)
             for c, _s, _p, first in cohort_rows
             for n in range(1, SESSIONS_PER_COHORT + 1)
         ),
     )
     learners = {c: rng.sample(range(1, PEOPLE + 1), LEARNERS) for c, *_ in cohort_rows}
     copy(
-        "learning_enrolment",
-        "id, cohort_id, beneficiary_id, status, enrolled_at, drop_reason, orientation_id",
+        Enrolment,
+        ["id", "cohort_id", "beneficiary_id", "status"],
         (
-            f"{(c - 1) * LEARNERS + i}\t{c}\t{b}\tenrolled\t{stamp}\t\t\\N\n"
+            ((c - 1) * LEARNERS + i, c, b, "enrolled")
             for c, people_of in learners.items()
             for i, b in enumerate(people_of, start=1)
         ),
     )
     attendance = copy(
-        "learning_attendance",
-        "id, session_id, beneficiary_id, presence",
+        Attendance,
+        ["id", "session_id", "beneficiary_id", "presence"],
         (
-            f"{((c - 1) * SESSIONS_PER_COHORT + n - 1) * LEARNERS + i}"
-            f"\t{(c - 1) * SESSIONS_PER_COHORT + n}\t{b}"
-            f"\t{'present' if rng.random() < 0.85 else 'absent'}\n"
+            (
+                ((c - 1) * SESSIONS_PER_COHORT + n - 1) * LEARNERS + i,
+                (c - 1) * SESSIONS_PER_COHORT + n,
+                b,
+                "present" if rng.random() < 0.85 else "absent",
+            )
             for c, people_of in learners.items()
             for n in range(1, SESSIONS_PER_COHORT + 1)
             for i, b in enumerate(people_of, start=1)
         ),
     )
     drop_ins = copy(
-        "learning_dropin",
-        "id, structure_id, facilitator_id, beneficiary_id, gender, age_band, starts_at, "
-        "minutes, themes, procedure_themes, device, autonomy, referred_to, notes, "
-        "programme_id, created_at",
+        DropIn,
+        [
+            "id",
+            "structure_id",
+            "facilitator_id",
+            "beneficiary_id",
+            "gender",
+            "age_band",
+            "starts_at",
+            "minutes",
+            "device",
+            "autonomy",
+            "programme_id",
+        ],
         (
-            f"{d}\t{s}\t{facilitator.pk}\t{b}\t{g}\t{band}"
-            f"\t{moment_in_span(rng.random()).isoformat()}\t30\t[]\t[]\tsmartphone\tguided"
-            f"\t\t\t{structure_programme[s]}\t{stamp}\n"
+            (
+                d,
+                s,
+                facilitator.pk,
+                b,
+                g,
+                band,
+                moment_in_span(rng.random()),
+                30,
+                "smartphone",
+                "guided",
+                structure_programme[s],
+            )
             for d in range(1, DROP_INS + 1)
             for s in [rng.randint(1, STRUCTURES)]
             for named in [rng.random() < 0.8]
             for b, g, band in [
                 (rng.randint(1, PEOPLE), "", "")
                 if named
-                else ("\\N", rng.choice(("woman", "man")), rng.choice(("40-59", "60-69", "70+")))
+                else (None, rng.choice(("woman", "man")), rng.choice(("40-59", "60-69", "70+")))
             ]
         ),
     )

@@ -23,8 +23,9 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from maillage.core.indicators import Filters  # noqa: E402
 from maillage.impact.equipment import CODES  # noqa: E402
-from maillage.impact.registry import Filters, compute  # noqa: E402
+from maillage.impact.figures import live  # noqa: E402
 from maillage.network.models import Structure  # noqa: E402
 from maillage.people.models import Beneficiary  # noqa: E402
 from maillage.stock.models import Place, Product, Sale, SaleLine  # noqa: E402
@@ -102,7 +103,7 @@ def main() -> None:
             runs = []
             for _ in range(6):
                 moment = time.perf_counter()
-                compute(code, filters)
+                live(code, filters)
                 runs.append((time.perf_counter() - moment) * 1000)
             computed += runs[0]
             cached += statistics.median(runs[1:])
