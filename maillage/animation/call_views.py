@@ -106,7 +106,13 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "call": call,
             "page": paginate(request, applications),
             "status": status,
-            "counts": [(s, counts.get(s.value, 0)) for s in ApplicationStatus],
+            # Submitted applications by status; drafts are only counted.
+            "counts": [
+                (s, counts.get(s.value, 0))
+                for s in ApplicationStatus
+                if s != ApplicationStatus.DRAFT
+            ],
+            "drafts": counts.get(ApplicationStatus.DRAFT, 0),
             "figures": call.figures(),
             "can_manage": Call.objects.managed_by(request.user).filter(pk=pk).exists(),
             "committees": call.committees.all(),
@@ -174,7 +180,6 @@ def _render_application(
         "animation/application_detail.html",
         {
             "application": application,
-            "history": Application.workflow.labelled_history(application),
             "assessments": application.assessments.select_related("criterion"),
             "can_manage": can_manage,
             "can_shortlist": can_manage and application.status == ApplicationStatus.SUBMITTED,

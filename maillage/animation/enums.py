@@ -46,6 +46,10 @@ class CoachingStatus(models.TextChoices):
     CLOSED = "closed", _("Clôturé")
 
 
+# A closing committee closes the coaching.
+COACHING_TRANSITIONS: dict[str, set[str]] = {CoachingStatus.IN_PROGRESS: {CoachingStatus.CLOSED}}
+
+
 class Modality(models.TextChoices):
     WORKSHOPS = "workshops", _("Ateliers collectifs")
     DROP_INS = "drop_ins", _("Permanences connectées")

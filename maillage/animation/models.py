@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.animation.enums import (
     APPLICATION_TRANSITIONS,
+    COACHING_TRANSITIONS,
     SCORES,
     ActionStatus,
     ApplicationStatus,
@@ -32,7 +33,7 @@ from maillage.animation.enums import (
 from maillage.core.dates import add_months
 from maillage.core.references import Referenced
 from maillage.core.roles import is_national_team, within_scope, works_with_people
-from maillage.core.statemachine import Workflow
+from maillage.core.statemachine import Tone, Workflow
 from maillage.network.enums import StructureKind
 from maillage.network.models import STRUCTURE_PLACE, Structure
 from maillage.programmes.models import Programme
@@ -342,7 +343,10 @@ class Application(Referenced):
     decided_at = models.DateTimeField(_("décision le"), null=True, blank=True)
 
     workflow = Workflow(
-        field="status", choices=ApplicationStatus, transitions=APPLICATION_TRANSITIONS
+        field="status",
+        choices=ApplicationStatus,
+        transitions=APPLICATION_TRANSITIONS,
+        tones={ApplicationStatus.SELECTED: Tone.DONE, ApplicationStatus.NOT_SELECTED: Tone.REFUSED},
     )
 
     objects = ApplicationQuerySet.as_manager()
@@ -516,6 +520,13 @@ class CoachingPlan(models.Model):
     )
     closed_on = models.DateField(_("clôturé le"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    workflow = Workflow(
+        field="status",
+        choices=CoachingStatus,
+        transitions=COACHING_TRANSITIONS,
+        tones={CoachingStatus.CLOSED: Tone.DONE},
+    )
 
     objects = CoachingPlanQuerySet.as_manager()
 

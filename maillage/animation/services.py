@@ -320,13 +320,12 @@ def close_coaching(
         )
         audit.record(by, AuditEvent.Action.CREATE, committee)
         for plan in locked:
-            plan.status = CoachingStatus.CLOSED
+            CoachingPlan.workflow.apply(
+                plan, CoachingStatus.CLOSED, by=by, at=start_of(held_on), note=str(committee)
+            )
             plan.closed_on = held_on
             plan.closing = committee
-            plan.save(update_fields=["status", "closed_on", "closing"])
-            audit.record(
-                by, AuditEvent.Action.UPDATE, plan, changes={"status": ["in_progress", "closed"]}
-            )
+            plan.save(update_fields=["closed_on", "closing"])
             move_structure(
                 plan.structure, RelayStatus.RELAY, by=by, on=held_on, note=str(committee)
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime
 from typing import Any
 
@@ -25,11 +26,22 @@ class TransitionNotAllowed(Exception):
     """The requested status change is not in the declared table."""
 
 
+class Tone(models.TextChoices):
+    """What a status means to the person reading it, which gives its badge's colour."""
+
+    DONE = "done"  # reached its aim: selected, completed, accepted, a relay
+    WAITING = "waiting"  # still to come or under way
+    REFUSED = "refused"  # turned down
+    CANCELLED = "cancelled"  # stopped, expired, left
+
+
 @dataclass(frozen=True)
 class Workflow:
     field: str
     choices: type[models.TextChoices]
     transitions: Mapping[str, Collection[str]]
+    # The states that are not WAITING, with their tone.
+    tones: Mapping[str, str] = dataclass_field(default_factory=dict)
 
     def __post_init__(self) -> None:
         known = set(self.choices.values)
@@ -37,9 +49,25 @@ class Workflow:
             unknown = ({source} | set(targets)) - known
             if unknown:
                 raise ValueError(f"Unknown states in workflow {self.field}: {sorted(unknown)}")
+        unknown = set(self.tones) - known
+        if unknown:
+            raise ValueError(f"Tones of unknown states in workflow {self.field}: {unknown}")
+
+    @staticmethod
+    def of(model: type[models.Model] | models.Model, field: str = "status") -> Workflow:
+        """The workflow a model declares for this field."""
+        cls = model if isinstance(model, type) else type(model)
+        for klass in cls.__mro__:
+            for value in vars(klass).values():
+                if isinstance(value, Workflow) and value.field == field:
+                    return value
+        raise LookupError(f"{cls.__name__} declares no workflow for {field}")
 
     def label(self, state: str) -> str:
         return str(self.choices(state).label) if state else ""
+
+    def tone(self, state: str) -> str:
+        return self.tones.get(state, Tone.WAITING)
 
     def targets(self, current: str) -> list[str]:
         """Allowed next states, in the order of the choices."""

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from maillage.core.statemachine import Workflow
+from maillage.core.statemachine import Tone, Workflow
 from maillage.diagnostics import rules
 from maillage.diagnostics.enums import (
     OUTCOME_TRANSITIONS,
@@ -283,7 +283,10 @@ class Orientation(models.Model):
     )
 
     outcome_workflow = Workflow(
-        field="outcome", choices=OrientationOutcome, transitions=OUTCOME_TRANSITIONS
+        field="outcome",
+        choices=OrientationOutcome,
+        transitions=OUTCOME_TRANSITIONS,
+        tones={OrientationOutcome.DONE: Tone.DONE, OrientationOutcome.NOT_DONE: Tone.REFUSED},
     )
 
     objects = OrientationQuerySet.as_manager()
@@ -295,3 +298,7 @@ class Orientation(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def is_pending(self) -> bool:
+        return self.outcome == OrientationOutcome.PENDING

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.roles import has_a_role, is_national_team, within_scope
-from maillage.core.statemachine import Workflow
+from maillage.core.statemachine import Tone, Workflow
 from maillage.learning.enums import (
     COHORT_TRANSITIONS,
     ENROLMENT_TRANSITIONS,
@@ -192,7 +192,12 @@ class Cohort(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
 
-    workflow = Workflow(field="status", choices=CohortStatus, transitions=COHORT_TRANSITIONS)
+    workflow = Workflow(
+        field="status",
+        choices=CohortStatus,
+        transitions=COHORT_TRANSITIONS,
+        tones={CohortStatus.COMPLETED: Tone.DONE, CohortStatus.CANCELLED: Tone.CANCELLED},
+    )
 
     objects = CohortQuerySet.as_manager()
 
@@ -210,6 +215,11 @@ class Cohort(models.Model):
     @property
     def where(self) -> str:
         return self.place or f"{self.structure.name}, {self.structure.commune.name}"
+
+    @property
+    def is_open(self) -> bool:
+        """Planned or under way: sessions may still move and people be enrolled."""
+        return self.status in (CohortStatus.PLANNED, CohortStatus.RUNNING)
 
     @property
     def department_code(self) -> str:
@@ -295,7 +305,12 @@ class Enrolment(models.Model):
         related_name="enrolments",
     )
 
-    workflow = Workflow(field="status", choices=EnrolmentStatus, transitions=ENROLMENT_TRANSITIONS)
+    workflow = Workflow(
+        field="status",
+        choices=EnrolmentStatus,
+        transitions=ENROLMENT_TRANSITIONS,
+        tones={EnrolmentStatus.COMPLETED: Tone.DONE, EnrolmentStatus.DROPPED: Tone.CANCELLED},
+    )
 
     objects = EnrolmentQuerySet.as_manager()
 
@@ -311,6 +326,11 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.beneficiary} — {self.cohort}"
+
+    @property
+    def is_active(self) -> bool:
+        """Waiting or enrolled: the person may still drop out."""
+        return self.status in (EnrolmentStatus.WAITING, EnrolmentStatus.ENROLLED)
 
 
 class Attendance(models.Model):

@@ -240,14 +240,8 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "needed": cohort.course.sessions_needed(),
             "query": query,
             "candidates": candidates,
-            "cancel_form": CancelForm()
-            if cohort.status in (CohortStatus.PLANNED, CohortStatus.RUNNING)
-            else None,
+            "cancel_form": CancelForm() if cohort.is_open else None,
             "can_complete": cohort.status == CohortStatus.RUNNING,
-            "history": [
-                (step, Cohort.workflow.label(step.to_state))
-                for step in Cohort.workflow.history(cohort)
-            ],
             "panels": COHORT_PAGE.render(request, cohort),
         },
     )
@@ -386,7 +380,7 @@ def _visible_session(request: HttpRequest, pk: int) -> Session:
 
 def session_move(request: HttpRequest, pk: int) -> HttpResponse:
     session = _visible_session(request, pk)
-    require(session.cohort.status in (CohortStatus.PLANNED, CohortStatus.RUNNING))
+    require(session.cohort.is_open)
     local = timezone.localtime(session.starts_at)
     form = bind(
         request,

@@ -16,7 +16,7 @@ from maillage.core.roles import (
     scope_of,
     within_scope,
 )
-from maillage.core.statemachine import Workflow
+from maillage.core.statemachine import Tone, Workflow
 from maillage.network.enums import RELAY_TRANSITIONS, RelayOffer, RelayStatus, StructureKind
 from maillage.territories.models import Commune
 
@@ -126,7 +126,10 @@ class Structure(models.Model):
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
     relay_workflow = Workflow(
-        field="relay_status", choices=RelayStatus, transitions=RELAY_TRANSITIONS
+        field="relay_status",
+        choices=RelayStatus,
+        transitions=RELAY_TRANSITIONS,
+        tones={RelayStatus.RELAY: Tone.DONE, RelayStatus.LEFT: Tone.CANCELLED},
     )
 
     objects = StructureQuerySet.as_manager()

@@ -79,7 +79,6 @@ def _render_detail(
             "structure": structure,
             "can_edit": can_edit,
             "transition_form": transition_form,
-            "relay_history": structure.relay_history(),
             "changes": changes,
             "referents": structure.referents(),
             "sections": STRUCTURE_PAGE.render(request, structure),

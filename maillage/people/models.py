@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.core.references import Referenced
 from maillage.core.roles import scope_of, within_scope
-from maillage.core.statemachine import Workflow
+from maillage.core.statemachine import Tone, Workflow
 from maillage.network.models import STRUCTURE_PLACE, Structure
 from maillage.people.enums import (
     OPEN_REFERRAL_STATUSES,
@@ -487,7 +487,16 @@ class Referral(Referenced, PersonDetails):
     )
     erased_at = models.DateTimeField(null=True, blank=True)
 
-    workflow = Workflow(field="status", choices=ReferralStatus, transitions=REFERRAL_TRANSITIONS)
+    workflow = Workflow(
+        field="status",
+        choices=ReferralStatus,
+        transitions=REFERRAL_TRANSITIONS,
+        tones={
+            ReferralStatus.ACCEPTED: Tone.DONE,
+            ReferralStatus.DECLINED: Tone.REFUSED,
+            ReferralStatus.EXPIRED: Tone.CANCELLED,
+        },
+    )
 
     objects = ReferralQuerySet.as_manager()
 
@@ -524,11 +533,12 @@ class Referral(Referenced, PersonDetails):
     def is_open(self) -> bool:
         return self.status in OPEN_REFERRAL_STATUSES
 
+    @property
+    def is_declined(self) -> bool:
+        return self.status == ReferralStatus.DECLINED
+
     def expires_on(self) -> date:
         return (self.created_at + timedelta(days=settings.REFERRAL_EXPIRY_DAYS)).date()
 
     def need_labels(self) -> list[str]:
         return [str(Need(n).label) for n in self.needs if n in Need.values]
-
-    def history(self) -> list[tuple[Any, str]]:
-        return [(step, self.workflow.label(step.to_state)) for step in self.workflow.history(self)]

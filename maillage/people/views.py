@@ -399,7 +399,6 @@ def _render_referral(
             if referral.status in (ReferralStatus.RECEIVED, ReferralStatus.CONTACTED)
             else None,
             "can_accept": can_act and referral.status == ReferralStatus.CONTACTED,
-            "history": referral.history(),
         },
         status=status,
     )

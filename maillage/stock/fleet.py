@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.http import HttpRequest
 from django.utils import timezone
 
-from maillage.learning.enums import CohortStatus, CourseDevice
+from maillage.learning.enums import CourseDevice
 from maillage.learning.models import Cohort, Session
 from maillage.stock import services
 from maillage.stock.models import Fleet
@@ -55,7 +55,7 @@ def cohort_panel(request: HttpRequest, cohort: Cohort) -> tuple[str, dict[str, A
     """Shown for a computer course still to run, to the staff who take laptops out."""
     if (
         cohort.course.device != CourseDevice.COMPUTER
-        or cohort.status not in (CohortStatus.PLANNED, CohortStatus.RUNNING)
+        or not cohort.is_open
         or not can_refurbish(request.user)
     ):
         return None

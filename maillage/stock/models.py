@@ -20,7 +20,7 @@ from maillage.core import audit
 from maillage.core.models import AppendOnlyRow, AuditEvent
 from maillage.core.references import Referenced
 from maillage.core.roles import NOTHING, within_scope, works_with_people
-from maillage.core.statemachine import Workflow
+from maillage.core.statemachine import Tone, Workflow
 from maillage.learning.models import Session, Workshop
 from maillage.network.models import Structure
 from maillage.people.enums import Eligibility
@@ -367,7 +367,18 @@ class Device(Referenced):
     reserved_until = models.DateField(_("réservé jusqu'au"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    workflow = Workflow(field="state", choices=DeviceState, transitions=DEVICE_TRANSITIONS)
+    workflow = Workflow(
+        field="state",
+        choices=DeviceState,
+        transitions=DEVICE_TRANSITIONS,
+        tones={
+            DeviceState.SOLD: Tone.DONE,
+            DeviceState.GIVEN: Tone.DONE,
+            DeviceState.LENT: Tone.DONE,
+            DeviceState.RECYCLED: Tone.CANCELLED,
+            DeviceState.LOST: Tone.CANCELLED,
+        },
+    )
 
     objects = DeviceQuerySet.as_manager()
 
@@ -518,6 +529,10 @@ class Device(Referenced):
 
     def meets_decree(self) -> bool:
         return all(met for _label, met, _detail in self.decree_conditions())
+
+    @property
+    def is_reserved(self) -> bool:
+        return self.state == DeviceState.RESERVED
 
     def last_event(self, state: str) -> DeviceEvent | None:
         return self.events.filter(to_state=state).order_by("-at", "-pk").first()

@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 
 from maillage.core.phones import display_phone
+from maillage.core.statemachine import Workflow
 
 register = template.Library()
 
@@ -18,3 +19,24 @@ def breadcrumbs(*items: Any) -> dict[str, Any]:
 @register.filter
 def phone(value: str) -> str:
     return display_phone(value)
+
+
+@register.inclusion_tag("components/status_badge.html")
+def status(obj: Any, field: str = "status") -> dict[str, Any]:
+    """A record's status as a badge coloured by what it means (`Workflow.tones`)."""
+    workflow = Workflow.of(obj, field)
+    state = getattr(obj, field)
+    return {"label": workflow.label(state), "tone": workflow.tone(state)}
+
+
+@register.inclusion_tag("components/status_history.html")
+def status_history(obj: Any, field: str = "status", caption: str = "") -> dict[str, Any]:
+    """Every status a record went through: when, which, by whom, and the note."""
+    workflow = Workflow.of(obj, field)
+    return {
+        "steps": [
+            (step, workflow.label(step.to_state), workflow.tone(step.to_state))
+            for step in workflow.history(obj)
+        ],
+        "caption": caption,
+    }
