@@ -51,10 +51,11 @@ test-fast: install
 test-postgres: install
 	bash scripts/test-postgres.sh -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-## Lint, format, types, migrations, deployment checks
+## Lint, format (Python and templates), types, migrations, deployment checks
 check: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --check
 	$(VENV)/bin/mypy config maillage tests
 	$(PY) manage.py makemigrations --check --dry-run
 	DEBUG=false HTTPS=true EMAIL_BACKEND=smtp SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
@@ -84,6 +85,7 @@ messages: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djlint templates --reformat
 
 clean:
 	rm -rf $(VENV) var/static .mypy_cache .ruff_cache
