@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from maillage.core.roles import Role, Scope
+from maillage.core.roles import Role, Scope, staff_accounts
 from maillage.network.models import Structure
 from maillage.programmes.models import Programme
 from maillage.territories.models import Department, Region
@@ -46,6 +46,13 @@ class UserManager(BaseUserManager["User"]):
 
     def get_by_natural_key(self, username: str | None) -> User:
         return self.get(email__iexact=username or "")
+
+    def network_staff(self) -> models.QuerySet[User]:
+        """The active accounts of the network's staff (managers and facilitators), by name:
+        who may coach a structure, give a training, carry a kit or take laptops out."""
+        return (
+            self.filter(staff_accounts(), is_active=True).distinct().order_by("full_name", "email")
+        )
 
 
 class User(AbstractBaseUser, PermissionsMixin):

@@ -22,7 +22,7 @@ from maillage.animation.forms import (
     QuestionForm,
     ReasonForm,
 )
-from maillage.animation.models import Application, Assessment, Call, staff_department_ids
+from maillage.animation.models import Application, Assessment, Call
 from maillage.animation.perms import can_follow_calls, can_run_calls
 from maillage.core import audit
 from maillage.core.forms import bind
@@ -34,7 +34,7 @@ from maillage.territories.models import Department
 
 
 def _managed_departments(user: Any) -> Any:
-    return Department.objects.filter(pk__in=staff_department_ids(user, managed_only=True))
+    return Department.objects.within_scope_of(user, managed_only=True)
 
 
 def call_list(request: HttpRequest) -> HttpResponse:

@@ -8,12 +8,12 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from maillage.accounts.models import User
 from maillage.animation.enums import SCORES, ApplicationStatus, QuestionKind, ResourceTheme
 from maillage.animation.models import (
     ActionItem,
@@ -28,7 +28,6 @@ from maillage.animation.models import (
     lines_of,
 )
 from maillage.core.phones import normalise_optional_phone
-from maillage.core.roles import staff_accounts
 from maillage.network.enums import StructureKind
 from maillage.network.forms import not_in_future
 from maillage.network.models import Structure
@@ -38,15 +37,6 @@ from maillage.territories.models import Department
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-
-
-def staff_people() -> QuerySet[Any]:
-    return (
-        get_user_model()
-        .objects.filter(staff_accounts(), is_active=True)
-        .distinct()
-        .order_by("full_name")
-    )
 
 
 # --- Calls ------------------------------------------------------------------------------------
@@ -337,7 +327,7 @@ class DecisionForm(forms.Form):
 
 class StartCoachingForm(forms.Form):
     coach = forms.ModelChoiceField(
-        label=gettext_lazy("Chargé·e d'accompagnement"), queryset=get_user_model().objects.none()
+        label=gettext_lazy("Chargé·e d'accompagnement"), queryset=User.objects.none()
     )
     starts_on = forms.DateField(label=gettext_lazy("Début de l'accompagnement"), widget=DATE)
     months = forms.IntegerField(
@@ -346,7 +336,7 @@ class StartCoachingForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["coach"].queryset = staff_people()  # type: ignore[attr-defined]
+        self.fields["coach"].queryset = User.objects.network_staff()  # type: ignore[attr-defined]
 
 
 class DiagnosisForm(forms.ModelForm):
@@ -446,7 +436,7 @@ class TrainingSessionForm(forms.ModelForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments  # type: ignore[attr-defined]
-        self.fields["trainer"].queryset = staff_people()  # type: ignore[attr-defined]
+        self.fields["trainer"].queryset = User.objects.network_staff()  # type: ignore[attr-defined]
         self.fields["call"].queryset = calls  # type: ignore[attr-defined]
         self.fields["training"].queryset = self.fields["training"].queryset.filter(is_active=True)  # type: ignore[attr-defined]
 

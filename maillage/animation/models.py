@@ -45,13 +45,6 @@ def lines_of(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def staff_department_ids(user: Any, *, managed_only: bool = False) -> models.QuerySet[Any]:
-    """The départements where this member of staff works (or manages)."""
-    return Department.objects.filter(
-        within_scope(user, department="", managed_only=managed_only)
-    ).values("pk")
-
-
 # --- Calls for applications (AMI) --------------------------------------------------------------
 
 
@@ -60,14 +53,16 @@ class CallQuerySet(models.QuerySet["Call"]):
         """Network staff see the calls of their territory; structures apply on the public page."""
         if is_national_team(user):
             return self.all()
-        within = Call.objects.filter(departments__in=staff_department_ids(user)).values("pk")
+        within = Call.objects.filter(
+            departments__in=Department.objects.within_scope_of(user)
+        ).values("pk")
         return self.filter(pk__in=within)
 
     def managed_by(self, user: Any) -> CallQuerySet:
         """Managers run the calls of the départements they manage."""
         if is_national_team(user):
             return self.all()
-        managed = staff_department_ids(user, managed_only=True)
+        managed = Department.objects.within_scope_of(user, managed_only=True)
         return self.filter(pk__in=Call.objects.filter(departments__in=managed).values("pk"))
 
     def open_on(self, day: Any) -> CallQuerySet:

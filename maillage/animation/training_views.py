@@ -31,7 +31,6 @@ from maillage.animation.models import (
     Training,
     TrainingRegistration,
     TrainingSession,
-    staff_department_ids,
 )
 from maillage.animation.perms import (
     can_manage_resources,
@@ -57,7 +56,7 @@ def _me(request: HttpRequest) -> Any:
 
 
 def _departments(user: Any) -> Any:
-    return Department.objects.filter(pk__in=staff_department_ids(user))
+    return Department.objects.within_scope_of(user)
 
 
 # --- Trainings --------------------------------------------------------------------------------

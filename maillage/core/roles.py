@@ -111,11 +111,6 @@ def works_with_people(user: Any) -> bool:
     return scope_of(user).holds(FIELD_ROLES)
 
 
-def is_relay_referent(user: Any) -> bool:
-    """Holds the referent role of a partner structure (the national team does not count)."""
-    return Role.RELAY_REFERENT in scope_of(user).roles
-
-
 # --- Where: one filter for every record placed in a territory --------------------------------
 
 # Conditions that match every record and none (`Q()` would vanish when combined with `|`).

@@ -49,9 +49,7 @@ def placeable_department_ids(user: Any) -> frozenset[int] | None:
     """Départements where this person may place a structure; None means anywhere."""
     if is_national_team(user):
         return None
-    return frozenset(
-        Department.objects.filter(within_scope(user, department="")).values_list("pk", flat=True)
-    )
+    return frozenset(Department.objects.within_scope_of(user).values_list("pk", flat=True))
 
 
 def visible_departments(user: Any) -> QuerySet[Department]:

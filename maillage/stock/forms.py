@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maillage.accounts.models import User
-from maillage.core.roles import staff_accounts
 from maillage.learning.models import Session
 from maillage.network.models import Structure
 from maillage.network.perms import visible_departments
@@ -50,15 +49,6 @@ from maillage.stock.validators import clean_digits, validate_iccid
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def staff_users() -> QuerySet[User]:
-    """People of the network's staff (facilitators and managers)."""
-    return (
-        User.objects.filter(staff_accounts(), is_active=True)
-        .distinct()
-        .order_by("full_name", "email")
-    )
-
-
 class PlaceForm(forms.ModelForm[Place]):
     class Meta:
         model = Place
@@ -76,7 +66,7 @@ class PlaceForm(forms.ModelForm[Place]):
         self.fields["department"].help_text = _(
             "Pour un relais, le département de la structure est repris."
         )
-        self.fields["keeper"].queryset = staff_users()  # type: ignore[attr-defined]
+        self.fields["keeper"].queryset = User.objects.network_staff()  # type: ignore[attr-defined]
         self.fields["keeper"].help_text = _("Pour un kit : l'animateur·rice qui le porte.")
 
     def clean(self) -> dict[str, Any]:
@@ -664,7 +654,7 @@ class CheckOutForm(forms.Form):
         self.fields["devices"].queryset = Device.objects.filter(  # type: ignore[attr-defined]
             pk__in=[d.pk for d in available]
         ).order_by("reference")
-        self.fields["facilitator"].queryset = staff_users()  # type: ignore[attr-defined]
+        self.fields["facilitator"].queryset = User.objects.network_staff()  # type: ignore[attr-defined]
         if not self.is_bound:
             self.initial.setdefault("due_on", timezone.localdate() + timedelta(days=1))
 

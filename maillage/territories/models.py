@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from maillage.core.roles import within_scope
 
 
 def normalise(text: str) -> str:
@@ -32,6 +35,13 @@ class Region(models.Model):
         return self.name
 
 
+class DepartmentQuerySet(models.QuerySet["Department"]):
+    def within_scope_of(self, user: Any, *, managed_only: bool = False) -> DepartmentQuerySet:
+        """The départements of a person's régions and départements (all of them for the national
+        team); `managed_only` leaves out those where they only work in the field."""
+        return self.filter(within_scope(user, department="", managed_only=managed_only))
+
+
 class Department(models.Model):
     code = models.CharField(_("code INSEE"), max_length=3, unique=True)
     name = models.CharField(_("nom"), max_length=100)
@@ -43,6 +53,8 @@ class Department(models.Model):
         related_name="departments",
         verbose_name=_("région"),
     )
+
+    objects = DepartmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("département")
