@@ -22,25 +22,23 @@ from maillage.core.indicators import (
     Indicator,
     get,
     listed,
+    partners_of,
     register,
     where,
 )
-from maillage.core.roles import referent_of
+from maillage.core.roles import EVERYTHING, referent_of
 from maillage.learning.indicators import cohorts, drop_ins, reach, workshops
 from maillage.learning.models import Cohort, DropIn, Workshop
 from maillage.network.indicators import listed_structures
 from maillage.network.models import STRUCTURE_PLACE
 
 
-def _programmes(filters: Filters, structure: str, call: str | None = None) -> Q:
-    """A record counts for a programme when its structure is one of the programme's partners,
-    or when it belongs to one of the programme's calls."""
+def _programmes(filters: Filters, structure: str, call: str) -> Q:
+    """A record counts for a programme when its structure is one of the programme's partners
+    (`partners_of`), or when it belongs to one of the programme's calls."""
     if not filters.programme_ids:
-        return Q()
-    condition = Q(**{f"{structure}programmes__in": filters.programme_ids})
-    if call is not None:
-        condition |= Q(**{f"{call}programmes__in": filters.programme_ids})
-    return condition
+        return EVERYTHING
+    return partners_of(filters, structure) | Q(**{f"{call}__programmes__in": filters.programme_ids})
 
 
 def applications(filters: Filters) -> QuerySet[Application]:
@@ -71,7 +69,7 @@ def coaching_plans(filters: Filters) -> QuerySet[CoachingPlan]:
         CoachingPlan.objects.filter(starts_on__lt=filters.end)
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=filters.start))
         .filter(where(filters, department=STRUCTURE_PLACE, structure="structure"))
-        .filter(_programmes(filters, "structure__", "application__call__"))
+        .filter(_programmes(filters, "structure", "application__call"))
         .distinct()
     )
 
@@ -86,7 +84,7 @@ def referents_trained(filters: Filters) -> int:
         session__day__gte=filters.start, session__day__lt=filters.end
     ).filter(
         where(filters, department=STRUCTURE_PLACE, structure="structure"),
-        _programmes(filters, "structure__", "session__call__"),
+        _programmes(filters, "structure", "session__call"),
     )
     return qs.people_trained()
 
@@ -95,7 +93,7 @@ def followup_contacts(filters: Filters) -> QuerySet[FollowUp]:
     return (
         FollowUp.objects.filter(on__gte=filters.start, on__lt=filters.end)
         .filter(where(filters, department="plan__" + STRUCTURE_PLACE, structure="plan__structure"))
-        .filter(_programmes(filters, "plan__structure__", "plan__application__call__"))
+        .filter(_programmes(filters, "plan__structure", "plan__application__call"))
         .distinct()
     )
 

@@ -102,16 +102,7 @@ class Workflow:
             self.check(current, target)
             type(obj)._default_manager.filter(pk=obj.pk).update(**{self.field: target})
             setattr(obj, self.field, target)
-            step = Transition.objects.create(
-                content_type=ContentType.objects.get_for_model(obj),
-                object_id=str(obj.pk),
-                field=self.field,
-                from_state=current,
-                to_state=target,
-                at=at,
-                by=by if getattr(by, "is_authenticated", False) else None,
-                note=note,
-            )
+            step = self._journal(obj, current, target, by=by, at=at, note=note)
             audit.record(
                 by,
                 AuditEvent.Action.TRANSITION,
@@ -123,13 +114,20 @@ class Workflow:
     def start(self, obj: models.Model, *, by: Any, at: datetime | None = None) -> Transition:
         """Journal the state a new record starts in (it had none before), so that its history
         begins with its creation."""
+        return self._journal(obj, "", getattr(obj, self.field), by=by, at=at or timezone.now())
+
+    def _journal(
+        self, obj: models.Model, current: str, target: str, *, by: Any, at: datetime, note: str = ""
+    ) -> Transition:
         return Transition.objects.create(
             content_type=ContentType.objects.get_for_model(obj),
             object_id=str(obj.pk),
             field=self.field,
-            to_state=getattr(obj, self.field),
-            at=at or timezone.now(),
+            from_state=current,
+            to_state=target,
+            at=at,
             by=by if getattr(by, "is_authenticated", False) else None,
+            note=note,
         )
 
     def history(self, obj: models.Model) -> models.QuerySet[Transition]:
