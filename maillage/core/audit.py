@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -69,17 +69,19 @@ def _json_safe(value: Any) -> Any:
     return str(value)
 
 
-def save_form(form: Any, actor: Any, *, fields: Iterable[str] = (), **assign: Any) -> Any:
+def save_form(form: Any, actor: Any, *, fields: Collection[str] = (), **assign: Any) -> Any:
     """Save a model form and journal it, in one transaction: `CREATE` for a new record, `UPDATE`
     for a change, with the `fields` whose value changed (an organisation's data only, never a
-    person's; a change of none of them is not journalled). `assign` sets what the form does not carry (the author, the parent record).
-    The values before are read from the database: binding the form already changed the
-    instance."""
+    person's; a change of none of them is not journalled). `assign` sets what the form does not
+    carry (the author, the parent record). The values before are read from the database:
+    binding the form already changed the instance."""
     instance = form.instance
     creating = instance._state.adding
     with transaction.atomic():
         before = (
-            {} if creating else values(type(instance)._default_manager.get(pk=instance.pk), fields)
+            values(type(instance)._default_manager.get(pk=instance.pk), fields)
+            if fields and not creating
+            else {}
         )
         saved = form.save(commit=False)
         for name, value in assign.items():

@@ -22,11 +22,15 @@ SUBDIVISIONS = {
 }
 
 
-@cache
 def public_holidays(year: int, department_code: str = "") -> frozenset[date]:
     """The public holidays of a year in a département (the mainland's when it has none of its
     own, or when the département is not known)."""
-    subdivision = SUBDIVISIONS.get(department_code)
+    return _holidays(year, SUBDIVISIONS.get(department_code))
+
+
+@cache
+def _holidays(year: int, subdivision: str | None) -> frozenset[date]:
+    """Computed once a year for the mainland and for each subdivision, not per département."""
     return frozenset(holidays.France(years=year, subdiv=subdivision))
 
 
