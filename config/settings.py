@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "maillage.core.middleware.SessionTimeoutMiddleware",
     "maillage.core.middleware.LoginRequiredMiddleware",
+    "maillage.core.middleware.PrivatePagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -213,6 +214,12 @@ APPLICATION_DRAFT_MONTHS = env_int("APPLICATION_DRAFT_MONTHS", 3)
 # What one network address may send through each public form (an application, a registration
 # to an information meeting) in an hour.
 PUBLIC_FORM_SENDINGS_PER_HOUR = env_int("PUBLIC_FORM_SENDINGS_PER_HOUR", 20)
+# …and what every address together may send in an hour to one target (a structure's referral
+# link, a call, a meeting).
+PUBLIC_FORM_SENDINGS_PER_TARGET = env_int("PUBLIC_FORM_SENDINGS_PER_TARGET", 60)
+# Password reset requests allowed in an hour per network address and per account.
+PASSWORD_RESETS_PER_ADDRESS = env_int("PASSWORD_RESETS_PER_ADDRESS", 10)
+PASSWORD_RESETS_PER_ACCOUNT = env_int("PASSWORD_RESETS_PER_ACCOUNT", 3)
 # Largest file accepted by the beneficiary import, in megabytes.
 IMPORT_MAX_MEGABYTES = env_int("IMPORT_MAX_MEGABYTES", 5)
 
@@ -258,6 +265,23 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Browser features the site may use: geolocation on its own pages (« autour de moi »), nothing
+# else.
+PERMISSIONS_POLICY = {
+    "geolocation": ["self"],
+    "camera": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "bluetooth": [],
+    "midi": [],
+    "magnetometer": [],
+    "gyroscope": [],
+    "accelerometer": [],
+    "display-capture": [],
+}
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

@@ -12,6 +12,7 @@ from maillage.accounts.models import RoleAssignment, User
 from maillage.core import audit
 from maillage.core.models import AuditEvent
 from maillage.core.roles import Role
+from maillage.core.throttle import client_address
 
 
 class SignInForm(AuthenticationForm):
@@ -33,7 +34,7 @@ class SignInForm(AuthenticationForm):
 
     def clean(self) -> dict[str, Any]:
         email = (self.data.get("username") or "").strip()
-        address = throttle.client_address(self.request) if self.request else None
+        address = client_address(self.request) if self.request else None
         verdict = throttle.check(email, address)
         if verdict.blocked:
             _record_on_account(email, AuditEvent.Action.LOGIN_THROTTLED)

@@ -6,20 +6,9 @@ import math
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.http import HttpRequest
 from django.utils import timezone
 
 from maillage.accounts.models import LoginAttempt
-
-
-def client_address(request: HttpRequest) -> str | None:
-    """The client's address. Behind our own reverse proxy (BEHIND_PROXY=true), the last
-    address it appended to X-Forwarded-For; otherwise the socket's peer."""
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from maillage.accounts.forms import SignInForm
 from maillage.accounts.models import ApiToken, User
-from maillage.core import audit
+from maillage.core import audit, throttle
 from maillage.core.models import AuditEvent
 from maillage.network.models import Structure
 from maillage.programmes.models import Programme
@@ -22,6 +22,29 @@ class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset, limited per address and per account (counted whether the account
+    exists or not, so that the limit tells nothing about who has one)."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        email = form.cleaned_data["email"].strip().lower()
+        if not throttle.spend(self.request, throttle.PASSWORD_RESET, f"account:{email}"):
+            form.add_error(
+                None,
+                _(
+                    "Trop de demandes de réinitialisation en une heure : réessayez un peu plus "
+                    "tard, ou contactez l'administration du réseau."
+                ),
+            )
+            return self.form_invalid(form)
+        return super().form_valid(form)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

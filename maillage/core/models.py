@@ -126,3 +126,23 @@ class Transition(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.from_state or '∅'} → {self.to_state}"
+
+
+class Sending(models.Model):
+    """One sending through a rate-limited door (see `maillage.core.throttle`). Kept one day."""
+
+    door = models.CharField(max_length=32)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    target = models.CharField(max_length=128, blank=True, default="")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("envoi limité")
+        verbose_name_plural = _("envois limités")
+        indexes = [
+            models.Index(fields=["door", "address", "at"]),
+            models.Index(fields=["door", "target", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.door}"

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from maillage.core import audit
+from maillage.core import audit, throttle
 from maillage.core.forms import bind
 from maillage.core.models import AuditEvent
 from maillage.core.pagination import paginate
@@ -537,7 +537,11 @@ def referral_public(request: HttpRequest, token: str) -> HttpResponse:
             _("Ce lien d'orientation n'est plus valable. Demandez un nouveau lien à la structure.")
         )
     form = ReferralForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not throttle.spend(
+        request, throttle.REFERRAL_LINK, f"structure:{link.structure_id}"
+    ):
+        form.add_error(None, throttle.TOO_MANY)
+    elif request.method == "POST" and form.is_valid():
         referral = form.save(commit=False)
         referral.to_structure = link.structure
         referral.link = link

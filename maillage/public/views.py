@@ -15,14 +15,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from maillage.animation import services, tasks
 from maillage.animation.forms import ApplicationForm, MeetingRegistrationForm
 from maillage.animation.models import Application, Call, InfoMeeting
+from maillage.core import throttle
 from maillage.network.enums import RelayStatus
 from maillage.network.models import Structure
-from maillage.public import throttle
 
 
 @login_not_required
@@ -58,11 +57,6 @@ accessibility = _page("public/accessibility.html")
 
 # --- Joining the network: open calls, information meetings, applications ----------------------
 
-TOO_MANY = gettext_lazy(
-    "Trop d'envois depuis cette connexion en une heure : réessayez un peu plus tard. Ce que "
-    "vous avez saisi est conservé ci-dessous."
-)
-
 
 @login_not_required
 def join(request: HttpRequest) -> HttpResponse:
@@ -83,8 +77,10 @@ def join(request: HttpRequest) -> HttpResponse:
 def meeting_register(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(InfoMeeting.objects.upcoming().select_related("call"), pk=pk)
     form = MeetingRegistrationForm(request.POST or None)
-    if request.method == "POST" and not throttle.spend(request, "meeting"):
-        form.add_error(None, TOO_MANY)
+    if request.method == "POST" and not throttle.spend(
+        request, throttle.MEETING, f"meeting:{meeting.pk}"
+    ):
+        form.add_error(None, throttle.TOO_MANY)
     elif request.method == "POST" and form.is_valid():
         try:
             registration = services.register_to_meeting(meeting, **form.cleaned_data)
@@ -136,8 +132,10 @@ def _application_form(
     form = ApplicationForm(
         request.POST or None, instance=application, call=call, submitting=submitting
     )
-    if request.method == "POST" and not throttle.spend(request, "application"):
-        form.add_error(None, TOO_MANY)
+    if request.method == "POST" and not throttle.spend(
+        request, throttle.APPLICATION, f"call:{call.pk}"
+    ):
+        form.add_error(None, throttle.TOO_MANY)
     elif request.method == "POST" and form.is_valid():
         created = application is None
         with transaction.atomic():

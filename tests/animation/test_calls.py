@@ -411,6 +411,6 @@ def test_one_address_cannot_flood_the_public_form(world: World, client: Any, set
 
     response = client.post(url, {**draft, "structure_name": "Second"})
 
-    assert "Trop d'envois depuis cette connexion" in text(response)
+    assert "Trop d'envois en une heure depuis cette connexion" in text(response)
     assert 'value="Second"' in text(response)
     assert Application.objects.count() == 1

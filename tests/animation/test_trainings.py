@@ -348,5 +348,5 @@ def test_one_address_cannot_flood_the_meeting_registrations(
         response = client.post(
             url, {"full_name": "Lou", "structure_name": "Épicerie", "email": email}
         )
-    assert "Trop d'envois depuis cette connexion" in text(response)
+    assert "Trop d'envois en une heure depuis cette connexion" in text(response)
     assert InfoMeetingRegistration.objects.count() == 1
