@@ -605,6 +605,8 @@ def test_every_url_answers_without_error_and_hides_what_is_out_of_scope(
             checked += 1
             if response.status_code >= 500:
                 failures.append(f"{method.upper()} {url} ({name}): {response.status_code}")
+            elif user is not None and "no-store" not in response.get("Cache-Control", ""):
+                failures.append(f"{method.upper()} {url} ({name}) may be kept by the browser")
             elif not inside:
                 expected = {302} if user is None else {404}
                 if response.status_code not in expected and not (

@@ -101,6 +101,28 @@ def keep_pending_post(request: HttpRequest) -> None:
     }
 
 
+class PrivatePagesMiddleware:
+    """What a signed-in person reads (a person's record, an export, a receipt, a report) is
+    never kept by the browser or a proxy: `Cache-Control: no-store` on every answer to a
+    signed-in request, and on any answer that set none (the forms of the public pages carry
+    what people typed). Every answer says which browser features the site never uses."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.policy = ", ".join(
+            f"{feature}=({' '.join(origins)})"
+            for feature, origins in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store"
+        response.headers.setdefault("Permissions-Policy", self.policy)
+        return response
+
+
 class LanguageMiddleware:
     """French unless the person chose another language with the switch (a cookie). The
     browser's Accept-Language is not followed: the interface is written in French first, and a

@@ -622,7 +622,8 @@ class DropInSlot(models.Model):
 
 class CalendarFeedQuerySet(models.QuerySet["CalendarFeed"]):
     def active(self) -> CalendarFeedQuerySet:
-        return self.filter(revoked_at__isnull=True)
+        """Not revoked, of an account still active: a feed dies with its account."""
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
 
 
 class CalendarFeed(models.Model):

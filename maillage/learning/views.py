@@ -734,5 +734,4 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="maillage.ics"'
-    response["Cache-Control"] = "private, max-age=900"
     return response

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
+import pytest
 from django.test import Client
+
+from tests.conftest import World
 
 
 def test_pages_carry_a_content_security_policy_with_a_nonce(db: None) -> None:
@@ -22,6 +26,34 @@ def test_pages_refuse_framing_and_sniffing(db: None) -> None:
     response = Client().get("/")
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_every_page_says_which_browser_features_it_never_uses(db: None) -> None:
+    policy = Client().get("/")["Permissions-Policy"]
+    assert "camera=()" in policy and "microphone=()" in policy
+    assert "geolocation=(self)" in policy
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/personnes/{alice}/",
+        "/personnes/{alice}/export.json",
+        "/personnes/",
+        "/espace/",
+    ],
+)
+def test_what_a_signed_in_person_reads_is_never_stored(
+    client_as: Any, world: World, url: str
+) -> None:
+    response = client_as("mediator").get(url.format(alice=world.alice.reference))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_static_files_stay_cacheable(client: Client, db: None) -> None:
+    response = client.get("/static/css/maillage.css")
+    assert "no-store" not in response.get("Cache-Control", "")
 
 
 def test_production_settings_enforce_https_cookies_and_hsts() -> None:

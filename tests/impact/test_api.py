@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from maillage.accounts.models import ApiToken
+from maillage.accounts.models import ApiToken, User
 from maillage.core.models import AuditEvent
 from maillage.learning import services
 from maillage.learning.models import Cohort, Course
@@ -133,6 +133,13 @@ def test_no_key_a_wrong_key_or_a_revoked_key_is_refused(world: World, client_as:
     assert wrong.status_code == 401 and wrong["WWW-Authenticate"].startswith("Bearer")
     key = ApiToken.issue(world.personas["admin"])
     ApiToken.issue(world.personas["admin"])  # replaced
+    assert Client().get(URL, HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
+
+
+def test_a_key_dies_with_its_account(world: World) -> None:
+    key = ApiToken.issue(world.personas["admin"])
+    assert Client().get(URL, HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+    User.objects.filter(pk=world.personas["admin"].pk).update(is_active=False)
     assert Client().get(URL, HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
 
 

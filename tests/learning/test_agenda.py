@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from maillage.accounts.models import User
 from maillage.learning import agenda, services
 from maillage.learning.models import (
     CalendarFeed,
@@ -191,3 +192,14 @@ def test_the_private_calendar_feed(
     client_as("mediator").post("/accompagner/agenda/calendrier/", {"action": "revoke"})
     assert client.get(feed.get_absolute_url()).status_code == 404
     assert client.get("/accompagner/agenda/devine.ics").status_code == 404
+
+
+def test_a_calendar_feed_dies_with_its_account(client_as, client, world: World) -> None:
+    client_as("mediator").post("/accompagner/agenda/calendrier/", {"action": "create"})
+    feed = CalendarFeed.objects.get()
+    response = client.get(feed.get_absolute_url())
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+
+    User.objects.filter(pk=world.personas["mediator"].pk).update(is_active=False)
+
+    assert client.get(feed.get_absolute_url()).status_code == 404
