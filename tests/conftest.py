@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.management.commands import flush
 from django.db import connection
 from django.test import Client, override_settings
 
 from maillage.accounts.models import User
+from maillage.core.append_only import allow_emptying
 from maillage.core.roles import Role
 from maillage.diagnostics.loader import load_all
 from maillage.diagnostics.models import Framework
@@ -37,6 +39,18 @@ from tests.factories import (
     UserFactory,
     grant,
 )
+
+# Between two transactional tests the framework empties every table, journals included: the
+# only DELETE the journals' SQLite triggers let through.
+_flush = flush.Command.handle
+
+
+def _flush_with_journals(self: flush.Command, *args: Any, **options: Any) -> None:
+    with allow_emptying():
+        _flush(self, *args, **options)
+
+
+flush.Command.handle = _flush_with_journals  # type: ignore[method-assign]
 
 PERSONAS = [
     "admin",

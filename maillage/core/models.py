@@ -6,9 +6,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from maillage.core.seal import seal_of
 
 
 class AppendOnlyError(Exception):
@@ -88,6 +90,8 @@ class AuditEvent(AppendOnlyModel):
     action = models.CharField(_("action"), max_length=32, choices=Action.choices)
     changes = models.JSONField(_("changements"), default=dict, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True, default="")
+    # The seal chaining this event to the previous one (see maillage.core.seal).
+    digest = models.CharField(_("sceau"), max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("événement du journal")
@@ -97,6 +101,32 @@ class AuditEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Sealed to the last event under a lock held until the transaction ends, so that two
+        writers never chain to the same event."""
+        if not self._state.adding:
+            super().save(*args, **kwargs)  # refused
+            return
+        alias = router.db_for_write(type(self))
+        with transaction.atomic(using=alias):
+            connection = connections[alias]
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+            # On SQLite a write transaction already holds the database's only write lock.
+            previous = (
+                AuditEvent.objects.using(alias)
+                .order_by("-pk")
+                .values_list("digest", flat=True)
+                .first()
+            )
+            self.digest = seal_of(self, previous or "")
+            super().save(*args, **kwargs)
+
+
+# The PostgreSQL advisory lock that serialises the sealing of audit events.
+_CHAIN_LOCK = 7_245_113
 
 
 class Transition(AppendOnlyModel):
@@ -113,7 +143,6 @@ class Transition(AppendOnlyModel):
         related_name="+",
         verbose_name=_("par"),
     )
-    note = models.TextField(_("note"), blank=True, default="")
 
     class Meta:
         verbose_name = _("changement de statut")
@@ -126,6 +155,32 @@ class Transition(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.from_state or '∅'} → {self.to_state}"
+
+    @property
+    def comment(self) -> str:
+        """What the person wrote on this step, unless erasure emptied it."""
+        try:
+            return self.written_note.text
+        except TransitionNote.DoesNotExist:
+            return ""
+
+
+class TransitionNote(models.Model):
+    """What a person wrote on a status change. Kept beside the journal, not in it: free text
+    may name or describe someone, and erasure must be able to remove it; the journal keeps who
+    changed what and when."""
+
+    transition = models.OneToOneField(
+        Transition, on_delete=models.CASCADE, primary_key=True, related_name="written_note"
+    )
+    text = models.TextField(_("commentaire"))
+
+    class Meta:
+        verbose_name = _("commentaire d'un changement de statut")
+        verbose_name_plural = _("commentaires des changements de statut")
+
+    def __str__(self) -> str:
+        return self.text[:50]
 
 
 class Sending(models.Model):

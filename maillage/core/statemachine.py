@@ -15,11 +15,12 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.core import audit
-from maillage.core.models import AuditEvent, Transition
+from maillage.core.models import AuditEvent, Transition, TransitionNote
 
 
 class TransitionNotAllowed(Exception):
@@ -119,7 +120,7 @@ class Workflow:
     def _journal(
         self, obj: models.Model, current: str, target: str, *, by: Any, at: datetime, note: str = ""
     ) -> Transition:
-        return Transition.objects.create(
+        step = Transition.objects.create(
             content_type=ContentType.objects.get_for_model(obj),
             object_id=str(obj.pk),
             field=self.field,
@@ -127,12 +128,48 @@ class Workflow:
             to_state=target,
             at=at,
             by=by if getattr(by, "is_authenticated", False) else None,
-            note=note,
         )
+        if note:
+            TransitionNote.objects.create(transition=step, text=note)
+        return step
 
     def history(self, obj: models.Model) -> models.QuerySet[Transition]:
-        return Transition.objects.for_object(obj).filter(field=self.field).select_related("by")
+        return (
+            Transition.objects.for_object(obj)
+            .filter(field=self.field)
+            .select_related("by", "written_note")
+        )
 
     def labelled_history(self, obj: models.Model) -> list[tuple[Transition, str]]:
         """Each change with the label of the state reached, oldest first."""
         return [(step, self.label(step.to_state)) for step in self.history(obj)]
+
+
+def _steps_about(records: models.QuerySet[Any]) -> models.QuerySet[Transition]:
+    return Transition.objects.filter(
+        content_type=ContentType.objects.get_for_model(records.model),
+        object_id__in=records.annotate(_key=Cast("pk", models.CharField())).values("_key"),
+    )
+
+
+def notes_about(records: models.QuerySet[Any]) -> dict[str, list[dict[str, str]]]:
+    """What was written on the status changes of these records, by record (its pk as text):
+    a person's subject-access export includes it."""
+    notes: dict[str, list[dict[str, str]]] = {}
+    for step in (
+        _steps_about(records)
+        .filter(written_note__isnull=False)
+        .select_related("written_note")
+        .order_by("at", "pk")
+    ):
+        notes.setdefault(step.object_id, []).append(
+            {"at": step.at.isoformat(), "status": step.to_state, "note": step.comment}
+        )
+    return notes
+
+
+def forget_notes_about(records: models.QuerySet[Any]) -> int:
+    """Erase what was written on the status changes of these records; the changes themselves
+    (who, when, from which status to which) stay in the journal."""
+    deleted, _ = TransitionNote.objects.filter(transition__in=_steps_about(records)).delete()
+    return deleted

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from maillage.core.statemachine import forget_notes_about, notes_about
 from maillage.diagnostics.models import Diagnostic, Framework, Orientation
 from maillage.people.models import Beneficiary
 
@@ -25,6 +26,7 @@ def section(request: HttpRequest, beneficiary: Beneficiary) -> tuple[str, dict[s
 
 
 def export(beneficiary: Beneficiary) -> dict[str, Any]:
+    notes = notes_about(Orientation.objects.filter(beneficiary=beneficiary))
     return {
         "diagnostics": [
             {
@@ -61,6 +63,7 @@ def export(beneficiary: Beneficiary) -> dict[str, Any]:
                 "note": o.note,
                 "outcome": o.outcome,
                 "outcome_note": o.outcome_note,
+                "status_notes": notes.get(str(o.pk), []),
             }
             for o in Orientation.objects.filter(beneficiary=beneficiary).select_related("structure")
         ],
@@ -71,4 +74,6 @@ def erase(beneficiary: Beneficiary) -> None:
     """Free text may name or describe the person: it goes. Levels and answers stay, attached to
     an anonymous record, so that the counts do not change."""
     Diagnostic.objects.filter(beneficiary=beneficiary).update(urgent_procedure_note="")
-    Orientation.objects.filter(beneficiary=beneficiary).update(note="", outcome_note="")
+    orientations = Orientation.objects.filter(beneficiary=beneficiary)
+    orientations.update(note="", outcome_note="")
+    forget_notes_about(orientations)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from maillage.core.statemachine import forget_notes_about, notes_about
 from maillage.diagnostics.enums import OrientationOutcome, RecommendationKind
 from maillage.diagnostics.models import Orientation
 from maillage.people.models import Beneficiary
@@ -36,6 +37,7 @@ def section(request: HttpRequest, beneficiary: Beneficiary) -> tuple[str, dict[s
 
 
 def export(beneficiary: Beneficiary) -> dict[str, Any]:
+    notes = notes_about(beneficiary.enrolments.all())
     return {
         "enrolments": [
             {
@@ -44,6 +46,7 @@ def export(beneficiary: Beneficiary) -> dict[str, Any]:
                 "status": e.status,
                 "enrolled_at": e.enrolled_at.isoformat(),
                 "drop_reason": e.drop_reason,
+                "status_notes": notes.get(str(e.pk), []),
             }
             for e in beneficiary.enrolments.select_related("cohort__course", "cohort__structure")
         ],
@@ -76,7 +79,9 @@ def export(beneficiary: Beneficiary) -> dict[str, Any]:
 
 
 def erase(beneficiary: Beneficiary) -> None:
-    """Drop reasons and drop-in notes are free text about the person; attendance, workshops and
+    """Drop reasons (on the enrolment and its status changes) and drop-in notes are free text
+    about the person; attendance, workshops and
     drop-ins stay, anonymous."""
     beneficiary.enrolments.exclude(drop_reason="").update(drop_reason="")
+    forget_notes_about(beneficiary.enrolments.all())
     beneficiary.drop_ins.exclude(notes="").update(notes="")

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from maillage.core import audit
 from maillage.core.models import AuditEvent
+from maillage.core.statemachine import forget_notes_about, notes_about
 from maillage.notifications.sms import Sms, send_sms
 from maillage.people import registry, tasks
 from maillage.people.enums import OPEN_REFERRAL_STATUSES, ReferralStatus, SocialSituation
@@ -148,6 +149,7 @@ def export_person(beneficiary: Beneficiary, *, by: Any) -> dict[str, Any]:
         )
     }
     record["structure"] = beneficiary.structure.name
+    referral_notes = notes_about(beneficiary.referrals.all())
     record["commune"] = beneficiary.commune.name if beneficiary.commune else None
     data: dict[str, Any] = {
         "exported_at": timezone.now().isoformat(),
@@ -172,6 +174,7 @@ def export_person(beneficiary: Beneficiary, *, by: Any) -> dict[str, Any]:
                 "eligibility": r.eligibility,
                 "message": r.message,
                 "status": r.status,
+                "status_notes": referral_notes.get(str(r.pk), []),
             }
             for r in beneficiary.referrals.select_related("to_structure")
         ],
@@ -209,6 +212,7 @@ def erase(beneficiary: Beneficiary, *, by: Any, note: str = "") -> Beneficiary:
 
 
 def erase_referral(referral: Referral) -> None:
+    forget_notes_about(Referral.objects.filter(pk=referral.pk))
     for name in Referral.PERSONAL_FIELDS:
         field = Referral._meta.get_field(name)
         setattr(referral, field.attname, None if field.null else field.get_default())  # type: ignore[union-attr]

@@ -427,8 +427,8 @@ class Device(Referenced):
                 from_state="",
                 to_state=DeviceState.RECEIVED,
                 place=self.place,
-                note=note,
             )
+            event.write_note(note)
             audit.record(by, AuditEvent.Action.CREATE, self)
         return event
 
@@ -464,8 +464,8 @@ class Device(Referenced):
                 place=place or locked.place,
                 beneficiary=beneficiary,
                 data=data or {},
-                note=note,
             )
+            event.write_note(note)
             if target != DeviceState.RESERVED:
                 fields.setdefault("reserved_for", None)
                 fields.setdefault("reserved_until", None)
@@ -558,7 +558,6 @@ class DeviceEvent(AppendOnlyRow):
         Beneficiary, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     data = models.JSONField(default=dict, blank=True)
-    note = models.TextField(_("note"), blank=True, default="")
 
     class Meta:
         verbose_name = _("étape de la vie d'un équipement")
@@ -572,6 +571,36 @@ class DeviceEvent(AppendOnlyRow):
     @property
     def label(self) -> str:
         return str(DeviceState(self.to_state).label)
+
+    @property
+    def comment(self) -> str:
+        """What was written on this step, unless erasure emptied it."""
+        try:
+            return self.written_note.text
+        except DeviceEventNote.DoesNotExist:
+            return ""
+
+    def write_note(self, text: str) -> None:
+        if text:
+            DeviceEventNote.objects.create(event=self, text=text)
+
+
+class DeviceEventNote(models.Model):
+    """What was written on a step of a device's life (why it came back, what was repaired).
+    Kept beside the history, not in it: about a loan or a return it may name the person, and
+    erasure must be able to remove it."""
+
+    event = models.OneToOneField(
+        DeviceEvent, on_delete=models.CASCADE, primary_key=True, related_name="written_note"
+    )
+    text = models.TextField(_("note"))
+
+    class Meta:
+        verbose_name = _("note d'une étape d'un équipement")
+        verbose_name_plural = _("notes des étapes des équipements")
+
+    def __str__(self) -> str:
+        return self.text[:50]
 
 
 # --- Counted products and their ledger ---------------------------------------------------

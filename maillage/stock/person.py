@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from maillage.people.models import Beneficiary
 from maillage.stock.enums import PlaceKind
-from maillage.stock.models import Place, SaleLine
+from maillage.stock.models import DeviceEvent, DeviceEventNote, Place, SaleLine
 from maillage.stock.perms import can_see_stock
 
 
@@ -59,11 +59,24 @@ def export(beneficiary: Beneficiary) -> dict[str, Any]:
             }
             for check in beneficiary.eligibility_checks.all()
         ],
+        "devices": [
+            {
+                "date": event.at.isoformat(),
+                "device": event.device.reference,
+                "step": event.to_state,
+                "note": event.comment,
+            }
+            for event in DeviceEvent.objects.filter(beneficiary=beneficiary)
+            .select_related("device", "written_note")
+            .order_by("at", "pk")
+        ],
     }
 
 
 def erase(beneficiary: Beneficiary) -> None:
-    """The criteria checked describe the person's situation: they go. Purchases stay, counted,
-    without the SIM card numbers."""
+    """The criteria checked describe the person's situation: they go, and so do the notes
+    written on the loans and returns of their devices. Purchases stay, counted, without the SIM
+    card numbers."""
     beneficiary.eligibility_checks.all().delete()
     SaleLine.objects.filter(sale__beneficiary=beneficiary).exclude(iccid="").update(iccid="")
+    DeviceEventNote.objects.filter(event__beneficiary=beneficiary).delete()

@@ -346,7 +346,9 @@ def device_detail(request: HttpRequest, reference: str, step: str = "") -> HttpR
             done = False
         if done:
             return redirect(device)
-    events = device.events.select_related("by", "place", "beneficiary").order_by("at", "pk")
+    events = device.events.select_related("by", "place", "beneficiary", "written_note").order_by(
+        "at", "pk"
+    )
     return render(
         request,
         "stock/device_detail.html",

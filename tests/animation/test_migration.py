@@ -5,17 +5,15 @@ plans, trainings, the programmes its calls count for, and the journal of their s
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from maillage.animation.models import Application, Call, CoachingPlan, Training
 from maillage.core.models import Transition
 from maillage.programmes.models import Programme
+from tests.migrations import latest, migrate_to
 
 # Where the previous version stood: its latest migrations of the apps concerned.
 PREVIOUS = [
@@ -25,25 +23,9 @@ PREVIOUS = [
 ]
 
 
-def _migrate(targets: list[tuple[str, str | None]]) -> Any:
-    """Migrate to these targets (the other apps at their latest); the models of the state
-    reached."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    apps = {app for app, _name in targets}
-    nodes = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in apps]
-    nodes += [(app, name) for app, name in targets if name is not None]
-    return executor.loader.project_state(nodes).apps
-
-
-def _latest() -> list[tuple[str, str | None]]:
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_database_of_the_previous_version_keeps_every_row_and_its_journal() -> None:
-    old = _migrate(PREVIOUS)
+    old = migrate_to(PREVIOUS)
     try:
         region = old.get_model("territories", "Region").objects.create(code="93", name="PACA")
         department = old.get_model("territories", "Department").objects.create(
@@ -105,7 +87,7 @@ def test_a_database_of_the_previous_version_keeps_every_row_and_its_journal() ->
         )
         trainings = old.get_model("network", "Training").objects.count()
     finally:
-        _migrate(_latest())
+        migrate_to(latest())
         ContentType.objects.clear_cache()
 
     moved = Application.objects.get(reference="C-MIGRE1")

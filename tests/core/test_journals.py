@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import io
+import threading
+
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, connections, transaction
 
 from maillage.core import audit
-from maillage.core.models import AppendOnlyError, AuditEvent, Transition
+from maillage.core.models import AppendOnlyError, AuditEvent, Transition, TransitionNote
+from maillage.core.seal import seal_of
 from maillage.core.statemachine import TransitionNotAllowed
 from maillage.network.enums import RelayStatus
 from maillage.network.models import Structure
@@ -27,6 +32,15 @@ def test_an_audit_event_cannot_be_deleted(world: World) -> None:
     with pytest.raises(AppendOnlyError):
         AuditEvent.objects.filter(pk=event.pk).update(note="x")
     assert AuditEvent.objects.filter(pk=event.pk, note="").exists()
+
+
+@pytest.mark.parametrize("table", ["core_auditevent", "core_transition"])
+def test_the_database_refuses_to_empty_a_journal_even_in_raw_sql(world: World, table: str) -> None:
+    audit.record(world.personas["admin"], AuditEvent.Action.VIEW, world.ccas_reims)
+    Structure.relay_workflow.apply(world.ccas_reims, RelayStatus.CANDIDATE, by=None)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (a constant name)
+    assert AuditEvent.objects.exists() and Transition.objects.exists()
 
 
 def test_the_database_refuses_to_update_an_audit_event_even_in_raw_sql(world: World) -> None:
@@ -83,3 +97,83 @@ def test_a_workflow_declaring_unknown_states_is_rejected() -> None:
 
     with pytest.raises(ValueError, match="Unknown states"):
         Workflow(field="relay_status", choices=RelayStatus, transitions={"prospect": {"nowhere"}})
+
+
+def _verify() -> str:
+    out = io.StringIO()
+    call_command("verify_journal", stdout=out)
+    return out.getvalue()
+
+
+def _behind_the_triggers(sql: str, params: list[int]) -> None:
+    """What someone with the database's password could do (undone with the test)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        else:
+            cursor.execute("DROP TRIGGER core_auditevent_append_only")
+            cursor.execute("DROP TRIGGER core_auditevent_no_delete")
+        cursor.execute(sql, params)
+
+
+def _three_events(world: World) -> list[AuditEvent]:
+    admin = world.personas["admin"]
+    return [
+        audit.record(admin, AuditEvent.Action.VIEW, world.ccas_reims),
+        audit.record(admin, AuditEvent.Action.UPDATE, world.ccas_reims, changes={"name": [1, 2]}),
+        audit.record(None, AuditEvent.Action.LOGIN_FAILED, note="x"),
+    ]
+
+
+def test_each_audit_event_is_sealed_to_the_previous_one(world: World) -> None:
+    first, second, third = _three_events(world)
+    assert len({first.digest, second.digest, third.digest}) == 3
+    assert second.digest == seal_of(second, first.digest)
+    assert "Journal intact" in _verify()
+
+
+def test_verify_journal_names_the_first_event_changed_behind_its_back(world: World) -> None:
+    _first, second, _third = _three_events(world)
+    _behind_the_triggers("UPDATE core_auditevent SET note = 'effacé' WHERE id = %s", [second.pk])
+    with pytest.raises(CommandError, match=f"Journal rompu à l'événement n° {second.pk} "):
+        _verify()
+
+
+def test_verify_journal_finds_an_event_removed_from_the_middle(world: World) -> None:
+    _first, second, third = _three_events(world)
+    _behind_the_triggers("DELETE FROM core_auditevent WHERE id = %s", [second.pk])
+    with pytest.raises(CommandError, match=f"à l'événement n° {third.pk} "):
+        _verify()
+
+
+def test_a_note_written_on_a_status_change_lives_beside_the_journal(world: World) -> None:
+    step = Structure.relay_workflow.apply(
+        world.ccas_reims, RelayStatus.CANDIDATE, by=None, note="Appelée au 06 01 02 03 04"
+    )
+    assert step.comment == "Appelée au 06 01 02 03 04"
+    note = TransitionNote.objects.get(transition=step)
+    note.text = ""
+    note.save()  # erasure can empty it; the step itself stays
+    assert Transition.objects.get(pk=step.pk).comment == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_in_parallel_never_chain_to_the_same_event() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+
+    def write(n: int) -> None:
+        try:
+            for _ in range(10):
+                with transaction.atomic():
+                    audit.record(None, AuditEvent.Action.LOGIN_FAILED, note=f"writer {n}")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert AuditEvent.objects.count() == 40
+    assert "40 événement(s)" in _verify()

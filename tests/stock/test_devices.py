@@ -108,11 +108,11 @@ def test_a_test_must_cover_every_function_of_the_kind(world: World, stock: Stock
 def test_a_device_event_cannot_be_changed_or_deleted(world: World, stock: Stock) -> None:
     device = stock.device(stock.warehouse, world.personas["mediator"])
     event = device.events.get()
-    event.note = "changé"
+    event.to_state = "lost"
     with pytest.raises(AppendOnlyError):
         event.save()
     with pytest.raises(AppendOnlyError):
-        DeviceEvent.objects.filter(pk=event.pk).update(note="x")
+        DeviceEvent.objects.filter(pk=event.pk).update(to_state="lost")
     with pytest.raises(AppendOnlyError):
         event.delete()
 

@@ -1,0 +1,25 @@
+"""Moving a test database back to a previous version's migrations, and forward again: how a
+migration that moves data is tested on a database built by the previous version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+
+def migrate_to(targets: list[tuple[str, str | None]]) -> Any:
+    """Migrate to these targets (the other apps at their latest); the models of the state
+    reached."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    executor.loader.build_graph()
+    apps = {app for app, _name in targets}
+    nodes = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in apps]
+    nodes += [(app, name) for app, name in targets if name is not None]
+    return executor.loader.project_state(nodes).apps
+
+
+def latest() -> list[tuple[str, str | None]]:
+    return MigrationExecutor(connection).loader.graph.leaf_nodes()
