@@ -93,6 +93,9 @@ class Indicator:
     unit: str = "count"  # count, share (0 to 1), years, hours, distribution
     breakdowns: frozenset[str] = field(default_factory=lambda: frozenset(BREAKDOWNS))
     order: int = 0
+    # A figure about people (a count of people, a share or an age of people): below the
+    # national team, a cell about fewer than 11 people is not shown (maillage.impact.publication).
+    about_people: bool = False
     # The records behind the figure that a person may see, annotated with `record_date` (a
     # date or None) and `record_place` (a place name), for the list a figure links to; None: no list.
     records: Callable[[Filters, Any], Any] | None = None

@@ -39,6 +39,7 @@ register(
         compute=count_of(diagnostics),
         breakdowns=PLACE_BREAKDOWNS,
         records=listed(Diagnostic, diagnostics, F("completed_at"), "structure__name"),
+        about_people=True,
         order=7,
     )
 )

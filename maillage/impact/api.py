@@ -23,6 +23,7 @@ from maillage.impact.facts import month_starts
 from maillage.impact.figures import Figures
 from maillage.impact.forms import period_problem
 from maillage.impact.perms import can_read_figures
+from maillage.impact.publication import Disclosure, FigureEncoder
 from maillage.learning.models import Course
 from maillage.programmes.models import Programme
 from maillage.stock.enums import DeviceKind
@@ -59,6 +60,17 @@ def _period(request: HttpRequest) -> tuple[date, date]:
     problem = period_problem(start, end)
     if problem:
         raise Refusal(400, problem)
+    if start.day != 1 or (end + timedelta(days=1)).day != 1:
+        # Whole months are read from the pre-computed figures; any other period would start a
+        # computation over every record of the scope.
+        raise Refusal(
+            400,
+            _(
+                "L'API répond sur des mois entiers : « from » doit être le premier jour d'un "
+                "mois et « to » le dernier jour d'un mois (par exemple from=2022-01-01 et "
+                "to=2022-12-31)."
+            ),
+        )
     return start, end
 
 
@@ -113,7 +125,9 @@ def _codes(request: HttpRequest) -> list[str]:
     return asked or known
 
 
-def _breakdown(figures: Figures, by: str, codes: list[str], user: Any) -> dict[str, Any]:
+def _breakdown(
+    figures: Figures, by: str, codes: list[str], user: Any, disclosure: Disclosure
+) -> dict[str, Any]:
     if by not in BREAKDOWNS:
         raise Refusal(400, _("Ventilation inconnue : %(by)s.") % {"by": by})
     filters = figures.filters
@@ -151,10 +165,8 @@ def _breakdown(figures: Figures, by: str, codes: list[str], user: Any) -> dict[s
             programmes = programmes.filter(pk__in=filters.programme_ids)
         keys = dict(programmes.order_by("slug").values_list("pk", "slug"))
     codes = [c for c in codes if by == "month" or by in get(c).breakdowns]
-    return {
-        keys[key]: {code: each.value(code) for code in codes}
-        for key, each in figures.by(by, keys).items()
-    }
+    shown = disclosure.table(figures.by(by, keys), codes)
+    return {keys[key]: values for key, values in shown.items()}
 
 
 @login_not_required
@@ -183,34 +195,57 @@ def statistics(request: HttpRequest) -> JsonResponse:
         filters = _narrow(request, user, scope_filters(user, start, end + timedelta(days=1)))
         codes = _codes(request)
         figures = Figures(filters)
+        disclosure = Disclosure.for_reader(user)
         body: dict[str, Any] = {
             "from": start.isoformat(),
             "to": end.isoformat(),
-            "indicators": {code: figures.value(code) for code in codes},
+            "indicators": disclosure.values(figures, codes),
         }
         by = request.GET.get("by")
         if by:
             body["by"] = by
-            body["breakdown"] = _breakdown(figures, by, codes, user)
+            body["breakdown"] = _breakdown(figures, by, codes, user, disclosure)
     except Refusal as refusal:
         return _error(refusal.status, refusal.message)
-    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(body, encoder=FigureEncoder, json_dumps_params={"ensure_ascii": False})
 
 
 @login_not_required
 @require_GET
 def openapi(request: HttpRequest) -> JsonResponse:
     indicators = all_indicators()
+    secret = {
+        "type": "string",
+        "enum": ["secret"],
+        "description": str(
+            _(
+                "Nombre de personnes entre 1 et 10 (ou case qui permettrait de le retrouver) : "
+                "non publié, sauf pour l'équipe nationale."
+            )
+        ),
+    }
     value_schema = {
         "oneOf": [
             {"type": "number"},
             {"type": "null"},
-            {"type": "object", "additionalProperties": {"type": "integer"}},
+            secret,
+            {
+                "type": "object",
+                "additionalProperties": {"oneOf": [{"type": "integer"}, secret]},
+            },
         ]
     }
     parameters = [
-        ("from", "date", _("Premier jour de la période (par défaut : il y a douze mois).")),
-        ("to", "date", _("Dernier jour de la période, inclus (par défaut : fin du mois dernier).")),
+        (
+            "from",
+            "date",
+            _("Premier jour d'un mois, début de la période (par défaut : il y a douze mois)."),
+        ),
+        (
+            "to",
+            "date",
+            _("Dernier jour d'un mois, inclus (par défaut : le dernier jour du mois dernier)."),
+        ),
         ("department", None, _("Code d'un département de votre périmètre (ex. 51).")),
         ("region", None, _("Code d'une région de votre périmètre (ex. 44).")),
         ("programme", None, _("Identifiant (slug) d'un de vos programmes.")),

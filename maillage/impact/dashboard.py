@@ -22,6 +22,7 @@ from maillage.core.roles import scope_of
 from maillage.impact.figures import Figures
 from maillage.impact.forms import DashboardForm
 from maillage.impact.perms import can_list_records
+from maillage.impact.publication import Disclosure, Secret
 from maillage.network.models import Structure
 from maillage.programmes.models import Programme
 from maillage.territories.models import Department, Region
@@ -375,6 +376,7 @@ def breakdown(
     params: QueryDict,
     *,
     lists: bool,
+    disclosure: Disclosure,
     every_key: bool = False,
 ) -> Table:
     """One row per key (without the keys where every figure is zero, unless `every_key`) with
@@ -391,11 +393,13 @@ def breakdown(
         for indicator in columns
         if lists and indicator.records
     }
+    shown = disclosure.table(
+        {key.pk: by_key[key.pk] for key in keys}, [indicator.code for indicator in columns]
+    )
     rows = []
     quiet = 0
     for key in keys:
-        each = by_key[key.pk]
-        values = [each.value(indicator.code) for indicator in columns]
+        values = [shown[key.pk][indicator.code] for indicator in columns]
         if not (every_key or any(values)):
             quiet += 1
             continue
@@ -409,7 +413,7 @@ def breakdown(
                         value,
                         indicator.unit,
                         paths[indicator.code] + filtered
-                        if indicator.code in paths and value
+                        if indicator.code in paths and value and not isinstance(value, Secret)
                         else None,
                     )
                     for indicator, value in zip(columns, values, strict=True)
@@ -426,6 +430,7 @@ def breakdown_tables(
     params: QueryDict,
     *,
     lists: bool,
+    disclosure: Disclosure,
 ) -> list[Table]:
     """The table one level below (every key, a page at a time), then the tables by
     département (for a funder's programmes), by programme and by course that the filters do not
@@ -435,7 +440,14 @@ def breakdown_tables(
         page = Paginator(level.below_keys, PAGE_SIZE).get_page(params.get("page"))
         if page.object_list:
             below = breakdown(
-                level, figures, level.below, list(page), params, lists=lists, every_key=True
+                level,
+                figures,
+                level.below,
+                list(page),
+                params,
+                lists=lists,
+                disclosure=disclosure,
+                every_key=True,
             )
             below.page = page
             tables.append(below)
@@ -447,7 +459,7 @@ def breakdown_tables(
     if not form.value("parcours") and level.below != "course":
         others.append(("course", form.listed("parcours")))
     tables += [
-        breakdown(level, figures, dimension, keys, params, lists=lists)
+        breakdown(level, figures, dimension, keys, params, lists=lists, disclosure=disclosure)
         for dimension, keys in others
         if keys
     ]

@@ -15,6 +15,7 @@ from maillage.core.indicators import Filters, all_indicators
 from maillage.core.pdf import render_pdf
 from maillage.impact import charts, equipment
 from maillage.impact.figures import Figures
+from maillage.impact.publication import Disclosure, Secret
 from maillage.impact.targets import programme_progress
 from maillage.programmes.models import Programme
 from maillage.stock.enums import DeviceKind
@@ -52,11 +53,14 @@ def narrative(data: dict[str, Any], start: date, end: date) -> list[str]:
     departments = len([d for d in data["breakdowns"]["department"].values() if any(d.values())])
     if departments > 1:
         first += _(" dans %(count)s départements") % {"count": departments}
-    first += ngettext(
-        ", permettant d'accompagner %(people)s personne.",
-        ", permettant d'accompagner %(people)s personnes.",
-        people,
-    ) % {"people": _number(people)}
+    if isinstance(people, Secret):
+        first += _(", permettant d'accompagner moins de 11 personnes (nombre non publié).")
+    else:
+        first += ngettext(
+            ", permettant d'accompagner %(people)s personne.",
+            ", permettant d'accompagner %(people)s personnes.",
+            people,
+        ) % {"people": _number(people)}
     sentences = [first]
     workshops, drop_ins = values["workshops"], values["drop_ins"]
     if workshops or drop_ins:
@@ -74,15 +78,15 @@ def narrative(data: dict[str, Any], start: date, end: date) -> list[str]:
             % {"count": _number(values["structures_joined"])}
         )
     portrait = []
-    if values["women_share"] is not None:
+    if values["women_share"] is not None and not isinstance(values["women_share"], Secret):
         portrait.append(
             _("%(share)s %% sont des femmes") % {"share": round(100 * values["women_share"])}
         )
-    if values["average_age"] is not None:
+    if values["average_age"] is not None and not isinstance(values["average_age"], Secret):
         portrait.append(
             _("leur âge moyen est de %(age)s ans") % {"age": _number(round(values["average_age"]))}
         )
-    if portrait and people:
+    if portrait:
         sentences.append(
             _("Parmi les personnes accompagnées, %(portrait)s.")
             % {"portrait": _(" ; ").join(portrait)}
@@ -114,13 +118,15 @@ def narrative(data: dict[str, Any], start: date, end: date) -> list[str]:
     return sentences
 
 
-def report_pdf(programme: Programme, data: dict[str, Any], start: date, end: date) -> bytes:
+def report_pdf(
+    programme: Programme, data: dict[str, Any], start: date, end: date, disclosure: Disclosure
+) -> bytes:
     figures = Figures(
         Filters(start, end + timedelta(days=1), programme_ids=frozenset({programme.pk}))
     )
     drawn = []
     for code in ("parcours_realised", "people_accompanied"):
-        series = charts.monthly(code, figures)
+        series = charts.monthly(code, figures, disclosure)
         if series:
             indicator = next(i for i in all_indicators() if i.code == code)
             drawn.append({"id": code, "label": indicator.label, **charts.bars(series)})
@@ -144,7 +150,7 @@ def report_pdf(programme: Programme, data: dict[str, Any], start: date, end: dat
                 if i.code in data["indicators"]
             ],
             "charts": drawn,
-            "progress": programme_progress(programme),
+            "progress": programme_progress(programme, disclosure),
             "columns": columns,
             "device_columns": device_columns,
             "device_kinds": [

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from maillage.core.indicators import Filters, all_indicators
 from maillage.impact.figures import Figures
+from maillage.impact.publication import Disclosure, Secret
 from maillage.learning.models import Course
 from maillage.programmes.models import Programme
 from maillage.stock.enums import DeviceKind
@@ -19,16 +20,25 @@ from maillage.stock.enums import DeviceKind
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _values(figures: Figures, breakdown: str | None = None) -> dict[str, Any]:
-    return {
-        indicator.code: figures.value(indicator.code)
+def _codes(breakdown: str | None = None) -> list[str]:
+    return [
+        indicator.code
         for indicator in all_indicators()
         if breakdown is None or breakdown in indicator.breakdowns
-    }
+    ]
 
 
-def report_data(programme: Programme, start: date, end: date) -> dict[str, Any]:
-    """`end` is included."""
+def _table(
+    disclosure: Disclosure, by: dict[Any, Figures], names: dict[Any, str], breakdown: str
+) -> dict[str, dict[str, Any]]:
+    rows = disclosure.table(by, _codes(breakdown))
+    return {names[key]: values for key, values in rows.items()}
+
+
+def report_data(
+    programme: Programme, start: date, end: date, disclosure: Disclosure
+) -> dict[str, Any]:
+    """`end` is included; a figure the reader may not see is `SECRET`."""
     figures = Figures(
         Filters(start, end + timedelta(days=1), programme_ids=frozenset({programme.pk}))
     )
@@ -43,20 +53,18 @@ def report_data(programme: Programme, start: date, end: date) -> dict[str, Any]:
         "programme": programme.slug,
         "from": start.isoformat(),
         "to": end.isoformat(),
-        "indicators": _values(figures),
+        "indicators": disclosure.values(figures, _codes()),
         "breakdowns": {
-            "department": {
-                departments[pk]: _values(each, "department")
-                for pk, each in figures.by("department", departments).items()
-            },
-            "course": {
-                courses[pk]: _values(each, "course")
-                for pk, each in figures.by("course", courses).items()
-            },
-            "device_kind": {
-                kind: _values(each, "device_kind")
-                for kind, each in figures.by("device_kind", DeviceKind.values).items()
-            },
+            "department": _table(
+                disclosure, figures.by("department", departments), departments, "department"
+            ),
+            "course": _table(disclosure, figures.by("course", courses), courses, "course"),
+            "device_kind": _table(
+                disclosure,
+                figures.by("device_kind", DeviceKind.values),
+                {kind: kind for kind in DeviceKind.values},
+                "device_kind",
+            ),
         },
     }
 
@@ -71,6 +79,8 @@ def safe_cell(value: Any) -> Any:
 def _cell(value: Any) -> Any:
     if isinstance(value, dict):
         return ", ".join(f"{k} : {v}" for k, v in value.items())
+    if isinstance(value, Secret):
+        return str(value)
     return value
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from maillage.core.indicators import Filters, get
 from maillage.impact.figures import Figures
+from maillage.impact.publication import Disclosure, Secret
 from maillage.programmes.models import Programme, Target
 
 
@@ -21,6 +22,7 @@ class Progress:
     achieved: float
     share: int  # per cent of the target reached
     projected: int | None  # at the deadline, at the current pace; None once it has passed
+    withheld: bool = False  # a small count of people, not shown to this reader
 
     @property
     def on_track(self) -> bool:
@@ -29,7 +31,7 @@ class Progress:
         ) >= self.target.value
 
 
-def progress(target: Target, *, today: date | None = None) -> Progress:
+def progress(target: Target, disclosure: Disclosure, *, today: date | None = None) -> Progress:
     programme: Programme = target.programme
     today = today or timezone.localdate()
     last_day = min(today, target.deadline)
@@ -39,7 +41,9 @@ def progress(target: Target, *, today: date | None = None) -> Progress:
     if target.department_id:
         filters = filters.narrowed(department_ids=frozenset({target.department_id}))
     indicator = get(target.indicator)
-    value: Any = Figures(filters).value(indicator.code)
+    value: Any = disclosure.value(Figures(filters), indicator.code)
+    if isinstance(value, Secret):
+        return Progress(target, str(indicator.label), 0, 0, None, withheld=True)
     achieved = float(value or 0)
     share = round(100 * achieved / target.value) if target.value else 0
     projected = None
@@ -50,8 +54,10 @@ def progress(target: Target, *, today: date | None = None) -> Progress:
     return Progress(target, str(indicator.label), achieved, share, projected)
 
 
-def programme_progress(programme: Programme, *, today: date | None = None) -> list[Progress]:
+def programme_progress(
+    programme: Programme, disclosure: Disclosure, *, today: date | None = None
+) -> list[Progress]:
     return [
-        progress(t, today=today)
+        progress(t, disclosure, today=today)
         for t in programme.targets.select_related("programme", "department")
     ]

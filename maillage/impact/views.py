@@ -30,7 +30,14 @@ from maillage.impact.figures import Figures
 from maillage.impact.forms import DashboardForm, PeriodForm, TargetForm, last_twelve_months
 from maillage.impact.pdf import report_pdf
 from maillage.impact.perms import can_list_records, can_read_figures
-from maillage.impact.publication import THRESHOLD, share_cell, suppress_column
+from maillage.impact.publication import (
+    THRESHOLD,
+    Disclosure,
+    FigureEncoder,
+    Secret,
+    share_cell,
+    suppress_column,
+)
 from maillage.impact.report import report_data, report_xlsx
 from maillage.programmes.models import Programme, Target
 from maillage.programmes.perms import can_edit_programmes
@@ -54,12 +61,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     with its definition, monthly charts with their tables, and breakdowns one level below."""
     form, level = _dashboard_state(request)
     figures = Figures(level.filters)
+    disclosure = Disclosure.for_reader(request.user)
     lists = can_list_records(request.user)
     charts = []  # first: the totals then add up the months already read
     for code in CHARTED:
         if not level.applies(get_indicator(code)):
             continue
-        series = charts_module.monthly(code, figures)
+        series = charts_module.monthly(code, figures, disclosure)
         if series is not None:
             charts.append(
                 {"id": code, "label": get_indicator(code).label, **charts_module.bars(series)}
@@ -69,10 +77,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if not level.applies(indicator):
             rows.append((indicator, None, None))
             continue
-        value = figures.value(indicator.code)
-        link = records_link(indicator.code, request.GET) if lists and indicator.records else None
+        value = disclosure.value(figures, indicator.code)
+        listed = lists and indicator.records and not isinstance(value, Secret)
+        link = records_link(indicator.code, request.GET) if listed else None
         rows.append((indicator, value, link))
-    tables = breakdown_tables(level, figures, form, request.GET, lists=lists)
+    tables = breakdown_tables(level, figures, form, request.GET, lists=lists, disclosure=disclosure)
     start, end = level.filters.start, level.filters.end
     return render(
         request,
@@ -175,17 +184,24 @@ def report_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    data = report_data(programme, form.cleaned_data["start"], form.cleaned_data["end"])
+    disclosure = Disclosure.for_reader(request.user)
+    data = report_data(programme, form.cleaned_data["start"], form.cleaned_data["end"], disclosure)
     audit.record(request.user, AuditEvent.Action.EXPORT, programme, note=f"report {fmt}")
     name = f"rapport-{programme.slug}-{data['from']}-{data['to']}.{fmt}"
     if fmt == "json":
         response = HttpResponse(
-            json.dumps(data, ensure_ascii=False, indent=2),
+            json.dumps(data, ensure_ascii=False, indent=2, cls=FigureEncoder),
             content_type="application/json; charset=utf-8",
         )
     elif fmt == "pdf":
         response = HttpResponse(
-            report_pdf(programme, data, form.cleaned_data["start"], form.cleaned_data["end"]),
+            report_pdf(
+                programme,
+                data,
+                form.cleaned_data["start"],
+                form.cleaned_data["end"],
+                disclosure,
+            ),
             content_type="application/pdf",
         )
     else:

@@ -264,6 +264,7 @@ for indicator in [
         compute=lambda f: reach(f).total,
         breakdowns=PEOPLE_BREAKDOWNS,
         records=_listed_people,
+        about_people=True,
         order=2,
     ),
     Indicator(
@@ -313,6 +314,7 @@ for indicator in [
         compute=women_share,
         unit="share",
         breakdowns=PEOPLE_BREAKDOWNS - {"gender"},
+        about_people=True,
         order=12,
     ),
     Indicator(
@@ -324,6 +326,7 @@ for indicator in [
         compute=average_age,
         unit="years",
         breakdowns=PEOPLE_BREAKDOWNS - {"age_band"},
+        about_people=True,
         order=13,
     ),
     Indicator(
@@ -335,6 +338,7 @@ for indicator in [
         compute=age_bands,
         unit="distribution",
         breakdowns=PEOPLE_BREAKDOWNS - {"age_band"},
+        about_people=True,
         order=14,
     ),
 ]:

@@ -51,6 +51,7 @@ for indicator in [
         compute=count_of(referrals_received),
         breakdowns=PLACE_BREAKDOWNS,
         records=listed(Referral, referrals_received, F("created_at"), "to_structure__name"),
+        about_people=True,
         order=8,
     ),
     Indicator(
@@ -60,6 +61,7 @@ for indicator in [
         compute=count_of(referrals_accepted),
         breakdowns=PLACE_BREAKDOWNS,
         records=listed(Referral, referrals_accepted, F("status_changed_at"), "to_structure__name"),
+        about_people=True,
         order=9,
     ),
 ]:

@@ -312,6 +312,7 @@ INDICATORS = [
         compute=lambda f: len(people_equipped_ids(f)),
         breakdowns=PLACES,
         records=_sales_of(lambda f: sale_lines(f).filter(device__isnull=False)),
+        about_people=True,
         order=109,
     ),
     Indicator(
@@ -325,6 +326,7 @@ INDICATORS = [
         records=_sales_of(
             lambda f: sale_lines(f).filter(product__kind__in=(ProductKind.SIM, ProductKind.TOPUP))
         ),
+        about_people=True,
         order=110,
     ),
 ]

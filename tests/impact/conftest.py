@@ -17,6 +17,14 @@ from tests.conftest import World
 from tests.stock.conftest import fleet, stock  # noqa: F401 (the stock's fixtures, shared)
 
 
+@pytest.fixture
+def every_count_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hand-built dataset counts a handful of people: the tests of what a scope reads see
+    every count, as the national team does (the small counts withheld from the others are
+    tested on their own, in test_disclosure.py)."""
+    monkeypatch.setattr("maillage.impact.publication.THRESHOLD", 1)
+
+
 def at(day: date, hour: int, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 

@@ -7,6 +7,8 @@ import re
 from datetime import date
 from typing import Any
 
+import pytest
+
 from maillage.core.indicators import Filters
 from maillage.impact.forms import last_twelve_months
 from tests.conftest import World, text
@@ -25,6 +27,7 @@ def shown(page: str, label: str) -> str:
     return re.sub(r"<[^>]+>", "", cell).strip()
 
 
+@pytest.mark.usefixtures("every_count_shown")
 def test_the_indicators_page_shows_the_scope_figures_and_definitions(
     client_as, world: World, dataset: dict[str, Any]
 ) -> None:
@@ -110,6 +113,7 @@ def test_the_national_team_opens_on_the_country_broken_down_by_region(
     assert row_of(page, "course", "Initiation tablette")[0] == "1"
 
 
+@pytest.mark.usefixtures("every_count_shown")
 def test_a_region_opens_on_its_departements_and_a_departement_on_its_structures(
     client_as, world: World, dataset: dict[str, Any]
 ) -> None:
@@ -125,6 +129,7 @@ def test_a_region_opens_on_its_departements_and_a_departement_on_its_structures(
     assert ">Grand Est</a>" in marne  # the level above, one click away
 
 
+@pytest.mark.usefixtures("every_count_shown")
 def test_a_structure_opens_on_its_courses(client_as, world: World, dataset: dict[str, Any]) -> None:
     page = text(
         client_as("territory_manager").get(
@@ -189,6 +194,7 @@ def test_a_funder_reads_aggregates_of_their_programmes_without_lists(
     assert 'id="table-structure"' not in marne  # aggregates only
 
 
+@pytest.mark.usefixtures("every_count_shown")
 def test_gender_and_course_filters_leave_out_the_figures_they_do_not_apply_to(
     client_as, world: World, dataset: dict[str, Any]
 ) -> None:
@@ -256,6 +262,7 @@ def test_a_request_never_widens_the_scope() -> None:
     assert scope.restricted(course_codes=frozenset()).course_codes == {""}
 
 
+@pytest.mark.usefixtures("every_count_shown")
 def test_a_long_table_one_level_below_is_shown_a_page_at_a_time(client_as, world: World) -> None:
     from maillage.learning import services
     from maillage.learning.models import DropIn

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from maillage.core.indicators import Filters, compute, get
 from maillage.impact.figures import Figures
+from maillage.impact.publication import Disclosure
 from maillage.impact.report import report_data
 from maillage.people.enums import Eligibility
 from maillage.stock import services
@@ -18,6 +19,8 @@ from maillage.stock.models import FreeDistribution
 from maillage.stock.services import ProductLine
 from tests.conftest import World
 from tests.stock.conftest import Stock, eligible
+
+EXACT = Disclosure(exact=True)
 
 
 def this_year() -> Filters:
@@ -133,7 +136,7 @@ def test_the_device_kind_breakdown(world: World, stock: Stock) -> None:
 def test_the_programme_report_breaks_devices_down_by_kind(world: World, stock: Stock) -> None:
     build(world, stock)
     today = timezone.localdate()
-    data = report_data(world.metropole, date(today.year, 1, 1), today)
+    data = report_data(world.metropole, date(today.year, 1, 1), today, EXACT)
     assert data["indicators"]["devices_given"] == 1
     assert data["breakdowns"]["device_kind"]["smartphone"]["devices_given"] == 1
     assert "sims_sold" not in data["breakdowns"]["device_kind"]["smartphone"]

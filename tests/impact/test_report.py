@@ -11,11 +11,14 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from maillage.impact.pdf import narrative
+from maillage.impact.publication import Disclosure
 from maillage.impact.report import report_data, safe_cell
 from maillage.learning import services
 from maillage.learning.models import Cohort, Course
 from maillage.programmes.models import Programme
 from tests.conftest import World
+
+EXACT = Disclosure(exact=True)
 
 
 @pytest.fixture
@@ -39,7 +42,7 @@ def parcours(world: World) -> None:
 
 
 def test_the_report_holds_the_indicators_and_the_breakdowns(world: World, parcours: None) -> None:
-    data = report_data(world.ruralite, date(2023, 1, 1), date(2023, 12, 31))
+    data = report_data(world.ruralite, date(2023, 1, 1), date(2023, 12, 31), EXACT)
     assert data["programme"] == "ruralite" and (data["from"], data["to"]) == (
         "2023-01-01",
         "2023-12-31",
@@ -128,7 +131,8 @@ def test_spreadsheet_cells_cannot_run_formulas(world: World) -> None:
     workbook = load_workbook(
         io.BytesIO(
             report_xlsx(
-                world.ruralite, report_data(world.ruralite, date(2023, 1, 1), date(2023, 1, 31))
+                world.ruralite,
+                report_data(world.ruralite, date(2023, 1, 1), date(2023, 1, 31), EXACT),
             )
         )
     )
@@ -183,7 +187,7 @@ def test_the_pdf_report_tells_the_figures_in_french_and_is_tagged(
 
 
 def test_the_narrative_is_written_from_the_figures(world: World, parcours: None) -> None:
-    data = report_data(world.ruralite, date(2023, 1, 1), date(2023, 12, 31))
+    data = report_data(world.ruralite, date(2023, 1, 1), date(2023, 12, 31), EXACT)
     sentences = narrative(data, date(2023, 1, 1), date(2023, 12, 31))
     assert sentences[0] == (
         "En douze mois, 2 parcours ont été réalisés dans 2 départements, "

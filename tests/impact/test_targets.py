@@ -3,11 +3,14 @@ from __future__ import annotations
 from datetime import date, time
 
 from maillage.core.models import AuditEvent
+from maillage.impact.publication import Disclosure
 from maillage.impact.targets import progress
 from maillage.learning import services
 from maillage.learning.models import Cohort, Course
 from maillage.programmes.models import Staffing, Target
 from tests.conftest import World, text
+
+EXACT = Disclosure(exact=True)
 
 
 def run_parcours(world: World, firsts: list[date]) -> None:
@@ -46,11 +49,11 @@ def test_progress_and_projection_at_the_current_pace(world: World) -> None:
             date(2022, 9, 5),
         ],
     )
-    halfway = progress(target, today=date(2022, 9, 30))
+    halfway = progress(target, EXACT, today=date(2022, 9, 30))
     assert (halfway.achieved, halfway.share) == (6, 60)
     # 6 in 273 days; 546 days in all: 12 at this pace.
     assert halfway.projected == 12 and halfway.on_track
-    over = progress(target, today=date(2024, 1, 1))
+    over = progress(target, EXACT, today=date(2024, 1, 1))
     assert over.projected is None and over.achieved == 6 and not over.on_track
 
 
@@ -63,7 +66,7 @@ def test_a_target_in_one_departement_counts_only_there(world: World) -> None:
         department=world.ardennes,
     )
     run_parcours(world, [date(2022, 1, 3)])
-    assert progress(target, today=date(2022, 6, 1)).achieved == 0
+    assert progress(target, EXACT, today=date(2022, 6, 1)).achieved == 0
 
 
 def test_the_programme_page_shows_targets_with_progress(client_as, world: World) -> None:

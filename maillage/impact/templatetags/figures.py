@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from maillage.impact.publication import Secret
 from maillage.people.enums import AgeBand
 
 register = template.Library()
@@ -19,9 +20,11 @@ register = template.Library()
 def figure(value: Any, unit: str) -> str | SafeString:
     """An indicator's value as read in French: `0,62` share → « 62 % », 59.3 years → « 59,3
     ans », hours without decimals, counts with a thousands separator, an age distribution
-    ({band: count}) as a list with the bands' labels."""
+    ({band: count}) as a list with the bands' labels, a withheld figure as « secret »."""
     if value is None:
         return "—"
+    if isinstance(value, Secret):
+        return str(value)
     if unit == "share":
         return f"{round(value * 100)} %"
     if unit == "years":

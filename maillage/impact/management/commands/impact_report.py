@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from maillage.impact.pdf import report_pdf
+from maillage.impact.publication import Disclosure, FigureEncoder
 from maillage.impact.report import report_data, report_xlsx
 from maillage.programmes.models import Programme
 
@@ -27,6 +28,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--output", type=Path, help="File to write; the JSON is printed without it"
         )
+        parser.add_argument(
+            "--exact",
+            action="store_true",
+            help="Every figure, small counts of people included (for the national team); "
+            "without it, the report a funder downloads",
+        )
 
     def handle(
         self,
@@ -36,6 +43,7 @@ class Command(BaseCommand):
         end: str,
         format: str,
         output: Path | None,
+        exact: bool,
         **options: Any,
     ) -> None:
         found = Programme.objects.filter(slug=programme).first()
@@ -47,9 +55,10 @@ class Command(BaseCommand):
             raise CommandError("Dates attendues au format AAAA-MM-JJ.") from error
         if last < first:
             raise CommandError("La fin de la période précède son début.")
-        data = report_data(found, first, last)
+        disclosure = Disclosure(exact=exact)
+        data = report_data(found, first, last, disclosure)
         if format == "json":
-            text = json.dumps(data, ensure_ascii=False, indent=2)
+            text = json.dumps(data, ensure_ascii=False, indent=2, cls=FigureEncoder)
             if output is None:
                 self.stdout.write(text)
             else:
@@ -58,7 +67,7 @@ class Command(BaseCommand):
             if output is None:
                 raise CommandError(f"--output est nécessaire pour un fichier {format}.")
             if format == "pdf":
-                output.write_bytes(report_pdf(found, data, first, last))
+                output.write_bytes(report_pdf(found, data, first, last, disclosure))
             else:
                 output.write_bytes(report_xlsx(found, data))
         if output is not None:
