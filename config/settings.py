@@ -275,7 +275,6 @@ PERMISSIONS_POLICY = {
     "payment": [],
     "usb": [],
     "serial": [],
-    "bluetooth": [],
     "midi": [],
     "magnetometer": [],
     "gyroscope": [],
