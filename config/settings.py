@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # Ours, from the ground up (see docs/architecture.md).
     "maillage.core",
     "maillage.notifications",
@@ -102,9 +104,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "maillage.core.middleware.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "maillage.core.middleware.SessionTimeoutMiddleware",
     "maillage.core.middleware.LoginRequiredMiddleware",
+    "maillage.accounts.middleware.SecondFactorMiddleware",
     "maillage.core.middleware.PrivatePagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -187,6 +192,27 @@ SESSION_COOKIE_SAMESITE = "Lax"
 LOGIN_THROTTLE_WINDOW = timedelta(minutes=env_int("LOGIN_THROTTLE_MINUTES", 15))
 LOGIN_THROTTLE_PER_ACCOUNT = env_int("LOGIN_THROTTLE_PER_ACCOUNT", 5)
 LOGIN_THROTTLE_PER_ADDRESS = env_int("LOGIN_THROTTLE_PER_ADDRESS", 20)
+
+# Failed sign-ins (passwords and codes) that lock an account until its password is reset, within
+# LOGIN_LOCK_HOURS.
+LOGIN_LOCK_AFTER = env_int("LOGIN_LOCK_AFTER", 30)
+LOGIN_LOCK_WINDOW = timedelta(hours=env_int("LOGIN_LOCK_HOURS", 24))
+
+# A second factor (a code from an authenticator app) is required of the staff, the managers and
+# the administrators; of referents and funders when these say so. `make demo` sets
+# TWO_FACTOR_REQUIRED=false so that a newcomer signs in with the printed password; anyone who
+# enrolled is asked for their code whatever this says.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)
+TWO_FACTOR_FOR_REFERENTS = env_bool("TWO_FACTOR_FOR_REFERENTS", False)
+TWO_FACTOR_FOR_FUNDERS = env_bool("TWO_FACTOR_FOR_FUNDERS", False)
+OTP_TOTP_ISSUER = SITE_NAME
+# Wrong codes are throttled and lock the account like wrong passwords (LOGIN_THROTTLE_*,
+# LOGIN_LOCK_*), not by django-otp's own growing delay, which would refuse a right code typed
+# a second after a wrong one without saying why.
+OTP_TOTP_THROTTLE_FACTOR = 0
+# Exporting a person's data, erasing, changing roles and creating an API key ask for the
+# password (or the code) again when the last one is older than this.
+REAUTHENTICATION_MINUTES = env_int("REAUTHENTICATION_MINUTES", 10)
 
 # --- People accompanied and referrals ---------------------------------------
 

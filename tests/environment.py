@@ -9,6 +9,8 @@ os.environ["DEBUG"] = "false"
 os.environ["HTTPS"] = "false"
 os.environ["STATIC_MANIFEST"] = "false"
 os.environ["SMS_BACKEND"] = "maillage.notifications.sms.LocmemBackend"
+# The personas sign in with their password; the tests of the second factor require it.
+os.environ["TWO_FACTOR_REQUIRED"] = "false"
 os.environ["TASKS_BACKEND"] = "django.tasks.backends.immediate.ImmediateBackend"
 # Playwright's synchronous API runs an event loop in the test thread; the ORM calls made by the
 # tests themselves are still synchronous.

@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from maillage.accounts.models import RoleAssignment
 from maillage.diagnostics import services as diagnostics
 from maillage.diagnostics.models import Diagnostic, Orientation, Recommendation
 from maillage.network.models import Structure
@@ -469,7 +470,32 @@ def _public_meeting(world: World, user: Any, inside: bool) -> dict[str, Any] | N
 
 # URL name → function(world, user, inside) giving kwargs of an object inside (or outside) the
 # persona's scope, or None where there is none.
+def _team_account(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    from maillage.accounts import perms
+    from maillage.accounts.models import User
+
+    others = User.objects.exclude(pk=getattr(user, "pk", 0))
+    reached = (
+        perms.accounts_reached(user).exclude(pk=user.pk)
+        if user is not None and perms.can_manage_team(user)
+        else User.objects.none()
+    )
+    found = _pick(others, reached, inside)
+    return {"pk": found.pk} if found else None
+
+
+def _team_role(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    kwargs = _team_account(world, user, inside)
+    if kwargs is None:
+        return None
+    role = RoleAssignment.objects.filter(user_id=kwargs["pk"]).order_by("pk").first()
+    return {**kwargs, "role_pk": role.pk} if role else None
+
+
 KWARGS: dict[str, Callable[[World, Any, bool], dict[str, Any] | None]] = {
+    "accounts:team_member": _team_account,
+    "accounts:team_access": _team_account,
+    "accounts:team_role_remove": _team_role,
     "network:structure_detail": _structure,
     "network:structure_edit": _structure,
     "network:structure_transition": _structure,

@@ -1,7 +1,16 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.forms import RoleAssignmentForm
@@ -31,3 +40,20 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
     )
+
+
+@login_not_required
+def sign_in_through_the_site(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    """The technical administration has no sign-in of its own: the site's (same throttle, same
+    journal, same second factor) opens it to the administrators."""
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("admin:index")
+    if not request.user.is_authenticated:
+        return redirect_to_login(target, reverse("accounts:login"))
+    if admin.site.has_permission(request):
+        return redirect(target)
+    raise PermissionDenied
+
+
+admin.site.login = sign_in_through_the_site  # type: ignore[method-assign]

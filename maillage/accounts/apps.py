@@ -10,4 +10,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Comptes")
 
     def ready(self) -> None:
-        from maillage.accounts import signals  # noqa: F401
+        from maillage.accounts import checks, signals  # noqa: F401

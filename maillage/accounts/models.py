@@ -15,6 +15,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_otp.models import Device
 
 from maillage.core.roles import Role, Scope, staff_accounts
 from maillage.network.models import Structure
@@ -55,7 +56,8 @@ class UserManager(BaseUserManager["User"]):
         )
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+# RecoveryCodes extends an untyped django-otp model: the stubs cannot see its relation.
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     email = models.EmailField(gettext_lazy("adresse e-mail"), unique=True)
     full_name = models.CharField(gettext_lazy("nom complet"), max_length=150)
     is_active = models.BooleanField(gettext_lazy("actif"), default=True)
@@ -63,6 +65,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         gettext_lazy("accès à l'administration technique"), default=False
     )
     date_joined = models.DateTimeField(gettext_lazy("créé le"), default=timezone.now)
+    # Set after too many failed sign-ins; a password reset (or a manager) unlocks it.
+    locked_at = models.DateTimeField(gettext_lazy("verrouillé le"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -259,3 +263,48 @@ class ApiToken(models.Model):
         if count <= limit:
             return 0
         return max(1, int((start + window - now).total_seconds()) + 1)
+
+
+# Letters and digits that cannot be mistaken for one another when copied by hand.
+_RECOVERY_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def _recovery_digest(code: str) -> str:
+    normalised = "".join(code.split()).replace("-", "").upper()
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+class RecoveryCodes(Device):
+    """Ten one-time codes for the day the phone with the authenticator is lost. Shown once;
+    only their digests are kept, and each one used is crossed out."""
+
+    COUNT = 10
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    digests = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = gettext_lazy("codes de secours")
+        verbose_name_plural = gettext_lazy("codes de secours")
+
+    @classmethod
+    def issue(cls, user: User) -> list[str]:
+        """New codes for this person (the previous ones stop working); returns them."""
+        codes = [
+            "-".join(
+                "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(4)) for _ in range(2)
+            )
+            for _ in range(cls.COUNT)
+        ]
+        cls.objects.filter(user=user).delete()
+        cls.objects.create(
+            user=user, name=_("Codes de secours"), digests=[_recovery_digest(c) for c in codes]
+        )
+        return codes
+
+    def verify_token(self, token: Any) -> bool:
+        digest = _recovery_digest(str(token))
+        if digest not in self.digests:
+            return False
+        self.digests = [d for d in self.digests if d != digest]
+        self.save(update_fields=["digests"])
+        return True

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
-from maillage.accounts import views
+from maillage.accounts import team_views, views
+from maillage.accounts.middleware import before_second_factor
 
 app_name = "accounts"
 
@@ -11,7 +12,24 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("jeton-api/", views.api_token, name="api_token"),
     path("connexion/", views.SignInView.as_view(), name="login"),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("connexion/code/", views.second_factor, name="second_factor"),
+    path("double-authentification/", views.second_factor_enrol, name="second_factor_enrol"),
+    path("double-authentification/codes/", views.recovery_codes, name="recovery_codes"),
+    path("confirmer/", views.confirm, name="confirm"),
+    path("equipe/", team_views.team_list, name="team_list"),
+    path("equipe/inviter/", team_views.team_invite, name="team_invite"),
+    path("equipe/<int:pk>/", team_views.team_member, name="team_member"),
+    path(
+        "equipe/<int:pk>/roles/<int:role_pk>/retirer/",
+        team_views.team_role_remove,
+        name="team_role_remove",
+    ),
+    path("equipe/<int:pk>/acces/", team_views.team_access, name="team_access"),
+    path(
+        "deconnexion/",
+        before_second_factor(auth_views.LogoutView.as_view()),
+        name="logout",
+    ),
     path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "mot-de-passe/modifie/",
@@ -32,10 +50,7 @@ urlpatterns = [
     ),
     path(
         "mot-de-passe/nouveau/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_reset_confirm.html",
-            success_url=reverse_lazy("accounts:password_reset_complete"),
-        ),
+        views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
 from maillage.core.models import AuditEvent
+
+# Who is acting in this request or command, for the journal written by signals (a change made
+# in the technical administration, a role granted from a shell).
+_actor: ContextVar[Any] = ContextVar("audit_actor", default=None)
+
+
+@contextmanager
+def acting_as(user: Any) -> Iterator[None]:
+    token = _actor.set(user)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def current_actor() -> Any:
+    return _actor.get()
 
 
 def record(

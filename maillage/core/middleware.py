@@ -19,6 +19,8 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
+from maillage.core import audit
+
 SESSION_STARTED = "maillage_started_at"
 SESSION_LAST_SEEN = "maillage_last_seen_at"
 SESSION_EXPIRED_USER = "maillage_expired_user"
@@ -99,6 +101,18 @@ def keep_pending_post(request: HttpRequest) -> None:
         "data": data,
         "at": timezone.now().isoformat(),
     }
+
+
+class ActorMiddleware:
+    """The signed-in person is the author of what the journal records during the request,
+    signals included (see `audit.current_actor`)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with audit.acting_as(getattr(request, "user", None)):
+            return self.get_response(request)
 
 
 class PrivatePagesMiddleware:

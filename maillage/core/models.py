@@ -78,6 +78,20 @@ class AuditEvent(AppendOnlyModel):
         LOGIN_THROTTLED = "login_throttled", _("connexion bloquée")
         LOGOUT = "logout", _("déconnexion")
         PASSWORD_CHANGE = "password_change", _("changement de mot de passe")
+        SECOND_FACTOR = "second_factor", _("code de connexion accepté")
+        SECOND_FACTOR_FAILED = "second_factor_failed", _("code de connexion refusé")
+        SECOND_FACTOR_ENROLLED = "second_factor_enrolled", _("double authentification activée")
+        SECOND_FACTOR_REMOVED = "second_factor_removed", _("double authentification retirée")
+        RECOVERY_CODES = "recovery_codes", _("codes de secours renouvelés")
+        REAUTHENTICATED = "reauthenticated", _("identité confirmée")
+        ACCOUNT_LOCKED = "account_locked", _("compte verrouillé")
+        ACCOUNT_UNLOCKED = "account_unlocked", _("compte déverrouillé")
+        ACCOUNT_INVITED = "account_invited", _("compte créé sur invitation")
+        ACCOUNT_DEACTIVATED = "account_deactivated", _("compte désactivé")
+        ACCOUNT_REACTIVATED = "account_reactivated", _("compte réactivé")
+        ROLE_GRANTED = "role_granted", _("rôle accordé")
+        ROLE_CHANGED = "role_changed", _("périmètre d'un rôle modifié")
+        ROLE_REMOVED = "role_removed", _("rôle retiré")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -13,6 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -109,6 +110,22 @@ def works_with_people(user: Any) -> bool:
     """Accompanies people: network staff and the referents of partner structures (funders see
     figures only)."""
     return scope_of(user).holds(FIELD_ROLES)
+
+
+def needs_second_factor(user: Any) -> bool:
+    """Must sign in with a code as well as a password: the administrators and the network's
+    staff, who see people and stock; the referents and the funders when the settings say so.
+    Nobody when TWO_FACTOR_REQUIRED is off (the demo)."""
+    if not settings.TWO_FACTOR_REQUIRED:
+        return False
+    if getattr(user, "is_superuser", False) or getattr(user, "is_staff", False):
+        return True
+    scope = scope_of(user)
+    return (
+        scope.holds(STAFF_ROLES)
+        or (Role.RELAY_REFERENT in scope.roles and settings.TWO_FACTOR_FOR_REFERENTS)
+        or (Role.FUNDER in scope.roles and settings.TWO_FACTOR_FOR_FUNDERS)
+    )
 
 
 # --- Where: one filter for every record placed in a territory --------------------------------

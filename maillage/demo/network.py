@@ -19,8 +19,10 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from django.utils.text import slugify
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from maillage.accounts.models import RoleAssignment, User
+from maillage.accounts.second_factor import secret_of
 from maillage.core.roles import Role
 from maillage.network.enums import RelayOffer, RelayStatus, Service, StructureKind, SupportMode
 from maillage.network.models import Structure
@@ -29,6 +31,9 @@ from maillage.territories.models import Commune, Department, Region
 
 DEMO_PASSWORD = "Maillage-demo-2026"  # noqa: S105 (public demo accounts)
 EMAIL_DOMAIN = "maillage.test"
+# The demo account that shows the second factor: its key, typed into any authenticator app
+# (public on purpose, like the password), gives the codes.
+SECOND_FACTOR_KEY = b"Maillage-demo-2026!!".hex()
 
 # The six départements of the rural programme: the slug of their accounts, how many invented
 # structures, and how many of them became relays in 2022 (17 + 15 + 15 + 17 + 15 + 13 = 92).
@@ -250,6 +255,11 @@ def _commune(code: str) -> Commune:
     return Commune.objects.get(code=code)
 
 
+def second_factor_secret() -> str:
+    """The demo key as typed into an authenticator app."""
+    return secret_of(TOTPDevice(key=SECOND_FACTOR_KEY))
+
+
 def build_network() -> DemoNetwork:
     b = Builder()
     regions = {r.code: r for r in Region.objects.filter(code__in=["24", "44", "32", "93"])}
@@ -264,6 +274,19 @@ def build_network() -> DemoNetwork:
     net = DemoNetwork(admin=admin)
     net.accounts.append(
         (admin.email, str(Role.ADMIN.label), "Tout le réseau — cheffe de projet nationale")
+    )
+
+    # One facilitator shows the second factor (everyone else signs in with the password alone:
+    # the demo runs with TWO_FACTOR_REQUIRED=false).
+    guarded = b.user("double.authentification", "Dominique Lefort")
+    b.grant(guarded, Role.MEDIATOR, departments=[departments["59"]])
+    TOTPDevice.objects.create(user=guarded, name="Maillage", key=SECOND_FACTOR_KEY, confirmed=True)
+    net.accounts.append(
+        (
+            guarded.email,
+            str(Role.MEDIATOR.label),
+            f"Nord — avec la double authentification, clé {second_factor_secret()}",
+        )
     )
 
     # --- Funders and programmes ------------------------------------------

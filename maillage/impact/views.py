@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from maillage.accounts.second_factor import reauthenticated
 from maillage.core import audit
 from maillage.core.forms import delete_line, save_line
 from maillage.core.indicators import Filters, Indicator, all_indicators
@@ -168,6 +169,7 @@ def target_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect(target.programme)
 
 
+@reauthenticated
 def report_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The programme's report over its period (or `du`/`au`), as JSON or a spreadsheet."""
     programme = get_object_or_404(Programme.objects.visible_to(request.user), slug=slug)

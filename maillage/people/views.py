@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from maillage.accounts.second_factor import reauthenticated
 from maillage.core import audit, throttle
 from maillage.core.forms import bind
 from maillage.core.models import AuditEvent
@@ -197,6 +198,7 @@ def beneficiary_consent(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect(person)
 
 
+@reauthenticated
 def beneficiary_export(request: HttpRequest, reference: str, fmt: str) -> HttpResponse:
     """Everything held on the person: a JSON file, or a page to print and hand over."""
     person = _visible_person(request, reference)
@@ -216,6 +218,7 @@ def beneficiary_export(request: HttpRequest, reference: str, fmt: str) -> HttpRe
     )
 
 
+@reauthenticated
 def beneficiary_erase(request: HttpRequest, reference: str) -> HttpResponse:
     person = _visible_person(request, reference)
     require(Beneficiary.objects.erasable_by(request.user).filter(pk=person.pk).exists())

@@ -77,7 +77,7 @@ def test_a_database_of_the_previous_version_keeps_its_notes_and_is_sealed() -> N
     assert all(AuditEvent.objects.values_list("digest", flat=True))
     out = io.StringIO()
     call_command("verify_journal", stdout=out)
-    assert "Journal intact : 3 événement(s)" in out.getvalue()
+    assert f"Journal intact : {AuditEvent.objects.count()} événement(s)" in out.getvalue()
     for statement in (
         "UPDATE core_transition SET to_state = 'x'",
         "DELETE FROM core_auditevent",

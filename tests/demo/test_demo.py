@@ -88,6 +88,29 @@ def test_every_role_has_a_demo_account(demo: None) -> None:
 
 
 @pytest.mark.django_db
+def test_one_demo_account_shows_the_second_factor(demo: None, settings: Any) -> None:
+    from django.conf import global_settings
+    from django.test import Client
+    from django_otp.oath import totp
+
+    from maillage.demo.network import DEMO_PASSWORD, SECOND_FACTOR_KEY
+
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS  # the demo's real hashes
+
+    client = Client()
+    client.post(
+        "/espace/connexion/",
+        {"username": "double.authentification@maillage.test", "password": DEMO_PASSWORD},
+    )
+    assert client.get("/espace/")["Location"].startswith("/espace/connexion/code/")
+    code = f"{totp(bytes.fromhex(SECOND_FACTOR_KEY)):06d}"
+    assert client.post("/espace/connexion/code/", {"code": code})["Location"] == "/espace/"
+    other = Client()
+    other.post("/espace/connexion/", {"username": "admin@maillage.test", "password": DEMO_PASSWORD})
+    assert other.get("/espace/").status_code == 200
+
+
+@pytest.mark.django_db
 def test_the_demo_refuses_to_run_on_a_database_that_has_accounts(demo: None) -> None:
     with pytest.raises(CommandError, match="base vide"):
         call_command("demo")
