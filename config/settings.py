@@ -396,6 +396,14 @@ SMS_TIMEOUT = env_int("SMS_TIMEOUT", 10)
 # The secret part of the address where the provider posts the replies people send (STOP).
 SMS_INBOUND_TOKEN = env_str("SMS_INBOUND_TOKEN")
 
+# --- Backups ----------------------------------------------------------------
+
+# `manage.py backup` writes here, encrypted when BACKUP_PASSPHRASE is set, and removes the
+# backups older than BACKUP_RETENTION_DAYS: a person erased is gone from every backup by then.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
+BACKUP_PASSPHRASE = env_str("BACKUP_PASSPHRASE")
+BACKUP_RETENTION_DAYS = env_int("BACKUP_RETENTION_DAYS", 30)
+
 # --- Background tasks -------------------------------------------------------
 
 TASKS = {

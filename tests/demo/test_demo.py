@@ -10,8 +10,10 @@ from django.core.management.base import CommandError
 from django.db import models
 
 from maillage.accounts.models import User
-from maillage.core.models import Transition
+from maillage.core.indicators import Filters, all_indicators
+from maillage.core.models import AuditEvent, Transition
 from maillage.core.roles import Role
+from maillage.impact.figures import Figures
 from maillage.network.enums import RelayStatus
 from maillage.network.models import Structure
 from maillage.programmes.models import Programme
@@ -414,3 +416,119 @@ def test_the_loiret_accompanied_20_structures_4_towards_their_own_digital_practi
     # Every structure that went through coaching has its plan.
     coached = Transition.objects.filter(field="relay_status", to_state=RelayStatus.IN_COACHING)
     assert CoachingPlan.objects.count() == coached.values("object_id").distinct().count()
+
+
+FIGURES_SCRIPT = """
+import json
+from datetime import date
+from django.db import connection
+from maillage.core.indicators import Filters, all_indicators
+from maillage.impact.figures import Figures
+
+figures = Figures(Filters(date(2022, 1, 1), date(2024, 1, 1)))
+with connection.cursor() as cursor:
+    counts = {}
+    for table in sorted(connection.introspection.table_names()):
+        cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
+        counts[table] = cursor.fetchone()[0]
+print(json.dumps({
+    "counts": counts,
+    "figures": {i.code: figures.value(i.code) for i in all_indicators()},
+}, default=str, sort_keys=True))
+"""
+
+
+def _fresh_database(tmp_path: Any) -> str:
+    """The address of a new, empty database on the engine the tests run on."""
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+    import psycopg
+
+    db = connection.settings_dict
+    params = {"host": db["HOST"], "port": db["PORT"], "user": db["USER"], "dbname": "postgres"}
+    with psycopg.connect(**params, autocommit=True) as admin:
+        admin.execute("DROP DATABASE IF EXISTS maillage_restored")
+        admin.execute("CREATE DATABASE maillage_restored")
+    return f"postgres://{db['USER']}@{quote(db['HOST'], safe='')}:{db['PORT']}/maillage_restored"
+
+
+def _manage(url: str, *args: str, passphrase: str = "") -> str:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DATABASE_URL": url, "BACKUP_PASSPHRASE": passphrase}
+    done = subprocess.run(  # noqa: S603 (our own interpreter and commands)
+        [sys.executable, "manage.py", *args], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+# Last in this module: a backup reads the database outside any transaction, as the command
+# does (these tests then empty the database, which the module's fixture builds again after).
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_of_the_demo_restores_into_a_fresh_database(
+    demo: None, tmp_path: Any, settings: Any
+) -> None:
+    import io
+    import json
+
+    from django.db import connection
+
+    from maillage.core.backups import is_encrypted
+
+    settings.BACKUP_PASSPHRASE = "une phrase secrète pour le test"
+    out = io.StringIO()
+    call_command("backup", dir=tmp_path / "sauvegardes", stdout=out)
+    (saved,) = (tmp_path / "sauvegardes").glob("maillage-*")
+    assert is_encrypted(saved)
+    url = _fresh_database(tmp_path)
+
+    restored = _manage(url, "restore", str(saved), passphrase=settings.BACKUP_PASSPHRASE)
+
+    assert "Journal intact" in restored
+    assert f"{AuditEvent.objects.count()} événement(s)" in restored
+    there = json.loads(_manage(url, "shell", "-c", FIGURES_SCRIPT).strip().splitlines()[-1])
+    figures = Figures(Filters(date(2022, 1, 1), date(2024, 1, 1)))
+    here = json.loads(
+        json.dumps(
+            {i.code: figures.value(i.code) for i in all_indicators()}, default=str, sort_keys=True
+        )
+    )
+    assert there["figures"] == here
+    assert there["figures"]["people_accompanied"] > 3000
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f'SELECT COUNT(*) FROM "{table}"')  # noqa: S608 (names of our tables)
+            assert there["counts"][table] == cursor.fetchone()[0], table
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_is_restored_only_into_an_empty_database_with_its_passphrase(
+    demo: None, tmp_path: Any, settings: Any
+) -> None:
+    from maillage.core.backups import BackupError, restore
+
+    settings.BACKUP_PASSPHRASE = "la bonne phrase"
+    call_command("backup", dir=tmp_path, stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
+    (saved,) = tmp_path.glob("maillage-*")
+    with pytest.raises(BackupError, match="pas vide"):
+        restore(saved, passphrase="la bonne phrase")
+    url = _fresh_database(tmp_path)
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DATABASE_URL": url, "BACKUP_PASSPHRASE": "une autre phrase"}
+    done = subprocess.run(  # noqa: S603 (our own interpreter and command)
+        [sys.executable, "manage.py", "restore", str(saved)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode != 0 and "phrase secrète fausse" in done.stderr
