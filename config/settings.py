@@ -246,6 +246,8 @@ PUBLIC_FORM_SENDINGS_PER_TARGET = env_int("PUBLIC_FORM_SENDINGS_PER_TARGET", 60)
 # Password reset requests allowed in an hour per network address and per account.
 PASSWORD_RESETS_PER_ADDRESS = env_int("PASSWORD_RESETS_PER_ADDRESS", 10)
 PASSWORD_RESETS_PER_ACCOUNT = env_int("PASSWORD_RESETS_PER_ACCOUNT", 3)
+# Largest document (a resource) that may be uploaded, in megabytes.
+UPLOAD_MAX_MEGABYTES = env_int("UPLOAD_MAX_MEGABYTES", 20)
 # Largest file accepted by the beneficiary import, in megabytes.
 IMPORT_MAX_MEGABYTES = env_int("IMPORT_MAX_MEGABYTES", 5)
 
@@ -272,6 +274,8 @@ STOCK_CRITERION_VALIDITY_MONTHS = env_int("STOCK_CRITERION_VALIDITY_MONTHS", 12)
 STOCK_ACCEPTED_CRITERIA = env_list(
     "STOCK_ACCEPTED_CRITERIA", ["rsa", "ass", "aah", "css", "asylum", "homeless", "other"]
 )
+# The largest number of things (units of a product, items of a donation) a form accepts.
+MAX_QUANTITY = env_int("MAX_QUANTITY", 100_000)
 # How long a device stays reserved for a person, by default.
 STOCK_RESERVATION_DAYS = env_int("STOCK_RESERVATION_DAYS", 7)
 # The legal warranty of a refurbished device sold by a professional (printed on the receipt).

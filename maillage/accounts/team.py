@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -20,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from maillage.accounts import throttle
 from maillage.accounts.models import ApiToken, RecoveryCodes, RoleAssignment, User
 from maillage.core import audit
+from maillage.core.mail import render_plain
 from maillage.core.models import AuditEvent
 
 
@@ -56,8 +56,8 @@ def grant(account: User, role_form: Any) -> RoleAssignment:
 
 def _send_invitation(account: User, link: str, by: Any) -> None:
     send_mail(
-        render_to_string("accounts/email/invitation_subject.txt").strip(),
-        render_to_string(
+        render_plain("accounts/email/invitation_subject.txt").strip(),
+        render_plain(
             "accounts/email/invitation.txt",
             {
                 "account": account,

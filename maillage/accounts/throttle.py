@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from maillage.accounts.models import LoginAttempt, User
 from maillage.core import audit
+from maillage.core.mail import render_plain
 from maillage.core.models import AuditEvent
 
 
@@ -69,8 +69,8 @@ def lock(account: User) -> None:
     reset = settings.SITE_URL + reverse("accounts:password_reset")
     transaction.on_commit(
         lambda: send_mail(
-            render_to_string("accounts/email/locked_subject.txt").strip(),
-            render_to_string("accounts/email/locked.txt", {"account": account, "reset": reset}),
+            render_plain("accounts/email/locked_subject.txt").strip(),
+            render_plain("accounts/email/locked.txt", {"account": account, "reset": reset}),
             None,
             [account.email],
         )

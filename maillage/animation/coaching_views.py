@@ -31,6 +31,7 @@ from maillage.core.forms import bind
 from maillage.core.models import AuditEvent
 from maillage.core.pagination import paginate
 from maillage.core.perms import require
+from maillage.core.query import int_param
 from maillage.network.models import Structure
 
 
@@ -203,7 +204,9 @@ def closing_create(request: HttpRequest) -> HttpResponse:
     call = None
     plans = CoachingPlan.objects.editable_by(request.user).filter(status=CoachingStatus.IN_PROGRESS)
     if request.GET.get("appel"):
-        call = get_object_or_404(Call.objects.managed_by(request.user), pk=request.GET["appel"])
+        call = get_object_or_404(
+            Call.objects.managed_by(request.user), pk=int_param(request, "appel")
+        )
         plans = plans.filter(structure_id__in=call.selected_structure_ids())
     plans = plans.select_related("structure").order_by("structure__name")
     require(plans.exists())

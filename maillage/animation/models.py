@@ -34,6 +34,7 @@ from maillage.core.dates import add_months
 from maillage.core.references import Referenced
 from maillage.core.roles import is_national_team, within_scope, works_with_people
 from maillage.core.statemachine import Tone, Workflow
+from maillage.core.uploads import validate_document
 from maillage.network.enums import StructureKind
 from maillage.network.models import STRUCTURE_PLACE, Structure
 from maillage.programmes.models import Programme
@@ -826,7 +827,9 @@ class Resource(models.Model):
 
     title = models.CharField(_("titre"), max_length=200)
     description = models.TextField(_("description"))
-    file = models.FileField(_("fichier"), upload_to="resources/%Y/", blank=True)
+    file = models.FileField(
+        _("fichier"), upload_to="resources/%Y/", blank=True, validators=[validate_document]
+    )
     url = models.URLField(_("lien"), blank=True, default="")
     themes = models.JSONField(_("thèmes"), default=list)
     level = models.CharField(_("niveau"), max_length=16, choices=Level.choices)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mail
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from maillage.animation.models import Application, CoachingReminder, InfoMeetingRegistration
+from maillage.core.mail import render_plain
 
 
 def _send(template: str, context: dict[str, object], recipients: list[str]) -> int:
@@ -17,8 +17,8 @@ def _send(template: str, context: dict[str, object], recipients: list[str]) -> i
         return 0
     context = {**context, "site_url": settings.SITE_URL}
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"animation/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"animation/email/{template}.txt", context)
+        subject = render_plain(f"animation/email/{template}_subject.txt", context).strip()
+        body = render_plain(f"animation/email/{template}.txt", context)
     return send_mail(subject, body, None, recipients)
 
 

@@ -13,6 +13,7 @@ class CoreConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.utils.module_loading import autodiscover_modules
 
+        from maillage.core import lookups  # noqa: F401 (registers the safe `in` lookup)
         from maillage.core.append_only import register_sqlite_functions
 
         connection_created.connect(register_sqlite_functions)

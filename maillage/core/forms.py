@@ -140,3 +140,13 @@ def delete_line(request: HttpRequest, line: Model, *, fields: list[str], removed
         )
         line.delete()
     messages.success(request, removed)
+
+
+class QuantityField(forms.IntegerField):
+    """A number of things counted or handed over: whole, not negative, and at most
+    MAX_QUANTITY (a typing slip of 10^20 is refused in French, never stored)."""
+
+    def __init__(self, *, min_value: int = 0, **kwargs: Any) -> None:
+        kwargs.setdefault("max_value", settings.MAX_QUANTITY)
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"inputmode": "numeric"}))
+        super().__init__(min_value=min_value, **kwargs)

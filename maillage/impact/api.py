@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from maillage.accounts.models import ApiToken
 from maillage.core.indicators import all_indicators, get
+from maillage.core.query import FIRST_YEAR, LAST_YEAR, parse_date
 from maillage.core.roles import is_national_team
 from maillage.impact.dashboard import Places, scope_filters
 from maillage.impact.facts import month_starts
@@ -50,13 +51,14 @@ def _period(request: HttpRequest) -> tuple[date, date]:
     """`from` and `to` (included); by default the last twelve whole months."""
     this_month = timezone.localdate().replace(day=1)
     default_start = this_month.replace(year=this_month.year - 1)
-    try:
-        start = date.fromisoformat(request.GET.get("from") or default_start.isoformat())
-        end = date.fromisoformat(
-            request.GET.get("to") or (this_month - timedelta(days=1)).isoformat()
+    start = parse_date(request.GET.get("from") or default_start.isoformat())
+    end = parse_date(request.GET.get("to") or (this_month - timedelta(days=1)).isoformat())
+    if start is None or end is None:
+        raise Refusal(
+            400,
+            _("Dates attendues au format AAAA-MM-JJ, entre %(first)s et %(last)s.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR},
         )
-    except ValueError as error:
-        raise Refusal(400, _("Dates attendues au format AAAA-MM-JJ.")) from error
     problem = period_problem(start, end)
     if problem:
         raise Refusal(400, problem)

@@ -19,6 +19,7 @@ from maillage.core.forms import bind, errors_text
 from maillage.core.models import AuditEvent
 from maillage.core.pagination import paginate
 from maillage.core.perms import require
+from maillage.core.query import FIRST_YEAR, LAST_YEAR, date_param, int_param
 from maillage.core.statemachine import TransitionNotAllowed
 from maillage.diagnostics.enums import OrientationOutcome, RecommendationKind
 from maillage.diagnostics.models import Orientation
@@ -612,15 +613,15 @@ def drop_in_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _monday(request: HttpRequest) -> date:
     """The Monday of the week asked for (?semaine=2023-W14 or ?date=2023-04-05), else this one."""
-    raw = request.GET.get("semaine", "") or request.GET.get("date", "")
-    day = timezone.localdate()
-    try:
-        if "-W" in raw:
-            day = datetime.strptime(raw + "-1", "%G-W%V-%u").date()  # noqa: DTZ007 (a date only)
-        elif raw:
-            day = date.fromisoformat(raw)
-    except ValueError:
-        pass
+    raw = request.GET.get("semaine", "")
+    day = date_param(request, "date") or timezone.localdate()
+    if "-W" in raw:
+        try:
+            week = datetime.strptime(raw + "-1", "%G-W%V-%u").date()  # noqa: DTZ007 (a date)
+        except ValueError:
+            pass
+        else:
+            day = week if FIRST_YEAR <= week.year <= LAST_YEAR else day
     return day - timedelta(days=day.weekday())
 
 
@@ -630,7 +631,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
     team = agenda_tools.team_of(me)
     person: Any = me
     if request.GET.get("personne"):
-        person = get_object_or_404(team, pk=request.GET["personne"])
+        person = get_object_or_404(team, pk=int_param(request, "personne"))
     monday = _monday(request)
     days = agenda_tools.week_of(person, monday)
     own = person.pk == me.pk

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mail
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from maillage.accounts.models import User
+from maillage.core.mail import render_plain
 from maillage.core.roles import field_team_accounts, referent_accounts
 from maillage.people.models import Referral
 
@@ -18,8 +18,8 @@ def _send(template: str, context: dict[str, object], recipients: list[str]) -> i
     if not recipients:
         return 0
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"people/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"people/email/{template}.txt", context)
+        subject = render_plain(f"people/email/{template}_subject.txt", context).strip()
+        body = render_plain(f"people/email/{template}.txt", context)
     return send_mail(subject, body, None, recipients)
 
 

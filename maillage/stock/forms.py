@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maillage.accounts.models import User
+from maillage.core.forms import QuantityField
 from maillage.learning.models import Session
 from maillage.network.models import Structure
 from maillage.network.perms import visible_departments
@@ -278,7 +279,7 @@ class DonationLineForm(forms.Form):
     description = forms.CharField(
         label=gettext_lazy("Précision (modèles, état…)"), max_length=200, required=False
     )
-    quantity = forms.IntegerField(label=gettext_lazy("Nombre"), min_value=1, required=False)
+    quantity = QuantityField(label=gettext_lazy("Nombre"), min_value=1, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -310,8 +311,8 @@ def _quantity_fields(form: forms.Form, balances: dict[int, int]) -> None:
     """A quantity per product the place holds, at most what it holds."""
     products = list(Product.objects.filter(pk__in=balances, is_active=True))
     for product in products:
-        form.fields[f"product_{product.pk}"] = forms.IntegerField(
-            label=product.name, min_value=0, required=False, max_value=balances[product.pk]
+        form.fields[f"product_{product.pk}"] = QuantityField(
+            label=product.name, required=False, max_value=balances[product.pk]
         )
     form.products = products  # type: ignore[attr-defined]
 
@@ -367,9 +368,7 @@ class CountForm(forms.Form):
         )
         self.products = sorted(set(products), key=lambda p: (p.kind, p.name))
         for product in self.products:
-            self.fields[f"product_{product.pk}"] = forms.IntegerField(
-                label=product.name, min_value=0
-            )
+            self.fields[f"product_{product.pk}"] = QuantityField(label=product.name)
             self.fields[f"reason_{product.pk}"] = forms.CharField(
                 label=_("Motif de l'écart — %(product)s") % {"product": product.name},
                 max_length=255,

@@ -548,7 +548,15 @@ def cancel(sale: Sale, *, reason: str, by: Any, today: date | None = None) -> No
                 % {"date": date_format(locked.cancellable_until(), "j F Y")}
             )
         lines = list(sale.lines.select_related("device", "product"))
-        for device in _lock_devices(line.device for line in lines if line.device):
+        devices = _lock_devices(line.device for line in lines if line.device)
+        if any(not Device.workflow.can(device.state, DeviceState.READY) for device in devices):
+            raise StockError(
+                _(
+                    "Un équipement de cette vente a changé d'état depuis (rendu, repris ou "
+                    "perdu) : la vente ne peut plus être annulée."
+                )
+            )
+        for device in devices:
             device.record(
                 DeviceState.READY,
                 by=by,

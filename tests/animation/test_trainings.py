@@ -350,3 +350,33 @@ def test_one_address_cannot_flood_the_meeting_registrations(
         )
     assert "Trop d'envois en une heure depuis cette connexion" in text(response)
     assert InfoMeetingRegistration.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("page.html", b"<html><script>alert(1)</script>", "Ce type de fichier n'est pas accepté"),
+        ("dessin.svg", b"<svg onload='alert(1)'/>", "Ce type de fichier n'est pas accepté"),
+        ("outil.exe", b"MZ\x90\x00", "Ce type de fichier n'est pas accepté"),
+        ("faux.pdf", b"<html>pas un PDF</html>", "ne correspond pas à un fichier PDF"),
+        ("faux.docx", b"PK\x03\x04pas un document", "ne correspond pas à un fichier DOCX"),
+    ],
+)
+def test_only_documents_and_pictures_can_be_uploaded_checked_by_content(
+    world: World, client_as: Any, name: str, content: bytes, message: str
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client_as("territory_manager").post(
+        reverse("animation:resource_create"),
+        {
+            "title": "Fichier douteux",
+            "description": "x",
+            "themes": ["safety"],
+            "level": "beginner",
+            "audience": "adults",
+            "file": SimpleUploadedFile(name, content),
+        },
+    )
+    assert message in text(response)
+    assert not Resource.objects.exists()

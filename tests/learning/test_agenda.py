@@ -203,3 +203,21 @@ def test_a_calendar_feed_dies_with_its_account(client_as, client, world: World) 
     User.objects.filter(pk=world.personas["mediator"].pk).update(is_active=False)
 
     assert client.get(feed.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"date": "0001-01-01"},
+        {"date": "9999-12-31"},
+        {"semaine": "0001-W01"},
+        {"date": "pas une date"},
+        {"personne": "abc"},
+        {"personne": "100000000000000000000"},
+    ],
+)
+def test_the_agenda_shrugs_off_a_bad_address(client_as, world: World, query: dict) -> None:
+    response = client_as("territory_manager").get("/accompagner/agenda/", query)
+    assert response.status_code in (200, 404)
+    if "date" in query or "semaine" in query:
+        assert response.status_code == 200

@@ -366,3 +366,20 @@ def test_a_bad_link_answers_404(client, world: World, state: str) -> None:
         ReferralLink.objects.filter(pk=link.pk).update(revoked_at=timezone.now())
     assert client.get(url).status_code == 404
     assert client.post(url, referral_form(world)).status_code == 404
+
+
+def test_plain_text_e_mails_read_apostrophes_as_written(world: World) -> None:
+    from django.core import mail
+
+    from maillage.people import tasks
+
+    Structure.objects.filter(pk=world.ccas_reims.pk).update(name="CCAS d'Houplines")
+    referral = Referral.objects.select_related("to_structure").get(pk=world.referral.pk)
+    referral.referrer_organisation = "Maison départementale d'Épernay"
+    referral.save()
+
+    tasks.tell_team_of_new_referral.call(referral.pk)
+
+    body = mail.outbox[-1].body
+    assert "vers CCAS d'Houplines" in body and "d'Épernay" in body
+    assert "&#x27;" not in body
