@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 # Test processes (pytest-xdist): one per core; `make test PYTEST_WORKERS=0` runs in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: install demo serve test test-fast test-postgres check format lint typecheck messages bench bench-quick clean
+.PHONY: install demo serve test test-fast test-postgres check format lint typecheck messages bench bench-quick production-run clean
 
 install: $(STAMP)
 
@@ -77,6 +77,11 @@ bench: install
 bench-quick: install
 	BENCH_SCALE=0.001 BENCH_RUNS=3 bash scripts/bench.sh
 	EQUIPMENT_SALES=2000 bash scripts/bench-equipment.sh
+
+## Production settings on a throwaway PostgreSQL: migrate, collectstatic, check --deploy,
+## gunicorn (2 workers) and the tasks worker, then a smoke test signing in with the second factor
+production-run: install
+	bash scripts/production-run.sh
 
 ## Update the English catalogue after changing French strings, then compile it
 messages: install

@@ -365,6 +365,7 @@ _EMAIL_BACKENDS = {
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
     "locmem": "django.core.mail.backends.locmem.EmailBackend",
     "dummy": "django.core.mail.backends.dummy.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
 }
 _email_backend = env_str("EMAIL_BACKEND", "console")
 MAILERS = {
@@ -381,6 +382,8 @@ MAILERS = {
                 "timeout": env_int("EMAIL_TIMEOUT", 10),
             }
             if _email_backend == "smtp"
+            else {"file_path": env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))}
+            if _email_backend == "file"
             else {}
         ),
     }
