@@ -250,6 +250,9 @@ PASSWORD_RESETS_PER_ACCOUNT = env_int("PASSWORD_RESETS_PER_ACCOUNT", 3)
 UPLOAD_MAX_MEGABYTES = env_int("UPLOAD_MAX_MEGABYTES", 20)
 # Largest file accepted by the beneficiary import, in megabytes.
 IMPORT_MAX_MEGABYTES = env_int("IMPORT_MAX_MEGABYTES", 5)
+# …its largest number of lines, and what an XLSX file may unpack to, in megabytes.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000)
+IMPORT_MAX_UNCOMPRESSED_MEGABYTES = env_int("IMPORT_MAX_UNCOMPRESSED_MEGABYTES", 50)
 
 # Each process keeps the figures it computed (the equipment figures, stamped by their months'
 # last changes); nothing to share between processes.

@@ -3,11 +3,16 @@ reported with its number and reason, and nothing is written unless the whole fil
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -95,45 +100,93 @@ class FileError(Exception):
 
 
 def read_rows(name: str, content: IO[bytes]) -> list[dict[str, str]]:
-    """The file's lines as dictionaries keyed by the template's column names."""
+    """The file's lines as dictionaries keyed by the template's column names. A file of more
+    than IMPORT_MAX_ROWS lines, or an XLSX that would unpack beyond
+    IMPORT_MAX_UNCOMPRESSED_MEGABYTES, is refused before it is read through."""
     raw = content.read()
     if name.lower().endswith(".xlsx"):
-        return _xlsx_rows(raw)
-    return _csv_rows(raw)
+        return _as_dicts(_xlsx_rows(raw))
+    return _as_dicts(_csv_rows(raw))
 
 
-def _csv_rows(raw: bytes) -> list[dict[str, str]]:
+def _too_many() -> FileError:
+    limit = settings.IMPORT_MAX_ROWS
+    return FileError(
+        _(
+            "Le fichier compte plus de %(limit)s lignes : découpez-le en fichiers de "
+            "%(limit)s lignes au plus."
+        )
+        % {"limit": f"{limit:,}".replace(",", "\u202f")}
+    )
+
+
+def _bounded(rows: Iterator[list[str]]) -> list[list[str]]:
+    """The header and at most IMPORT_MAX_ROWS lines; one more stops the reading."""
+    kept = list(itertools.islice(rows, settings.IMPORT_MAX_ROWS + 2))
+    if len(kept) > settings.IMPORT_MAX_ROWS + 1:
+        raise _too_many()
+    return kept
+
+
+def _decoded(raw: bytes) -> str:
+    """UTF-8 (with or without its mark), UTF-16 (with its mark), or Windows' cp1252."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise FileError(_("Le fichier UTF-16 n'est pas lisible.")) from error
     for encoding in ("utf-8-sig", "cp1252"):
         try:
-            text = raw.decode(encoding)
-            break
+            return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - cp1252 decodes almost anything
-        raise FileError(_("Le fichier n'est pas lisible : enregistrez-le en UTF-8."))
-    try:
-        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ";", delimiters=";,\t")
-    except csv.Error:
-        dialect = csv.excel
-        dialect.delimiter = ";"
-    reader = csv.reader(io.StringIO(text), dialect)
-    return _as_dicts(list(reader))
+    raise FileError(  # pragma: no cover - cp1252 decodes almost anything
+        _("Le fichier n'est pas lisible : enregistrez-le en UTF-8.")
+    )
 
 
-def _xlsx_rows(raw: bytes) -> list[dict[str, str]]:
+DELIMITERS = ";,\t|"
+
+
+def _csv_rows(raw: bytes) -> list[list[str]]:
+    text = _decoded(raw)
+    first = text.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in DELIMITERS}
+    delimiter = max(counts, key=lambda d: counts[d])
+    if not counts[delimiter]:
+        delimiter = ";"
+    return _bounded(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def _xlsx_rows(raw: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    limit = settings.IMPORT_MAX_UNCOMPRESSED_MEGABYTES * 1024 * 1024
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise FileError(_("Le fichier Excel n'est pas lisible.")) from exc
+    if unpacked > limit:
+        raise FileError(
+            _(
+                "Le fichier Excel est trop volumineux une fois décompressé (plus de %(limit)s Mo) : "
+                "découpez-le ou enregistrez-le en CSV."
+            )
+            % {"limit": settings.IMPORT_MAX_UNCOMPRESSED_MEGABYTES}
+        )
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:
         raise FileError(_("Le fichier Excel n'est pas lisible.")) from exc
-    sheet = workbook.worksheets[0]
-    rows = [
-        ["" if cell is None else str(cell).strip() for cell in row]
-        for row in sheet.iter_rows(values_only=True)
-    ]
-    workbook.close()
-    return _as_dicts(rows)
+    try:
+        sheet = workbook.worksheets[0]
+        return _bounded(
+            ["" if cell is None else str(cell).strip() for cell in row]
+            for row in sheet.iter_rows(values_only=True)
+        )
+    finally:
+        workbook.close()
 
 
 def _as_dicts(rows: list[list[str]]) -> list[dict[str, str]]:
@@ -142,9 +195,14 @@ def _as_dicts(rows: list[list[str]]) -> list[dict[str, str]]:
     header = [normalise(h).replace(" ", "_") for h in rows[0]]
     missing = [name for name, mandatory, _help in COLUMNS if mandatory and name not in header]
     if missing:
+        found = " | ".join(cell.strip() for cell in rows[0] if cell.strip())[:200]
         raise FileError(
-            _("Colonnes obligatoires absentes de la première ligne : %(columns)s.")
-            % {"columns": ", ".join(missing)}
+            _(
+                "Colonnes obligatoires absentes de la première ligne : %(columns)s. Colonnes "
+                "lues : « %(found)s ». Partez du modèle (séparateur point-virgule, virgule, "
+                "tabulation ou barre verticale)."
+            )
+            % {"columns": ", ".join(missing), "found": found}
         )
     result = []
     for row in rows[1:]:
@@ -227,6 +285,18 @@ def _attempt(problems: list[str], fn: Any, *args: Any) -> Any:
         return None
 
 
+def _model_problems(person: Beneficiary) -> list[str]:
+    """The model's own rules, as the form applies them (lengths, e-mail, choices)."""
+    try:
+        person.clean_fields(exclude=["structure", "created_by", "reference"])
+    except ValidationError as error:
+        return [
+            f"{getattr(Beneficiary._meta.get_field(name), 'verbose_name', name)} : {' '.join(messages)}"
+            for name, messages in error.message_dict.items()
+        ]
+    return []
+
+
 def check(rows: list[dict[str, str]], structure: Structure) -> ImportReport:
     report = ImportReport()
     checker = _Checker()
@@ -261,8 +331,6 @@ def check(rows: list[dict[str, str]], structure: Structure) -> ImportReport:
         )
         phone = _attempt(problems, checker.phone, row["telephone"]) if row.get("telephone") else ""
         email = row.get("email", "")
-        if email and "@" not in email:
-            problems.append(_("adresse e-mail « %(value)s » invalide") % {"value": email})
         language = _attempt(
             problems,
             checker.choice,
@@ -308,28 +376,26 @@ def check(rows: list[dict[str, str]], structure: Structure) -> ImportReport:
             earlier = seen.setdefault(key, line)
             if earlier != line:
                 problems.append(message % {"line": earlier})
+        person = Beneficiary(
+            structure=structure,
+            first_name=first_name,
+            last_name=last_name,
+            birth_year=birth_year,
+            gender=gender or "",
+            commune=commune,
+            phone=phone or "",
+            email=email,
+            preferred_language=language or Language.FRENCH,
+            social_situation=situation or SocialSituation.UNDISCLOSED,
+            equipment=equipment,
+            connection=connection or "",
+        )
+        if not problems:
+            problems.extend(_model_problems(person))
         if problems:
             report.errors.append((line, " ; ".join(problems)))
             continue
-        report.people.append(
-            (
-                Beneficiary(
-                    structure=structure,
-                    first_name=first_name,
-                    last_name=last_name,
-                    birth_year=birth_year,
-                    gender=gender,
-                    commune=commune,
-                    phone=phone or "",
-                    email=email,
-                    preferred_language=language,
-                    social_situation=situation,
-                    equipment=equipment,
-                    connection=connection or "",
-                ),
-                consents,
-            )
-        )
+        report.people.append((person, consents))
     if not report.errors and not report.people:
         report.errors.append((2, _("aucune personne dans le fichier")))
     return report

@@ -148,3 +148,67 @@ def test_the_screen_refuses_another_structure_and_other_formats(client_as, world
 @pytest.mark.parametrize("persona", ["funder", "stranger"])
 def test_funders_cannot_import(client_as, world: World, persona: str) -> None:
     assert client_as(persona).get("/personnes/importer/").status_code == 404
+
+
+def test_a_file_of_a_hundred_thousand_lines_is_refused_at_once(world: World) -> None:
+    import time
+
+    lines = [f"Personne{n};Exemple;1958;femme;Reims;51100;;non" for n in range(100_000)]
+    started = time.monotonic()
+    with pytest.raises(importer.FileError, match="plus de 5\u202f000 lignes"):
+        importer.read_rows("gros.csv", csv_file(lines))
+    assert time.monotonic() - started < 5
+
+
+def test_an_xlsx_zip_bomb_is_refused_before_it_unpacks(world: World) -> None:
+    import time
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (60 * 1024 * 1024))
+    out.seek(0)
+    assert len(out.getvalue()) < 1024 * 1024
+    started = time.monotonic()
+    with pytest.raises(importer.FileError, match="trop volumineux une fois décompressé"):
+        importer.read_rows("bombe.xlsx", out)
+    assert time.monotonic() - started < 5
+
+
+def test_every_line_is_checked_as_the_form_checks_it(world: World) -> None:
+    rows = importer.read_rows(
+        "personnes.csv",
+        csv_file(
+            [
+                f"{'A' * 5000};Exemple;1958;femme;Reims;51100;;non",
+                "Marcel;Exemple;1949;homme;51454;;;non",
+            ]
+        ),
+    )
+    rows[1]["email"] = "a@"
+    report = importer.check(rows, world.ccas_reims)
+    assert not report.ok
+    lines = dict(report.errors)
+    assert lines[2].startswith("prénom : Assurez-vous que cette valeur comporte au plus 100")
+    assert lines[3] == "e-mail : Saisissez une adresse de courriel valide."
+    assert not report.people
+
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter"),
+    [("utf-16", ";"), ("utf-8-sig", "|"), ("cp1252", "\t"), ("utf-8", ",")],
+)
+def test_encodings_and_separators_are_recognised(
+    world: World, encoding: str, delimiter: str
+) -> None:
+    content = "\n".join(line.replace(";", delimiter) for line in [HEADER, *GOOD]) + "\n"
+    upload = SimpleUploadedFile("personnes.csv", content.encode(encoding))
+    report = importer.check(importer.read_rows("personnes.csv", upload), world.ccas_reims)
+    assert report.ok and len(report.people) == 3
+
+
+def test_unknown_columns_are_named_in_the_message(world: World) -> None:
+    upload = SimpleUploadedFile("personnes.csv", "Nom:Prénom:Âge\nA:B:C\n".encode())
+    with pytest.raises(importer.FileError, match="Colonnes lues : « Nom:Prénom:Âge »"):
+        importer.read_rows("personnes.csv", upload)
