@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
 from maillage.core.models import AuditEvent
+from maillage.core.seal import seal_pending
 
 # Who is acting in this request or command, for the journal written by signals (a change made
 # in the technical administration, a role granted from a shell).
@@ -40,7 +41,7 @@ def record(
 ) -> AuditEvent:
     """Append an event. `changes` must not carry personal data: field names, or values of
     organisations' public fields only."""
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
@@ -48,6 +49,8 @@ def record(
         changes=changes or {},
         note=note[:255],
     )
+    transaction.on_commit(seal_pending)
+    return event
 
 
 def values(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:

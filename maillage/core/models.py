@@ -6,11 +6,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import connections, models, router, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from maillage.core.seal import seal_of
 
 
 class AppendOnlyError(Exception):
@@ -104,8 +102,6 @@ class AuditEvent(AppendOnlyModel):
     action = models.CharField(_("action"), max_length=32, choices=Action.choices)
     changes = models.JSONField(_("changements"), default=dict, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True, default="")
-    # The seal chaining this event to the previous one (see maillage.core.seal).
-    digest = models.CharField(_("sceau"), max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("événement du journal")
@@ -116,31 +112,23 @@ class AuditEvent(AppendOnlyModel):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        """Sealed to the last event under a lock held until the transaction ends, so that two
-        writers never chain to the same event."""
-        if not self._state.adding:
-            super().save(*args, **kwargs)  # refused
-            return
-        alias = router.db_for_write(type(self))
-        with transaction.atomic(using=alias):
-            connection = connections[alias]
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
-            # On SQLite a write transaction already holds the database's only write lock.
-            previous = (
-                AuditEvent.objects.using(alias)
-                .order_by("-pk")
-                .values_list("digest", flat=True)
-                .first()
-            )
-            self.digest = seal_of(self, previous or "")
-            super().save(*args, **kwargs)
 
+class AuditSeal(AppendOnlyRow):
+    """The seal of one audit event, chained to the seal before it (see maillage.core.seal).
+    Written after the event's transaction commits, in the order events are sealed."""
 
-# The PostgreSQL advisory lock that serialises the sealing of audit events.
-_CHAIN_LOCK = 7_245_113
+    event = models.OneToOneField(
+        AuditEvent, on_delete=models.PROTECT, related_name="seal", primary_key=False
+    )
+    digest = models.CharField(_("sceau"), max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sceau du journal")
+        verbose_name_plural = _("sceaux du journal")
+
+    def __str__(self) -> str:
+        return self.digest[:12]
 
 
 class Transition(AppendOnlyModel):

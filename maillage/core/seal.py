@@ -1,9 +1,11 @@
-"""The seal that chains the audit journal: each event's digest covers the previous event's
-digest and everything the event says, so that changing, removing or inserting an event breaks
-every digest after it (`manage.py verify_journal` finds the first broken link).
+"""The seals that chain the audit journal: each event's seal covers the previous seal and
+everything the event says, so that changing, removing or inserting an event breaks every seal
+after it (`manage.py verify_journal` finds the first broken link).
 
-A pure function of plain values, so that a migration can seal the events written before the
-chain existed with the same arithmetic.
+Events are sealed after their transaction commits, by `seal_pending`, in a short transaction of
+its own: writers never wait on one another for the chain. `seal` is a pure function of plain
+values, so that a migration can seal the events written before the chain with the same
+arithmetic.
 """
 
 from __future__ import annotations
@@ -56,3 +58,66 @@ def seal_of(event: Any, previous: str) -> str:
         changes=event.changes,
         note=event.note,
     )
+
+
+# The PostgreSQL advisory lock that lets one sealer at a time extend the chain.
+_SEALER_LOCK = 7_245_113
+
+
+def seal_pending() -> int:
+    """Seal the committed events not sealed yet, in their order, each chained to the last
+    seal: one short transaction of its own, never the writers' (who never wait on each other).
+    Called after each audit write commits, and before the journal is verified."""
+    from django.db import connection, transaction
+
+    from maillage.core.models import AuditEvent, AuditSeal
+
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SEALER_LOCK])
+        pending = list(AuditEvent.objects.filter(seal__isnull=True).order_by("pk")[:5000])
+        if not pending:
+            return 0
+        previous = AuditSeal.objects.order_by("-pk").values_list("digest", flat=True).first()
+        seals = []
+        for event in pending:
+            previous = seal_of(event, previous or "")
+            seals.append(AuditSeal(event=event, digest=previous))
+        AuditSeal.objects.bulk_create(seals)
+    return len(seals)
+
+
+def first_broken_link() -> str | None:
+    """Walk the seals in their order; what is wrong with the first one that does not hold, or
+    None. Events are fetched by id, so that a seal whose event was removed is found too."""
+    from maillage.core.models import AuditEvent, AuditSeal
+
+    previous = ""
+    seals = AuditSeal.objects.order_by("pk").values_list("event_id", "digest")
+    batch: list[tuple[int, str]] = []
+
+    def check(batch: list[tuple[int, str]], previous: str) -> tuple[str | None, str]:
+        events = AuditEvent.objects.in_bulk([event_id for event_id, _digest in batch])
+        for event_id, digest in batch:
+            event = events.get(event_id)
+            if event is None:
+                return f"l'événement n° {event_id} a disparu", previous
+            if seal_of(event, previous) != digest:
+                return (
+                    f"l'événement n° {event_id} du {event.at:%d/%m/%Y %H:%M:%S} "
+                    f"({event.action}) ne correspond plus à son sceau",
+                    previous,
+                )
+            previous = digest
+        return None, previous
+
+    for row in seals.iterator(chunk_size=2000):
+        batch.append(row)
+        if len(batch) == 2000:
+            problem, previous = check(batch, previous)
+            if problem:
+                return problem
+            batch = []
+    problem, previous = check(batch, previous)
+    return problem

@@ -2,14 +2,21 @@ from __future__ import annotations
 
 import io
 import threading
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections, transaction
 
 from maillage.core import audit
-from maillage.core.models import AppendOnlyError, AuditEvent, Transition, TransitionNote
-from maillage.core.seal import seal_of
+from maillage.core.models import (
+    AppendOnlyError,
+    AuditEvent,
+    AuditSeal,
+    Transition,
+    TransitionNote,
+)
+from maillage.core.seal import seal_of, seal_pending
 from maillage.core.statemachine import TransitionNotAllowed
 from maillage.network.enums import RelayStatus
 from maillage.network.models import Structure
@@ -111,8 +118,9 @@ def _behind_the_triggers(sql: str, params: list[int]) -> None:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL session_replication_role = replica")
         else:
-            cursor.execute("DROP TRIGGER core_auditevent_append_only")
-            cursor.execute("DROP TRIGGER core_auditevent_no_delete")
+            for table in ("core_auditevent", "core_auditseal"):
+                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only")
+                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
         cursor.execute(sql, params)
 
 
@@ -127,22 +135,36 @@ def _three_events(world: World) -> list[AuditEvent]:
 
 def test_each_audit_event_is_sealed_to_the_previous_one(world: World) -> None:
     first, second, third = _three_events(world)
-    assert len({first.digest, second.digest, third.digest}) == 3
-    assert second.digest == seal_of(second, first.digest)
+    seal_pending()  # what runs once the writer's transaction commits
+    digests = dict(AuditSeal.objects.values_list("event_id", "digest"))
+    assert len({digests[first.pk], digests[second.pk], digests[third.pk]}) == 3
+    assert digests[second.pk] == seal_of(second, digests[first.pk])
     assert "Journal intact" in _verify()
+
+
+def test_events_are_sealed_once_their_transaction_commits(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        event = audit.record(None, AuditEvent.Action.LOGIN_FAILED, note="x")
+        assert not AuditSeal.objects.filter(event=event).exists()
+    assert AuditSeal.objects.filter(event=event).exists()
 
 
 def test_verify_journal_names_the_first_event_changed_behind_its_back(world: World) -> None:
     _first, second, _third = _three_events(world)
+    seal_pending()
     _behind_the_triggers("UPDATE core_auditevent SET note = 'effacé' WHERE id = %s", [second.pk])
-    with pytest.raises(CommandError, match=f"Journal rompu à l'événement n° {second.pk} "):
+    with pytest.raises(CommandError, match=f"l'événement n° {second.pk} du .* ne correspond plus"):
         _verify()
 
 
 def test_verify_journal_finds_an_event_removed_from_the_middle(world: World) -> None:
-    _first, second, third = _three_events(world)
+    _first, second, _third = _three_events(world)
+    seal_pending()
+    _behind_the_triggers("DELETE FROM core_auditseal WHERE event_id = %s", [second.pk])
     _behind_the_triggers("DELETE FROM core_auditevent WHERE id = %s", [second.pk])
-    with pytest.raises(CommandError, match=f"à l'événement n° {third.pk} "):
+    with pytest.raises(CommandError, match="Journal rompu : l'événement n° "):
         _verify()
 
 

@@ -1,9 +1,10 @@
 """Notes written on status changes move out of the append-only journal, where erasure could not
-reach them, into their own table; every audit event written so far is sealed into the chain;
-on SQLite the journals now refuse DELETE too. The journals' triggers are lifted for the
-rewrite and put back at the end."""
+reach them, into their own table; every audit event written so far is sealed into the chain
+(its seals, append-only too); on SQLite the journals now refuse DELETE too. The journals'
+triggers are lifted for the rewrite and put back at the end."""
 
 import django.db.models.deletion
+import django.utils.timezone
 from django.db import migrations, models
 
 from maillage.core.append_only import triggers, untriggered
@@ -31,15 +32,16 @@ def move_notes_back(apps, schema_editor):
 
 def seal_every_event(apps, schema_editor):
     AuditEvent = apps.get_model("core", "AuditEvent")
+    AuditSeal = apps.get_model("core", "AuditSeal")
     previous = ""
-    sealed = []
+    seals = []
     for event in AuditEvent.objects.order_by("pk").iterator(chunk_size=2000):
-        event.digest = previous = seal_of(event, previous)
-        sealed.append(event)
-        if len(sealed) == 2000:
-            AuditEvent.objects.bulk_update(sealed, ["digest"])
-            sealed = []
-    AuditEvent.objects.bulk_update(sealed, ["digest"])
+        previous = seal_of(event, previous)
+        seals.append(AuditSeal(event_id=event.pk, digest=previous))
+        if len(seals) == 2000:
+            AuditSeal.objects.bulk_create(seals)
+            seals = []
+    AuditSeal.objects.bulk_create(seals)
 
 
 class Migration(migrations.Migration):
@@ -74,13 +76,26 @@ class Migration(migrations.Migration):
             model_name="transition",
             name="note",
         ),
-        migrations.AddField(
-            model_name="auditevent",
-            name="digest",
-            field=models.CharField(
-                blank=True, default="", editable=False, max_length=64, verbose_name="sceau"
-            ),
+        migrations.CreateModel(
+            name="AuditSeal",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("digest", models.CharField(max_length=64, verbose_name="sceau")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "event",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="seal",
+                        to="core.auditevent",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "sceau du journal",
+                "verbose_name_plural": "sceaux du journal",
+            },
         ),
         migrations.RunPython(seal_every_event, migrations.RunPython.noop),
-        triggers(JOURNALS),
+        triggers((*JOURNALS, "core_auditseal")),
     ]

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from maillage.core import backups
-from maillage.core.models import AuditEvent
+from maillage.core.models import AuditSeal
+from maillage.core.seal import seal_pending
 
 
 class Command(BaseCommand):
@@ -28,11 +29,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, dir: Path | None, plain: bool, **options: Any) -> None:
         directory = dir or settings.BACKUP_DIR
         passphrase = "" if plain else settings.BACKUP_PASSPHRASE
+        while seal_pending():  # the backup carries every committed event's seal
+            pass
         try:
             path = backups.backup(directory, passphrase=passphrase)
         except backups.BackupError as error:
             raise CommandError(str(error)) from error
-        last = AuditEvent.objects.order_by("-pk").values_list("pk", "digest").first()
+        last = AuditSeal.objects.order_by("-pk").values_list("event_id", "digest").first()
         self.stdout.write(f"Sauvegarde écrite : {path} ({path.stat().st_size} octets).")
         if last:
             self.stdout.write(f"Dernier événement du journal : n° {last[0]}, sceau {last[1]}.")
