@@ -6,10 +6,10 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from maillage.accounts import perms, throttle
-from maillage.accounts.models import RecoveryCodes, RoleAssignment, User
+from maillage.accounts.models import RoleAssignment, User
+from maillage.accounts.second_factor import matching_device
 from maillage.core import audit
 from maillage.core.models import AuditEvent
 from maillage.core.roles import Role
@@ -62,13 +62,8 @@ class ConfirmForm(forms.Form):
         secret = self.cleaned_data["secret"]
         if self.user.check_password(secret):
             return secret
-        token = secret.strip().replace(" ", "")
-        for device in [
-            *TOTPDevice.objects.filter(user=self.user, confirmed=True),
-            *RecoveryCodes.objects.filter(user=self.user),
-        ]:
-            if device.verify_token(token):
-                return secret
+        if matching_device(self.user, secret) is not None:
+            return secret
         raise forms.ValidationError(
             _("Ce mot de passe ou ce code ne convient pas."), code="invalid"
         )

@@ -11,7 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from maillage.accounts.second_factor import has_second_factor, must_enrol
+from maillage.accounts.second_factor import has_second_factor
+from maillage.core.roles import needs_second_factor
 
 
 def before_second_factor(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -40,7 +41,7 @@ class SecondFactorMiddleware:
             return None
         if has_second_factor(user):
             step = "accounts:second_factor"
-        elif must_enrol(user):
+        elif needs_second_factor(user):
             step = "accounts:second_factor_enrol"
         else:
             return None

@@ -65,7 +65,7 @@ def enrol(request: HttpRequest, device: TOTPDevice, code: str) -> list[str] | No
     """Confirm the authenticator with its first code; the recovery codes, shown once."""
     user = request.user
     assert isinstance(user, User)
-    if not device.verify_token(code.strip().replace(" ", "")):
+    if not device.verify_token(_token(code)):
         _failed(request, user)
         return None
     with transaction.atomic():
@@ -79,16 +79,17 @@ def enrol(request: HttpRequest, device: TOTPDevice, code: str) -> list[str] | No
     return codes
 
 
-def verify(request: HttpRequest, code: str) -> bool:
-    """The code of the authenticator, or a recovery code (crossed out once used)."""
-    user = request.user
-    assert isinstance(user, User)
-    verdict = throttle.check(user.email, client_address(request))
-    if verdict.blocked:
-        return False
-    token = code.strip().replace(" ", "")
+def _token(code: str) -> str:
+    """A code as typed, without its spaces (« 123 456 »)."""
+    return code.strip().replace(" ", "")
+
+
+def matching_device(user: User, code: str) -> Any:
+    """The person's device (authenticator or recovery codes) that accepts this code, or None.
+    The devices are locked meanwhile, so that one code is not used twice at once."""
+    token = _token(code)
     with transaction.atomic():
-        device = next(
+        return next(
             (
                 d
                 for d in django_otp.devices_for_user(user, for_verify=True)
@@ -96,6 +97,14 @@ def verify(request: HttpRequest, code: str) -> bool:
             ),
             None,
         )
+
+
+def verify(request: HttpRequest, code: str) -> bool:
+    """The code of the authenticator, or a recovery code (crossed out once used). The caller
+    has checked the throttle."""
+    user = request.user
+    assert isinstance(user, User)
+    device = matching_device(user, code)
     if device is None:
         _failed(request, user)
         return False

@@ -46,6 +46,21 @@ def _next(request: HttpRequest) -> str:
     return str(reverse("accounts:home"))
 
 
+def _held_back(
+    request: HttpRequest, user: User, form: Any, field: str | None
+) -> HttpResponse | bool:
+    """Before a code or a password is checked: a locked account is signed out and sent to the
+    sign-in page (the response); a throttled one reads the wait on the form (True)."""
+    verdict = throttle.check(user.email, client_address(request))
+    if verdict.locked:
+        logout(request)
+        messages.error(request, str(LOCKED))
+        return redirect("accounts:login")
+    if verdict.blocked:
+        form.add_error(field, throttled_message(verdict.retry_in_minutes))
+    return verdict.blocked
+
+
 @before_second_factor
 @require_http_methods(["GET", "POST"])
 def second_factor(request: HttpRequest) -> HttpResponse:
@@ -58,16 +73,12 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:second_factor_enrol")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        verdict = throttle.check(user.email, client_address(request))
-        if verdict.locked:
-            logout(request)
-            messages.error(request, str(LOCKED))
-            return redirect("accounts:login")
-        if verdict.blocked:
-            form.add_error("code", throttled_message(verdict.retry_in_minutes))
-        elif second_factor_module.verify(request, form.cleaned_data["code"]):
-            return redirect(_next(request))
-        else:
+        held = _held_back(request, user, form, "code")
+        if isinstance(held, HttpResponse):
+            return held
+        if not held:
+            if second_factor_module.verify(request, form.cleaned_data["code"]):
+                return redirect(_next(request))
             form.add_error(
                 "code",
                 _(
@@ -145,19 +156,15 @@ def confirm(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)
     form = ConfirmForm(user, request.POST or None)
     if request.method == "POST":
-        verdict = throttle.check(user.email, client_address(request))
-        if verdict.locked:
-            logout(request)
-            messages.error(request, str(LOCKED))
-            return redirect("accounts:login")
-        if verdict.blocked:
-            form.add_error(None, throttled_message(verdict.retry_in_minutes))
-        elif form.is_valid():
-            throttle.record(user.email, client_address(request), succeeded=True)
-            second_factor_module.confirmed_now(request)
-            audit.record(user, AuditEvent.Action.REAUTHENTICATED, user)
-            return redirect(_next(request))
-        else:
+        held = _held_back(request, user, form, None)
+        if isinstance(held, HttpResponse):
+            return held
+        if not held:
+            if form.is_valid():
+                throttle.record(user.email, client_address(request), succeeded=True)
+                second_factor_module.confirmed_now(request)
+                audit.record(user, AuditEvent.Action.REAUTHENTICATED, user)
+                return redirect(_next(request))
             throttle.record(user.email, client_address(request), succeeded=False)
     return render(
         request,
