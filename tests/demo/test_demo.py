@@ -456,15 +456,19 @@ def _fresh_database(tmp_path: Any) -> str:
     return f"postgres://{db['USER']}@{quote(db['HOST'], safe='')}:{db['PORT']}/maillage_restored"
 
 
-def _manage(url: str, *args: str, passphrase: str = "") -> str:
+def _run_manage(url: str, *args: str, passphrase: str = "") -> Any:
     import os
     import subprocess
     import sys
 
     env = {**os.environ, "DATABASE_URL": url, "BACKUP_PASSPHRASE": passphrase}
-    done = subprocess.run(  # noqa: S603 (our own interpreter and commands)
+    return subprocess.run(  # noqa: S603 (our own interpreter and commands)
         [sys.executable, "manage.py", *args], env=env, capture_output=True, text=True
     )
+
+
+def _manage(url: str, *args: str, passphrase: str = "") -> str:
+    done = _run_manage(url, *args, passphrase=passphrase)
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
 

@@ -43,10 +43,12 @@ def test_a_facilitator_enrols_the_second_factor_at_the_first_sign_in(
     expect(page.get_by_text("La double authentification est activée")).to_be_visible()
 
 
+@pytest.mark.parametrize("width", [390, 1280])
 def test_a_manager_invites_a_colleague_from_the_team_screen(
-    visitor: Visitor, e2e_world: World
+    visitor: Visitor, e2e_world: World, width: int
 ) -> None:
     page = visitor.page
+    page.set_viewport_size({"width": width, "height": 900})
     visitor.sign_in("territory.manager@exemple.test")
     visitor.click(page.get_by_role("link", name="L'équipe : inviter, donner un rôle"))
     expect(page.get_by_role("cell", name="mediator@exemple.test")).to_be_visible()
@@ -60,3 +62,4 @@ def test_a_manager_invites_a_colleague_from_the_team_screen(
     expect(page.get_by_role("heading", name="Léa Nouvelle")).to_be_visible()
     expect(page.get_by_text("a reçu un e-mail pour choisir son mot de passe")).to_be_visible()
     expect(page.get_by_text("Conseiller·ère numérique — Marne")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
