@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 # Test processes (pytest-xdist): one per core; `make test PYTEST_WORKERS=0` runs in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: install demo serve test test-fast test-postgres check format lint typecheck messages bench bench-quick production-run clean
+.PHONY: install demo serve test test-fast test-postgres check format lint typecheck messages bench bench-quick bench-import production-run clean
 
 install: $(STAMP)
 
@@ -32,12 +32,15 @@ demo: install
 	$(DEMO_ENV) $(PY) manage.py migrate --verbosity 0
 	$(DEMO_ENV) $(PY) manage.py load_territories
 	$(DEMO_ENV) $(PY) manage.py demo
-	@echo "Maillage est servi sur http://localhost:8000 (Ctrl+C pour arrêter)."
-	$(DEMO_ENV) $(PY) manage.py runserver localhost:8000
+	@$(MAKE) --no-print-directory serve
 
-## Serve the existing database without rebuilding it
+## Serve the existing database without rebuilding it, with the tasks worker beside it (e-mails,
+## imports); Ctrl+C stops both
 serve: install
-	$(DEMO_ENV) $(PY) manage.py runserver localhost:8000
+	@echo "Maillage est servi sur http://localhost:8000 (Ctrl+C pour arrêter)."
+	@$(DEMO_ENV) $(PY) manage.py db_worker --verbosity 0 & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(DEMO_ENV) $(PY) manage.py runserver localhost:8000
 
 ## The whole suite, browser tests included
 test: install
@@ -72,11 +75,20 @@ bench: install
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(PY) manage.py demo | head -n 1
 	@rm -f var/bench.sqlite3 var/bench.sqlite3-wal var/bench.sqlite3-shm
 	bash scripts/bench.sh
+	$(MAKE) --no-print-directory bench-import
 
-## Both benchmarks at a tiny scale (under a minute): CI runs it so that they keep working
+## Every benchmark at a tiny scale (under a minute): CI runs it so that they keep working
 bench-quick: install
 	BENCH_SCALE=0.001 BENCH_RUNS=3 bash scripts/bench.sh
 	EQUIPMENT_SALES=2000 bash scripts/bench-equipment.sh
+	IMPORT_BENCH_ROWS=200 $(MAKE) --no-print-directory bench-import
+
+## Import a file of 5,000 people on a scratch SQLite database, twice (docs/performance.md)
+bench-import: install
+	@rm -f var/bench-import.sqlite3 var/bench-import.sqlite3-wal var/bench-import.sqlite3-shm
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench-import.sqlite3 $(PY) manage.py migrate --verbosity 0
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench-import.sqlite3 $(PY) scripts/bench_import.py
+	@rm -f var/bench-import.sqlite3 var/bench-import.sqlite3-wal var/bench-import.sqlite3-shm
 
 ## Production settings on a throwaway PostgreSQL: migrate, collectstatic, check --deploy,
 ## gunicorn (2 workers) and the tasks worker, then a smoke test signing in with the second factor

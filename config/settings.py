@@ -253,6 +253,8 @@ IMPORT_MAX_MEGABYTES = env_int("IMPORT_MAX_MEGABYTES", 5)
 # …its largest number of lines, and what an XLSX file may unpack to, in megabytes.
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000)
 IMPORT_MAX_UNCOMPRESSED_MEGABYTES = env_int("IMPORT_MAX_UNCOMPRESSED_MEGABYTES", 50)
+# An import's report (refused lines may quote a cell) is deleted after this many days.
+IMPORT_KEEP_DAYS = env_int("IMPORT_KEEP_DAYS", 7)
 
 # Each process keeps the figures it computed (the equipment figures, stamped by their months'
 # last changes); nothing to share between processes.

@@ -19,7 +19,7 @@ from maillage.accounts.models import RoleAssignment
 from maillage.diagnostics import services as diagnostics
 from maillage.diagnostics.models import Diagnostic, Orientation, Recommendation
 from maillage.network.models import Structure
-from maillage.people.models import Beneficiary, Referral, ReferralLink
+from maillage.people.models import Beneficiary, PeopleImport, Referral, ReferralLink
 from maillage.programmes.models import Programme
 from tests.animation.conftest import journey
 from tests.conftest import PERSONAS, World
@@ -73,6 +73,17 @@ def _person_export(world: World, user: Any, inside: bool) -> dict[str, Any] | No
 
 def _import_template(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
     return {"fmt": "xlsx"} if inside else None
+
+
+def _people_import(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    for structure in Structure.objects.all():
+        PeopleImport.objects.get_or_create(
+            structure=structure,
+            file_name="personnes.csv",
+            defaults={"status": PeopleImport.Status.REFUSED, "errors": [[2, "commune inconnue"]]},
+        )
+    found = _pick(PeopleImport.objects, PeopleImport.objects.visible_to(user), inside)
+    return {"pk": found.pk} if found else None
 
 
 def _referral(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
@@ -508,6 +519,7 @@ KWARGS: dict[str, Callable[[World, Any, bool], dict[str, Any] | None]] = {
     "people:beneficiary_export": _person_export,
     "people:beneficiary_erase": _person,
     "people:import_template": _import_template,
+    "people:import_detail": _people_import,
     "people:referral_detail": _referral,
     "people:referral_step": _referral,
     "people:referral_accept": _referral,

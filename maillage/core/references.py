@@ -42,3 +42,15 @@ class Referenced(models.Model):
         if not self.reference:
             self.reference = unique_reference(type(self), self.REFERENCE_PREFIX)
         super().save(*args, **kwargs)
+
+
+def unique_references(model: type[models.Model], prefix: str, count: int) -> list[str]:
+    """`count` distinct references no row of `model` holds yet (for a bulk creation)."""
+    chosen: set[str] = set()
+    while len(chosen) < count:
+        drawn = {new_reference(prefix) for _ in range(count - len(chosen))} - chosen
+        taken = set(
+            model._default_manager.filter(reference__in=drawn).values_list("reference", flat=True)
+        )
+        chosen |= drawn - taken
+    return list(chosen)

@@ -794,16 +794,31 @@ def rebuild_people_index() -> None:
 
 def move_in_index(person: int, before: set[str], after: set[str]) -> None:
     """One person's index entries change (a new person has none before, a deleted one none
-    after). Rows are locked in key order, so two writers never wait on each other in a cycle."""
+    after)."""
+    _rewrite_index(
+        {key: {person} for key in after - before}, {key: {person} for key in before - after}
+    )
+
+
+def add_to_index(people: Iterable[tuple[int, set[str]]]) -> None:
+    """People created in bulk join their index entries: one write per entry, whatever their
+    number."""
+    additions: dict[str, set[int]] = defaultdict(set)
+    for person, keys in people:
+        for key in keys:
+            additions[key].add(person)
+    _rewrite_index(additions, {})
+
+
+def _rewrite_index(additions: dict[str, set[int]], removals: dict[str, set[int]]) -> None:
+    """Rows are locked in key order, so two writers never wait on each other in a cycle."""
     with transaction.atomic():  # a person may be saved outside any transaction
-        for key in sorted(before ^ after):
+        for key in sorted(additions.keys() | removals.keys()):
             entry, _ = PeopleIndex.objects.get_or_create(key=key)
             entry = PeopleIndex.objects.select_for_update().get(pk=entry.pk)
             people = deserialize(entry.people)
-            if key in after:
-                people.add(person)
-            else:
-                people.discard(person)
+            people |= BitMap(additions.get(key, ()))
+            people -= BitMap(removals.get(key, ()))
             entry.people = serialize(people)
             entry.stamp = new_stamp()
             entry.save(update_fields=["people", "stamp"])

@@ -15,7 +15,13 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from maillage.core.models import Transition
 from maillage.core.signals import records_changed
 from maillage.diagnostics.models import Diagnostic
-from maillage.impact.facts import index_keys, mark_stale, month_of, move_in_index
+from maillage.impact.facts import (
+    add_to_index,
+    index_keys,
+    mark_stale,
+    month_of,
+    move_in_index,
+)
 from maillage.impact.models import ActivityFact, PlaceFact
 from maillage.learning.models import Attendance, Cohort, DropIn, Session, WalkIns, Workshop
 from maillage.network.models import Structure
@@ -173,10 +179,15 @@ def before_delete(sender: Any, instance: Model, **kwargs: Any) -> None:
 
 def bulk_written(sender: Any, objects: Iterable[Model], **kwargs: Any) -> None:
     cells: Cells = set()
+    created: list[Beneficiary] = []
     for obj in objects:
         if isinstance(obj, WATCHED):
             cells |= cells_of(obj)
+        elif isinstance(obj, Beneficiary):
+            created.append(obj)
     mark_stale(cells)
+    if created:  # people created in bulk (an import) join the people index in one write per key
+        add_to_index((person.pk, _keys(person)) for person in created)
 
 
 def participants_changed(

@@ -11,7 +11,10 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from maillage.core.navigation import NavItem, register
+        from maillage.people import importer, retention
         from maillage.people.perms import can_see_people, can_see_referrals
+
+        retention.register("people.imports", importer.forget_old_imports)
 
         register(
             NavItem(

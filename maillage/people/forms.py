@@ -206,7 +206,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, structures: QuerySet[Structure], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        offer_structures(self, structures, preselect=False)
+        offer_structures(self, structures)  # a referent's only structure is chosen already
         self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"
 
     def clean_file(self) -> Any:

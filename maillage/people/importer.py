@@ -7,19 +7,28 @@ import codecs
 import csv
 import io
 import itertools
+import logging
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import partial
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from maillage.core import audit
+from maillage.core.models import AuditEvent
 from maillage.core.phones import normalise_phone
+from maillage.core.references import unique_references
+from maillage.core.signals import records_changed
 from maillage.network.models import Structure
+from maillage.people import tasks
 from maillage.people.enums import (
     Connection,
     ConsentPurpose,
@@ -29,8 +38,14 @@ from maillage.people.enums import (
     SocialSituation,
 )
 from maillage.people.forms import clean_birth_year_value, clean_equipment_value
-from maillage.people.models import Beneficiary
-from maillage.people.services import create_beneficiary
+from maillage.people.models import (
+    Beneficiary,
+    Consent,
+    PeopleImport,
+    StagedLine,
+    identity_keys,
+)
+from maillage.people.services import created_fields
 from maillage.territories.models import Commune, normalise
 
 # (column, mandatory, what to write there)
@@ -54,6 +69,8 @@ COLUMNS: list[tuple[str, bool, Any]] = [
     ("accord_suivi", False, _l("oui ou non")),
     ("accord_sms", False, _l("oui ou non")),
 ]
+logger = logging.getLogger(__name__)
+
 HEADERS = [name for name, _mandatory, _help in COLUMNS]
 EXAMPLE = [
     "Josiane",
@@ -89,6 +106,8 @@ def _lookup(choices: Any) -> dict[str, str]:
 class ImportReport:
     people: list[tuple[Beneficiary, list[Any]]] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)
+    # (line, reference) of the people the structure already follows: left as they are.
+    known: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -288,7 +307,8 @@ def _attempt(problems: list[str], fn: Any, *args: Any) -> Any:
 def _model_problems(person: Beneficiary) -> list[str]:
     """The model's own rules, as the form applies them (lengths, e-mail, choices)."""
     try:
-        person.clean_fields(exclude=["structure", "created_by", "reference"])
+        # The structure and the commune were found by the import itself.
+        person.clean_fields(exclude=["structure", "commune", "created_by", "reference"])
     except ValidationError as error:
         return [
             f"{getattr(Beneficiary._meta.get_field(name), 'verbose_name', name)} : {' '.join(messages)}"
@@ -297,17 +317,39 @@ def _model_problems(person: Beneficiary) -> list[str]:
     return []
 
 
-def check(rows: list[dict[str, str]], structure: Structure) -> ImportReport:
-    report = ImportReport()
-    checker = _Checker()
-    # The first line of each name and birth year, and of each phone: a later one is a duplicate.
-    seen: dict[Any, int] = {}
-    for index, row in enumerate(rows):
-        line = index + 2  # the first line holds the column names
-        if not any(row.values()):
-            continue
-        problems: list[str] = []
+class LineChecker:
+    """Checks a file's lines one by one, as the form would, remembering the lines already seen
+    (a later line for the same person or phone is refused) and recognising the people the
+    structure already follows (reported, not imported again)."""
 
+    def __init__(self, structure: Structure) -> None:
+        self.structure = structure
+        self.choices = _Checker()
+        self.communes: dict[tuple[str, str], Commune | ValidationError] = {}
+        self.seen: dict[Any, int] = {}
+        self.report = ImportReport()
+        # The people the structure already follows, under each of their identity keys.
+        self.followed = Beneficiary.objects.filter(structure=structure).by_identity_key()
+
+    def _commune(self, name: str, postal_code: str) -> Commune:
+        """A file names the same few communes again and again: each is looked up once."""
+        key = (name, postal_code)
+        if key not in self.communes:
+            try:
+                self.communes[key] = self.choices.commune(name, postal_code)
+            except ValidationError as error:
+                self.communes[key] = error
+        found = self.communes[key]
+        if isinstance(found, ValidationError):
+            raise found
+        return found
+
+    def add(self, line: int, row: dict[str, str]) -> None:
+        """Check one line (numbered as in the file) and file it in the report."""
+        if not any(row.values()):
+            return
+        checker = self.choices
+        problems: list[str] = []
         for name, mandatory, _help in COLUMNS:
             if mandatory and not row.get(name):
                 problems.append(_("colonne %(column)s obligatoire") % {"column": name})
@@ -325,12 +367,11 @@ def check(rows: list[dict[str, str]], structure: Structure) -> ImportReport:
                     birth_year = None
         gender = _attempt(problems, checker.choice, checker.genders, row.get("genre", ""), "genre")
         commune = (
-            _attempt(problems, checker.commune, row["commune"], row.get("code_postal", ""))
+            _attempt(problems, self._commune, row["commune"], row.get("code_postal", ""))
             if row.get("commune")
             else None
         )
         phone = _attempt(problems, checker.phone, row["telephone"]) if row.get("telephone") else ""
-        email = row.get("email", "")
         language = _attempt(
             problems,
             checker.choice,
@@ -366,25 +407,27 @@ def check(rows: list[dict[str, str]], structure: Structure) -> ImportReport:
         ]
         first_name = row.get("prenom", "")
         last_name = row.get("nom", "")
-        keys: list[tuple[Any, str]] = []
-        if first_name and birth_year:
-            name_key = (normalise(f"{first_name} {last_name}"), birth_year)
-            keys.append((name_key, _("même personne que la ligne %(line)s")))
-        if phone:
-            keys.append((phone, _("même téléphone que la ligne %(line)s")))
-        for key, message in keys:
-            earlier = seen.setdefault(key, line)
+        keys = identity_keys(
+            first_name=first_name, last_name=last_name, birth_year=birth_year, phone=phone or ""
+        )
+        for key in keys:
+            earlier = self.seen.setdefault(key, line)
             if earlier != line:
+                message = (
+                    _("même personne que la ligne %(line)s")
+                    if key[0] == "name"
+                    else _("même téléphone que la ligne %(line)s")
+                )
                 problems.append(message % {"line": earlier})
         person = Beneficiary(
-            structure=structure,
+            structure=self.structure,
             first_name=first_name,
             last_name=last_name,
             birth_year=birth_year,
             gender=gender or "",
             commune=commune,
             phone=phone or "",
-            email=email,
+            email=row.get("email", ""),
             preferred_language=language or Language.FRENCH,
             social_situation=situation or SocialSituation.UNDISCLOSED,
             equipment=equipment,
@@ -393,21 +436,149 @@ def check(rows: list[dict[str, str]], structure: Structure) -> ImportReport:
         if not problems:
             problems.extend(_model_problems(person))
         if problems:
-            report.errors.append((line, " ; ".join(problems)))
-            continue
-        report.people.append((person, consents))
-    if not report.errors and not report.people:
-        report.errors.append((2, _("aucune personne dans le fichier")))
-    return report
+            self.report.errors.append((line, " ; ".join(problems)))
+            return
+        known = next((self.followed[key] for key in keys if key in self.followed), None)
+        if known:
+            self.report.known.append((line, known))
+            return
+        self.report.people.append((person, consents))
+
+    def finish(self) -> ImportReport:
+        report = self.report
+        if not report.errors and not report.people and not report.known:
+            report.errors.append((2, _("aucune personne dans le fichier")))
+        return report
+
+
+def check(rows: list[dict[str, str]], structure: Structure) -> ImportReport:
+    checker = LineChecker(structure)
+    for index, row in enumerate(rows):
+        checker.add(index + 2, row)  # the first line holds the column names
+    return checker.finish()
 
 
 def import_people(report: ImportReport, *, by: Any) -> int:
-    """Write a clean report's people in one transaction."""
+    """Write a clean report's people in one short transaction: every row is ready beforehand,
+    and each table is written in a few statements, so others wait at most a moment."""
     assert report.ok
+    author = by if getattr(by, "is_authenticated", False) else None
+    people = [person for person, _consents in report.people]
+    for person, reference in zip(
+        people,
+        unique_references(Beneficiary, Beneficiary.REFERENCE_PREFIX, len(people)),
+        strict=True,
+    ):
+        person.reference = reference
+        person.created_by = author
+        person.fill_search_name()
     with transaction.atomic():
-        for beneficiary, consents in report.people:
-            create_beneficiary(beneficiary, by=by, consents=consents, note="import")
-    return len(report.people)
+        Beneficiary.objects.bulk_create(people)
+        Consent.objects.bulk_create(
+            [
+                Consent(beneficiary=person, purpose=purpose, recorded_by=author)
+                for person, consents in report.people
+                for purpose in consents
+            ]
+        )
+        audit.record_each(
+            by,
+            AuditEvent.Action.CREATE,
+            people,
+            changes=lambda person: {"fields": created_fields(person)},
+            note="import",
+        )
+        records_changed.send(sender=Beneficiary, objects=people)
+    return len(people)
+
+
+# --- In the background -------------------------------------------------------------------
+
+# Lines checked between two saves of the progress.
+BATCH = 250
+
+
+def start_import(
+    structure: Structure, file_name: str, rows: list[dict[str, str]], *, by: Any
+) -> PeopleImport:
+    """Stage the file's lines and hand them to the tasks worker."""
+    with transaction.atomic():
+        started = PeopleImport.objects.create(
+            structure=structure, created_by=by, file_name=file_name[:255], lines=len(rows)
+        )
+        StagedLine.objects.bulk_create(
+            [
+                StagedLine(people_import=started, line=index + 2, values=row)
+                for index, row in enumerate(rows)
+            ],
+            batch_size=1000,
+        )
+        transaction.on_commit(partial(tasks.run_people_import.enqueue, started.pk))
+    return started
+
+
+def run_import(pk: int, *, between_batches: Any = None) -> PeopleImport:
+    """Check the staged lines in batches, saving the progress after each (no transaction is
+    held between them, so nobody waits on the import), then create every person in one short
+    write, or none if a line is refused. The staged lines are deleted at the end, whatever it
+    is."""
+    started = PeopleImport.objects.select_related("structure", "created_by").get(pk=pk)
+    if not started.is_running:
+        return started
+    checker = LineChecker(started.structure)
+    try:
+        PeopleImport.objects.filter(pk=pk).update(status=PeopleImport.Status.CHECKING)
+        staged = StagedLine.objects.filter(people_import=started).order_by("line")
+        done = 0
+        for batch in _batches(staged.values_list("line", "values")):
+            for line, values in batch:
+                checker.add(line, values)
+            done += len(batch)
+            PeopleImport.objects.filter(pk=pk).update(checked=done)
+            if between_batches:
+                between_batches()
+        report = checker.finish()
+        outcome: dict[str, Any] = {
+            "checked": started.lines,
+            "known": [list(pair) for pair in report.known],
+            "errors": [list(pair) for pair in report.errors],
+            "finished_at": timezone.now(),
+        }
+        if report.ok:
+            outcome["imported"] = import_people(report, by=started.created_by)
+            outcome["status"] = PeopleImport.Status.DONE
+        else:
+            outcome["status"] = PeopleImport.Status.REFUSED
+        PeopleImport.objects.filter(pk=pk).update(**outcome)
+    except Exception:
+        logger.exception("The people import %s stopped.", pk)
+        PeopleImport.objects.filter(pk=pk).update(
+            status=PeopleImport.Status.FAILED, finished_at=timezone.now()
+        )
+    finally:
+        StagedLine.objects.filter(people_import_id=pk).delete()
+    started.refresh_from_db()
+    return started
+
+
+def _batches(lines: Any) -> Iterator[list[tuple[int, dict[str, str]]]]:
+    """The staged lines, BATCH at a time, each batch read in a query of its own."""
+    last = 0
+    while True:
+        batch = list(lines.filter(line__gt=last)[:BATCH])
+        if not batch:
+            return
+        yield batch
+        last = batch[-1][0]
+
+
+def forget_old_imports() -> str:
+    """Imports older than IMPORT_KEEP_DAYS are deleted with their reports."""
+    limit = timezone.now() - timedelta(days=settings.IMPORT_KEEP_DAYS)
+    count, _by_model = PeopleImport.objects.filter(created_at__lt=limit).delete()
+    return (
+        f"{count} import(s) de personnes de plus de {settings.IMPORT_KEEP_DAYS} jours supprimé(s)."
+    )
 
 
 def template_csv() -> bytes:

@@ -91,6 +91,25 @@ class PersonDetails(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
 
+def identity_keys(
+    *,
+    first_name: str = "",
+    last_name: str = "",
+    search_name: str = "",
+    birth_year: int | None,
+    phone: str,
+) -> list[tuple[Any, ...]]:
+    """What makes two records likely the same person: the same name (folded) and birth year,
+    or the same phone number."""
+    name = search_name or (normalise(f"{first_name} {last_name}") if first_name else "")
+    keys: list[tuple[Any, ...]] = []
+    if name and birth_year:
+        keys.append(("name", name, birth_year))
+    if phone:
+        keys.append(("phone", phone))
+    return keys
+
+
 class BeneficiaryQuerySet(models.QuerySet["Beneficiary"]):
     def visible_to(self, user: Any) -> BeneficiaryQuerySet:
         """Staff see the people followed by structures of their territories; a referent sees
@@ -124,15 +143,26 @@ class BeneficiaryQuerySet(models.QuerySet["Beneficiary"]):
         birth_year: int | None,
         phone: str,
     ) -> BeneficiaryQuerySet:
-        """Same name and birth year, or the same phone number."""
+        """Same name and birth year, or the same phone number (see `identity_keys`)."""
         condition = Q(pk__in=[])
-        if first_name and birth_year:
-            condition |= Q(
-                search_name=normalise(f"{first_name} {last_name}"), birth_year=birth_year
-            )
-        if phone:
-            condition |= Q(phone=phone)
+        for key in identity_keys(
+            first_name=first_name, last_name=last_name, birth_year=birth_year, phone=phone
+        ):
+            if key[0] == "name":
+                condition |= Q(search_name=key[1], birth_year=key[2])
+            else:
+                condition |= Q(phone=key[1])
         return self.named().filter(condition)
+
+    def by_identity_key(self) -> dict[tuple[Any, ...], str]:
+        """The references of these named people under each of their identity keys: one query
+        for a whole file's lines instead of one per line."""
+        found: dict[tuple[Any, ...], str] = {}
+        rows = self.named().values_list("search_name", "birth_year", "phone", "reference")
+        for search_name, birth_year, phone, reference in rows.iterator(chunk_size=2000):
+            for key in identity_keys(search_name=search_name, birth_year=birth_year, phone=phone):
+                found.setdefault(key, reference)
+        return found
 
     def statistics(self, day: date) -> dict[str, Any]:
         """What the people count for, at a date: how many, by gender, by age band, average
@@ -250,13 +280,17 @@ class Beneficiary(Referenced, PersonDetails):
         return self.full_name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.search_name = (
-            normalise(f"{self.first_name} {self.last_name}") if not self.is_anonymous else ""
-        )
+        self.fill_search_name()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("people:beneficiary_detail", args=[self.reference])
+
+    def fill_search_name(self) -> None:
+        """The folded name searches compare with (kept on save; called before a bulk create)."""
+        self.search_name = (
+            normalise(f"{self.first_name} {self.last_name}") if not self.is_anonymous else ""
+        )
 
     def equipment_labels(self) -> str:
         return ", ".join(str(Equipment(e).label) for e in self.equipment if e in Equipment.values)
@@ -542,3 +576,89 @@ class Referral(Referenced, PersonDetails):
 
     def need_labels(self) -> list[str]:
         return [str(Need(n).label) for n in self.needs if n in Need.values]
+
+
+class PeopleImportQuerySet(models.QuerySet["PeopleImport"]):
+    def visible_to(self, user: Any) -> PeopleImportQuerySet:
+        """An import is seen by whoever sees the people of its structure."""
+        return self.filter(within_scope(user, department=STRUCTURE_PLACE, structure="structure"))
+
+
+class PeopleImport(models.Model):
+    """A file of people being imported in the background: its lines are staged, checked in
+    short transactions, then created in one short write, or refused whole."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("en attente")
+        CHECKING = "checking", _("vérification en cours")
+        REFUSED = "refused", _("refusé : lignes en erreur")
+        DONE = "done", _("terminé")
+        FAILED = "failed", _("interrompu par une erreur")
+
+    RUNNING = (Status.WAITING, Status.CHECKING)
+
+    structure = models.ForeignKey(
+        Structure,
+        on_delete=models.CASCADE,
+        related_name="people_imports",
+        verbose_name=_("structure"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("importé par"),
+    )
+    created_at = models.DateTimeField(_("envoyé le"), default=timezone.now, editable=False)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    file_name = models.CharField(_("fichier"), max_length=255)
+    status = models.CharField(
+        _("état"), max_length=16, choices=Status.choices, default=Status.WAITING
+    )
+    lines = models.PositiveIntegerField(_("lignes"), default=0)
+    checked = models.PositiveIntegerField(_("lignes vérifiées"), default=0)
+    imported = models.PositiveIntegerField(_("personnes importées"), default=0)
+    # [line, reference] of the people already followed by the structure, left as they were.
+    known = models.JSONField(_("personnes déjà suivies"), default=list, blank=True)
+    # [line, reason] of the refused lines; the reasons may quote a cell, so they are forgotten
+    # after IMPORT_KEEP_DAYS.
+    errors = models.JSONField(_("lignes en erreur"), default=list, blank=True)
+
+    objects = PeopleImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import de personnes")
+        verbose_name_plural = _("imports de personnes")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:import_detail", args=[self.pk])
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.checked / self.lines) if self.lines else 100
+
+
+class StagedLine(models.Model):
+    """One line of a file being imported, as read; deleted when the import ends."""
+
+    people_import = models.ForeignKey(PeopleImport, on_delete=models.CASCADE, related_name="staged")
+    line = models.PositiveIntegerField()
+    values = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["line"]
+        constraints = [
+            models.UniqueConstraint(fields=["people_import", "line"], name="one_staged_line")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.people_import_id}:{self.line}"

@@ -26,6 +26,11 @@ def _changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     return sorted(audit.diff(before, after))
 
 
+def created_fields(beneficiary: Beneficiary) -> list[str]:
+    """The names of the fields filled in on a new record, for the journal."""
+    return _changed_fields({}, audit.values(beneficiary, Beneficiary.EDITABLE_FIELDS))
+
+
 def create_beneficiary(
     beneficiary: Beneficiary,
     *,
@@ -44,11 +49,7 @@ def create_beneficiary(
             by,
             AuditEvent.Action.CREATE,
             beneficiary,
-            changes={
-                "fields": _changed_fields(
-                    {}, audit.values(beneficiary, Beneficiary.EDITABLE_FIELDS)
-                )
-            },
+            changes={"fields": created_fields(beneficiary)},
             note=note,
         )
     return beneficiary

@@ -61,3 +61,11 @@ def tell_referrer(referral_pk: int, status: str) -> int:
     referral = Referral.objects.select_related("to_structure").get(pk=referral_pk)
     context = {**_context(referral), "status": Referral.workflow.label(status)}
     return _send("referral_status", context, [referral.referrer_email])
+
+
+@task()
+def run_people_import(import_pk: int) -> str:
+    """Check and import a staged file of people (see maillage.people.importer)."""
+    from maillage.people.importer import run_import
+
+    return run_import(import_pk).status

@@ -15,6 +15,7 @@ urlpatterns = [
         name="beneficiary_create_anonymous",
     ),
     path("personnes/importer/", views.beneficiary_import, name="beneficiary_import"),
+    path("personnes/importer/<int:pk>/", views.import_detail, name="import_detail"),
     path("personnes/importer/modele.<str:fmt>", views.import_template, name="import_template"),
     path("personnes/a-anonymiser/", views.people_due, name="people_due"),
     path("personnes/<str:reference>/", views.beneficiary_detail, name="beneficiary_detail"),

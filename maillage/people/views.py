@@ -40,7 +40,7 @@ from maillage.people.forms import (
     ReferralLinkForm,
     ReferralStepForm,
 )
-from maillage.people.models import Beneficiary, Referral, ReferralLink
+from maillage.people.models import Beneficiary, PeopleImport, Referral, ReferralLink
 from maillage.people.perms import can_manage_people, can_see_people, can_see_referrals
 from maillage.territories.models import Region
 
@@ -257,10 +257,11 @@ def people_due(request: HttpRequest) -> HttpResponse:
 
 
 def beneficiary_import(request: HttpRequest) -> HttpResponse:
+    """Send a file: it is read at once (a file that cannot be read, or is too long, is refused
+    here), then checked and imported in the background while its progress page is shown."""
     structures = _placeable(request.user)
     require(can_see_people(request.user) and structures.exists())
     form = bind(request, ImportForm, structures=structures)
-    report = None
     file_error = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -269,15 +270,45 @@ def beneficiary_import(request: HttpRequest) -> HttpResponse:
         except importer.FileError as error:
             file_error = str(error)
         else:
-            report = importer.check(rows, form.cleaned_data["structure"])
-            if report.ok:
-                count = importer.import_people(report, by=request.user)
-                messages.success(request, _("%(count)s personnes importées.") % {"count": count})
-                return redirect("people:beneficiary_list")
+            started = importer.start_import(
+                form.cleaned_data["structure"], upload.name, rows, by=request.user
+            )
+            return redirect(started)
     return render(
         request,
         "people/beneficiary_import.html",
-        {"form": form, "report": report, "file_error": file_error, "columns": importer.COLUMNS},
+        {
+            "form": form,
+            "file_error": file_error,
+            "columns": importer.COLUMNS,
+            "recent": PeopleImport.objects.visible_to(request.user).select_related("structure")[
+                :10
+            ],
+        },
+    )
+
+
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An import's progress, then its outcome: the people imported, those already followed,
+    or every refused line."""
+    require(can_see_people(request.user))
+    started = get_object_or_404(
+        PeopleImport.objects.visible_to(request.user).select_related("structure", "created_by"),
+        pk=pk,
+    )
+    known = started.known[:500]
+    found = set(
+        Beneficiary.objects.visible_to(request.user)
+        .filter(reference__in=[reference for _line, reference in known])
+        .values_list("reference", flat=True)
+    )
+    return render(
+        request,
+        "people/import_detail.html",
+        {
+            "started": started,
+            "known": [(line, reference, reference in found) for line, reference in known],
+        },
     )
 
 

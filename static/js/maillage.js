@@ -37,4 +37,30 @@
     var summary = document.querySelector("[data-error-summary]");
     if (summary) summary.focus();
   });
+
+  // A running import's progress is fetched again every few seconds, until it ends.
+  document.addEventListener("DOMContentLoaded", function () {
+    var status = document.querySelector("[data-import-status][data-refresh]");
+    if (!status || !window.fetch || !window.DOMParser) return;
+    var delay = parseInt(status.dataset.refresh, 10) || 2000;
+    function refresh() {
+      fetch(window.location.href, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : Promise.reject(); })
+        .then(function (html) {
+          var page = new DOMParser().parseFromString(html, "text/html");
+          var fresh = page.querySelector("[data-import-status]");
+          if (!fresh) return;
+          status.innerHTML = fresh.innerHTML;
+          if (fresh.hasAttribute("data-refresh")) {
+            window.setTimeout(refresh, delay);
+          } else {
+            status.removeAttribute("data-refresh");
+            var summary = status.querySelector("[data-error-summary]");
+            if (summary) summary.focus();
+          }
+        })
+        .catch(function () { window.setTimeout(refresh, delay * 2); });
+    }
+    window.setTimeout(refresh, delay);
+  });
 })();

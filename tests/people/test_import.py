@@ -1,16 +1,26 @@
 from __future__ import annotations
 
 import io
+import threading
+from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection, connections
+from django.test import Client
+from django.utils import timezone
 from openpyxl import Workbook
 
+from maillage.core.models import AuditEvent
+from maillage.impact.facts import load_people_index
+from maillage.network.models import Structure
 from maillage.people import importer
 from maillage.people.enums import ConsentPurpose
-from maillage.people.models import Beneficiary
+from maillage.people.models import Beneficiary, PeopleImport, StagedLine
 from tests.conftest import World, text
+from tests.factories import PASSWORD
 
 HEADER = "prenom;nom;annee_naissance;genre;commune;code_postal;telephone;accord_sms"
 GOOD = [
@@ -107,27 +117,174 @@ def test_the_templates_round_trip_through_the_importer(client_as, world: World) 
         assert importer.check(rows, world.ccas_reims).ok, fmt
 
 
-def test_the_screen_refuses_a_bad_file_and_lists_its_lines(client_as, world: World) -> None:
+def send(client: Client, lines: list[str], structure: Structure, capture: Any) -> Any:
+    """Send a file on the import screen, let the worker run it, and open its page."""
+    with capture(execute=True):
+        response = client.post(
+            "/personnes/importer/", {"structure": structure.pk, "file": csv_file(lines)}
+        )
+    assert response.status_code == 302, text(response)
+    return client.get(response["Location"])
+
+
+def test_the_screen_refuses_a_bad_file_and_lists_its_lines(
+    client_as, world: World, django_capture_on_commit_callbacks
+) -> None:
     before = Beneficiary.objects.count()
-    response = client_as("relay_referent").post(
-        "/personnes/importer/",
-        {
-            "structure": world.ccas_reims.pk,
-            "file": csv_file([*GOOD, "Paul;Exemple;1850;homme;Reims;;;"]),
-        },
+    page = send(
+        client_as("relay_referent"),
+        [*GOOD, "Paul;Exemple;1850;homme;Reims;;;"],
+        world.ccas_reims,
+        django_capture_on_commit_callbacks,
     )
-    assert response.status_code == 200
-    assert "Ligne 5 : Indiquez une année de naissance entre 1900" in text(response)
-    assert "rien n'a été importé" in text(response)
+    assert "Ligne 5 : Indiquez une année de naissance entre 1900" in text(page)
+    assert "Une ligne est en erreur : rien n'a été importé" in text(page)
     assert Beneficiary.objects.count() == before
+    assert not StagedLine.objects.exists()
 
 
-def test_the_screen_imports_a_clean_file(client_as, world: World) -> None:
-    response = client_as("relay_referent").post(
-        "/personnes/importer/", {"structure": world.ccas_reims.pk, "file": csv_file(GOOD)}
+def test_the_screen_imports_a_clean_file_in_the_background(
+    client_as, world: World, django_capture_on_commit_callbacks
+) -> None:
+    page = send(
+        client_as("relay_referent"), GOOD, world.ccas_reims, django_capture_on_commit_callbacks
     )
-    assert response.status_code == 302
+    assert "3 personnes importées" in text(page)
     assert Beneficiary.objects.filter(structure=world.ccas_reims).count() == 4
+    josiane = Beneficiary.objects.get(first_name="Josiane")
+    assert josiane.search_name == "josiane exemple" and josiane.reference.startswith("P-")
+    consent = josiane.active_consent(ConsentPurpose.SMS)
+    assert consent is not None and consent.recorded_by == world.personas["relay_referent"]
+    assert AuditEvent.objects.for_object(josiane).get().note == "import"
+    assert not StagedLine.objects.exists()
+    # The figures' people index counts them, as it counts a person created on the form.
+    index = load_people_index()
+    assert josiane.pk in index["gender:woman"] and josiane.pk in index["birth:1958"]
+    assert josiane.pk not in index["gender:man"]
+
+
+def test_the_same_file_twice_reports_the_people_already_there(
+    client_as, world: World, django_capture_on_commit_callbacks
+) -> None:
+    client = client_as("relay_referent")
+    send(client, GOOD, world.ccas_reims, django_capture_on_commit_callbacks)
+    count = Beneficiary.objects.count()
+
+    again = text(
+        send(
+            client,
+            [*GOOD, "Sylvie;Nouvelle;1970;femme;Reims;;;"],
+            world.ccas_reims,
+            django_capture_on_commit_callbacks,
+        )
+    )
+
+    assert Beneficiary.objects.count() == count + 1
+    assert "Une personne importée" in again
+    assert "3 personnes étaient déjà suivies par la structure" in again
+    josiane = Beneficiary.objects.get(first_name="Josiane")
+    assert (
+        f'Ligne 2 : déjà suivie sous la référence <a href="{josiane.get_absolute_url()}">'
+        f"{josiane.reference}</a>"
+    ) in again
+
+
+def test_a_file_of_people_all_known_imports_no_one(
+    client_as, world: World, django_capture_on_commit_callbacks
+) -> None:
+    client = client_as("relay_referent")
+    send(client, GOOD, world.ccas_reims, django_capture_on_commit_callbacks)
+    again = text(send(client, GOOD, world.ccas_reims, django_capture_on_commit_callbacks))
+    assert "Aucune nouvelle personne importée" in again
+
+
+def test_a_running_import_shows_its_progress(client_as, world: World) -> None:
+    started = PeopleImport.objects.create(
+        structure=world.ccas_reims, file_name="gros.csv", lines=5000, checked=1250
+    )
+    page = text(client_as("relay_referent").get(started.get_absolute_url()))
+    assert "1250 lignes vérifiées sur 5000" in page
+    assert 'value="1250"' in page and "data-refresh" in page
+    assert "Vous pouvez quitter cette page" in page
+
+
+def test_an_import_that_fails_says_nothing_was_imported(
+    client_as, world: World, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> int:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importer, "import_people", broken)
+    before = Beneficiary.objects.count()
+    page = text(
+        send(
+            client_as("relay_referent"), GOOD, world.ccas_reims, django_capture_on_commit_callbacks
+        )
+    )
+    assert "L'import s'est interrompu : rien n'a été importé" in page
+    assert Beneficiary.objects.count() == before and not StagedLine.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "persona", ["regional_manager", "territory_manager", "mediator", "relay_referent", "funder"]
+)
+def test_an_import_elsewhere_is_not_found(client_as, world: World, persona: str) -> None:
+    elsewhere = PeopleImport.objects.create(
+        structure=world.centre_social_lille, file_name="lille.csv", lines=3
+    )
+    assert client_as(persona).get(elsewhere.get_absolute_url()).status_code == 404
+    assert "lille.csv" not in text(client_as(persona).get("/personnes/importer/"))
+
+
+def test_old_imports_are_forgotten(world: World, settings: Any) -> None:
+    old = PeopleImport.objects.create(
+        structure=world.ccas_reims,
+        file_name="ancien.csv",
+        errors=[[2, "téléphone « 06 12 » : numéro incomplet"]],
+        created_at=timezone.now() - timedelta(days=settings.IMPORT_KEEP_DAYS + 1),
+    )
+    recent = PeopleImport.objects.create(structure=world.ccas_reims, file_name="récent.csv")
+    call_command("purge_inactive", stdout=io.StringIO())
+    assert not PeopleImport.objects.filter(pk=old.pk).exists()
+    assert PeopleImport.objects.filter(pk=recent.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_others_sign_in_while_a_large_file_is_checked(
+    world: World, monkeypatch, settings: Any
+) -> None:
+    """Between two batches of lines, the import holds no transaction: another person signs in
+    (a write: session, journal) from another connection without waiting."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}
+    }  # the test runs the import itself
+    monkeypatch.setattr(importer, "BATCH", 2)
+    lines = [f"Personne{n};Exemple;1960;femme;Reims;;;" for n in range(6)]
+    rows = importer.read_rows("gros.csv", csv_file(lines))
+    started = importer.start_import(world.ccas_reims, "gros.csv", rows, by=None)
+    signed_in: list[str] = []
+
+    def someone_signs_in() -> None:
+        assert not connection.in_atomic_block
+
+        def sign_in() -> None:
+            try:
+                response = Client().post(
+                    "/espace/connexion/",
+                    {"username": "mediator@exemple.test", "password": PASSWORD},
+                )
+                signed_in.append(response["Location"])
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=sign_in)
+        thread.start()
+        thread.join(timeout=10)
+
+    finished = importer.run_import(started.pk, between_batches=someone_signs_in)
+
+    assert finished.status == PeopleImport.Status.DONE and finished.imported == 6
+    assert signed_in == ["/espace/"] * 3
 
 
 def test_the_screen_refuses_another_structure_and_other_formats(client_as, world: World) -> None:

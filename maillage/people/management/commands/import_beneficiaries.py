@@ -12,7 +12,8 @@ from maillage.people.importer import FileError, check, import_people, read_rows
 class Command(BaseCommand):
     help = (
         "Import people from a CSV or XLSX file made from the template, for one structure. "
-        "All or nothing: any bad line is reported and nothing is imported."
+        "All or nothing: any bad line is reported and nothing is imported; the people the "
+        "structure already follows are reported, not created again."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -37,3 +38,5 @@ class Command(BaseCommand):
             raise CommandError(f"{len(report.errors)} ligne(s) en erreur : rien n'a été importé.")
         count = import_people(report, by=None)
         self.stdout.write(self.style.SUCCESS(f"{count} personne(s) importée(s) pour {found}."))
+        for line, reference in report.known:
+            self.stdout.write(f"Ligne {line} : déjà suivie sous la référence {reference}.")
