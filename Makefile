@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 # Test processes (pytest-xdist): one per core; `make test PYTEST_WORKERS=0` runs in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: install demo serve test test-fast test-postgres check format lint typecheck messages bench bench-quick bench-import production-run clean
+.PHONY: install demo serve test test-fast test-postgres check format lint typecheck messages bench bench-quick bench-import production-run load-run clean
 
 install: $(STAMP)
 
@@ -94,6 +94,11 @@ bench-import: install
 ## gunicorn (2 workers) and the tasks worker, then a smoke test signing in with the second factor
 production-run: install
 	bash scripts/production-run.sh
+
+## The demo served as in production (PostgreSQL, gunicorn with 2 workers), then wrk on each
+## field screen and the dashboard: 50 connections for LOAD_SECONDS (60) each (docs/performance.md)
+load-run: install
+	bash scripts/load-run.sh
 
 ## Update the English catalogue after changing French strings, then compile it
 messages: install

@@ -222,6 +222,11 @@ PEOPLE_RETENTION_MONTHS = env_int("PEOPLE_RETENTION_MONTHS", 24)
 
 # Requests per minute allowed to each key of the statistics API.
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 60)
+# The longest (ms) a statistics API request computes figures live (those the facts do not hold yet):
+# beyond, it answers 503 with Retry-After, and what it computed is kept API_LIVE_FIGURES_SECONDS
+# for the next request to resume from.
+API_COMPUTATION_MILLISECONDS = env_int("API_COMPUTATION_MILLISECONDS", 1500)
+API_LIVE_FIGURES_SECONDS = env_int("API_LIVE_FIGURES_SECONDS", 300)
 PEOPLE_RETENTION_WARNING_DAYS = env_int("PEOPLE_RETENTION_WARNING_DAYS", 30)
 # An open referral is recalled to the receiving team after REFERRAL_REMINDER_DAYS without a
 # change, and expires REFERRAL_EXPIRY_DAYS after it was sent (`manage.py referral_reminders`).

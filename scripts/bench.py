@@ -40,7 +40,7 @@ from django.db.models import Model  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from maillage.accounts.models import RoleAssignment, User  # noqa: E402
+from maillage.accounts.models import ApiToken, RoleAssignment, User  # noqa: E402
 from maillage.core.indicators import Filters, all_indicators  # noqa: E402
 from maillage.core.models import Transition  # noqa: E402
 from maillage.core.roles import Role  # noqa: E402
@@ -59,7 +59,7 @@ from maillage.learning.models import (  # noqa: E402
 from maillage.network.models import Structure  # noqa: E402
 from maillage.people.models import Beneficiary  # noqa: E402
 from maillage.programmes.models import Programme  # noqa: E402
-from maillage.territories.models import Commune  # noqa: E402
+from maillage.territories.models import Commune, Department  # noqa: E402
 
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 RUNS = int(os.environ.get("BENCH_RUNS", "50"))
@@ -533,6 +533,46 @@ def dashboards() -> None:
         f"p50 {p(own_department, 50):.0f} ms, p95 {p(own_department, 95):.0f} ms"
     )
     say(f"Peak memory of the process serving the dashboards: {peak_mb():.0f} MB")
+    statistics_api(admin, busiest)
+
+
+def statistics_api(admin: User, department: int) -> None:
+    """The statistics API, every indicator, national then one département, alone and with each
+    breakdown, each request on a cold cache (a key's first request, or the first after a write):
+    the slowest is what one request can cost the server (goal: under 2 s)."""
+    from django.core.cache import cache
+
+    from maillage.impact.api import BREAKDOWNS
+
+    key = ApiToken.issue(admin)
+    client = Client(headers={"Authorization": f"Bearer {key}"})
+    settings.API_RATE_LIMIT = 10_000
+    period = f"from={YEAR_AGO:%Y-%m-%d}&to={THIS_MONTH - timedelta(days=1):%Y-%m-%d}"
+    slowest: list[tuple[float, str]] = []
+    code = Department.objects.get(pk=department).code
+    for place in ("", f"&department={code}"):
+        for by in ("", *(f"&by={b}" for b in BREAKDOWNS)):
+            url = f"/api/v1/statistics?{period}{place}{by}"
+            cache.clear()
+            start = time.perf_counter()
+            response = client.get(url)
+            spent = (time.perf_counter() - start) * 1000
+            assert response.status_code == 200, (url, response.content[:200])
+            slowest.append((spent, url))
+    slowest.sort(reverse=True)
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+        import pstats
+
+        cache.clear()
+        profile = cProfile.Profile()
+        profile.runcall(client.get, slowest[0][1])
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+    say(
+        f"Statistics API, {len(slowest)} requests on a cold cache: slowest "
+        f"{slowest[0][0]:,.0f} ms ({slowest[0][1].split('?')[1]}), median "
+        f"{statistics.median(t for t, _ in slowest):,.0f} ms"
+    )
 
 
 def main() -> None:

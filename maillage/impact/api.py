@@ -21,7 +21,7 @@ from maillage.core.query import FIRST_YEAR, LAST_YEAR, parse_date
 from maillage.core.roles import is_national_team
 from maillage.impact.dashboard import Places, scope_filters
 from maillage.impact.facts import month_starts
-from maillage.impact.figures import Figures
+from maillage.impact.figures import Budget, Figures, OverBudget, Reading
 from maillage.impact.forms import period_problem
 from maillage.impact.perms import can_read_figures
 from maillage.impact.publication import Disclosure, FigureEncoder
@@ -31,6 +31,8 @@ from maillage.stock.enums import DeviceKind
 from maillage.territories.models import Department, Region
 
 BREAKDOWNS = ("month", "region", "department", "course", "programme", "device_kind")
+# A computation cut short by API_COMPUTATION_SECONDS is asked again after this many seconds.
+RETRY_SECONDS = 2
 
 
 class Refusal(Exception):
@@ -196,7 +198,15 @@ def statistics(request: HttpRequest) -> JsonResponse:
         start, end = _period(request)
         filters = _narrow(request, user, scope_filters(user, start, end + timedelta(days=1)))
         codes = _codes(request)
-        figures = Figures(filters)
+        figures = Figures(
+            filters,
+            index=Reading(
+                Budget(
+                    settings.API_COMPUTATION_MILLISECONDS / 1000,
+                    keep_seconds=settings.API_LIVE_FIGURES_SECONDS,
+                )
+            ),
+        )
         disclosure = Disclosure.for_reader(user)
         body: dict[str, Any] = {
             "from": start.isoformat(),
@@ -209,6 +219,17 @@ def statistics(request: HttpRequest) -> JsonResponse:
             body["breakdown"] = _breakdown(figures, by, codes, user, disclosure)
     except Refusal as refusal:
         return _error(refusal.status, refusal.message)
+    except OverBudget:
+        return _error(
+            503,
+            _(
+                "Le calcul demandé est long : il se poursuit à chaque demande. Réessayez dans "
+                "%(seconds)s secondes, ou demandez moins d'indicateurs ou une ventilation moins "
+                "fine."
+            )
+            % {"seconds": RETRY_SECONDS},
+            **{"Retry-After": str(RETRY_SECONDS)},
+        )
     return JsonResponse(body, encoder=FigureEncoder, json_dumps_params={"ensure_ascii": False})
 
 
@@ -344,6 +365,13 @@ def openapi(request: HttpRequest) -> JsonResponse:
                                 ("403", _("Aucun rôle ne donne accès à des indicateurs.")),
                                 ("404", _("Hors du périmètre ou inconnu.")),
                                 ("429", _("Trop de demandes (voir l'en-tête Retry-After).")),
+                                (
+                                    "503",
+                                    _(
+                                        "Calcul long en cours : il reprend où il s'était arrêté "
+                                        "à la demande suivante (voir l'en-tête Retry-After)."
+                                    ),
+                                ),
                             )
                         },
                     },

@@ -7,7 +7,7 @@ last twelve whole months is computed again only after a write dated in one of th
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -58,13 +58,16 @@ def stamp(filters: Filters) -> tuple[int, ...]:
     return tuple(value or 0 for value in row)
 
 
-def cached(code: str, filters: Filters) -> Any:
-    """The figure, computed once for these filters until a write changes one of their months."""
+def cached(code: str, filters: Filters, computed: Callable[[], None] | None = None) -> Any:
+    """The figure, computed once for these filters until a write changes one of their months;
+    `computed` is called after a computation."""
     key = hashlib.sha256(repr((code, filters, stamp(filters))).encode()).hexdigest()
     found = cache.get(f"equipment:{key}", _MISSING)
     if found is _MISSING:
         found = get(code).compute(filters)
         cache.set(f"equipment:{key}", found, timeout=None)
+        if computed:
+            computed()
     return found
 
 

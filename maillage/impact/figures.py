@@ -4,13 +4,16 @@ the test suite proves it on a random dataset."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 from functools import cached_property
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q, Sum, TextField
 from django.db.models.functions import Cast
@@ -80,11 +83,49 @@ FROM_FACTS: dict[str, Callable[[Totals], Any]] = {
 }
 
 
-def live(code: str, filters: Filters) -> Any:
-    """A figure computed from the records; the equipment figures through their cache."""
+def live(
+    code: str,
+    filters: Filters,
+    *,
+    keep_seconds: int = 0,
+    computed: Callable[[], None] | None = None,
+) -> Any:
+    """A figure computed from the records; the equipment figures through their cache, the
+    others kept `keep_seconds` when asked (a computation cut short by its budget resumes
+    there). `computed` is called after a figure was computed rather than found."""
     if code in equipment.CODES:
-        return equipment.cached(code, filters)
-    return get(code).compute(filters)
+        return equipment.cached(code, filters, computed=computed)
+    if not keep_seconds:
+        return get(code).compute(filters)
+    key = "live:" + hashlib.sha256(repr((code, filters)).encode()).hexdigest()
+    found = cache.get(key, _MISSING)
+    if found is _MISSING:
+        found = get(code).compute(filters)
+        cache.set(key, found, timeout=keep_seconds)
+        if computed:
+            computed()
+    return found
+
+
+_MISSING = object()
+
+
+class OverBudget(Exception):
+    """A request's live computations went past its budget; what was computed is kept."""
+
+
+class Budget:
+    """How long one request may spend computing figures live (the API's): checked after each
+    figure computed, so that every request moves the computation on by one figure at least,
+    and what was computed is kept for the next request to resume from."""
+
+    def __init__(self, seconds: float, *, keep_seconds: int) -> None:
+        self.deadline = time.monotonic() + seconds
+        self.keep_seconds = keep_seconds
+
+    def check(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise OverBudget
 
 
 class Reading:
@@ -92,7 +133,8 @@ class Reading:
     people needs it, and the activity rows already fetched (a dashboard's totals, months and
     régions come from the same rows, its programmes and courses too)."""
 
-    def __init__(self) -> None:
+    def __init__(self, budget: Budget | None = None) -> None:
+        self.budget = budget
         self.rows: dict[tuple[Filters, str, bool], list[tuple[Any, ...]]] = {}
         self.place_months: dict[Filters, dict[Any, Counter[str]]] = {}
         self.current = False
@@ -227,7 +269,10 @@ class Figures:
     def value(self, code: str) -> Any:
         if self.from_facts and code in FROM_FACTS:
             return FROM_FACTS[code](self.totals)
-        return live(code, self.filters)
+        budget = self.index.budget
+        if budget is None:
+            return live(code, self.filters)
+        return live(code, self.filters, keep_seconds=budget.keep_seconds, computed=budget.check)
 
     def gender_counts(self) -> tuple[int, int]:
         """Women and men reached (named and anonymous)."""

@@ -7,6 +7,7 @@ from datetime import date, time
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from maillage.accounts.models import ApiToken, User
@@ -96,6 +97,29 @@ def test_breakdowns_by_department_and_by_month(world: World, parcours: None) -> 
     months = call(world, "admin", by="month", indicators="sessions_held", **YEAR).json()
     assert list(months["breakdown"])[:3] == ["2023-01", "2023-02", "2023-03"]
     assert months["breakdown"]["2023-03"]["sessions_held"] >= 2
+
+
+def test_a_long_computation_stops_at_its_budget_and_resumes_at_the_next_request(
+    world: World, parcours: None, settings: Any
+) -> None:
+    """Each request computes live figures for its budget only (here: one figure), answers 503
+    with Retry-After, and the next one resumes where it stopped, until the whole answer."""
+    params = {"by": "department", "indicators": "sims_sold,applications,parcours_realised"}
+    whole = call(world, "admin", **params, **YEAR).json()
+    settings.API_COMPUTATION_MILLISECONDS = 0
+    cache.clear()
+    key = ApiToken.issue(world.personas["admin"])
+    answers = []
+    for _ in range(20):
+        response = Client().get(URL, {**params, **YEAR}, HTTP_AUTHORIZATION=f"Bearer {key}")
+        answers.append(response.status_code)
+        if response.status_code == 200:
+            break
+        assert response["Retry-After"] == "2"
+        assert "Réessayez dans 2 secondes" in response.json()["error"]
+    # Two live figures, national then for each of the three départements: one each time.
+    assert answers == [503] * 8 + [200]
+    assert response.json() == whole
 
 
 def test_a_breakdown_by_kind_of_device(world: World, parcours: None) -> None:
