@@ -549,16 +549,22 @@ def statistics_api(admin: User, department: int) -> None:
     settings.API_RATE_LIMIT = 10_000
     period = f"from={YEAR_AGO:%Y-%m-%d}&to={THIS_MONTH - timedelta(days=1):%Y-%m-%d}"
     slowest: list[tuple[float, str]] = []
+    rounds: list[int] = []
     code = Department.objects.get(pk=department).code
     for place in ("", f"&department={code}"):
         for by in ("", *(f"&by={b}" for b in BREAKDOWNS)):
             url = f"/api/v1/statistics?{period}{place}{by}"
             cache.clear()
-            start = time.perf_counter()
-            response = client.get(url)
-            spent = (time.perf_counter() - start) * 1000
+            asked = 0
+            while asked < 100:  # a 503 asks to come back: the computation resumes
+                asked += 1
+                start = time.perf_counter()
+                response = client.get(url)
+                slowest.append(((time.perf_counter() - start) * 1000, url))
+                if response.status_code != 503:
+                    break
             assert response.status_code == 200, (url, response.content[:200])
-            slowest.append((spent, url))
+            rounds.append(asked)
     slowest.sort(reverse=True)
     if os.environ.get("BENCH_PROFILE"):
         import cProfile
@@ -569,9 +575,10 @@ def statistics_api(admin: User, department: int) -> None:
         profile.runcall(client.get, slowest[0][1])
         pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
     say(
-        f"Statistics API, {len(slowest)} requests on a cold cache: slowest "
-        f"{slowest[0][0]:,.0f} ms ({slowest[0][1].split('?')[1]}), median "
-        f"{statistics.median(t for t, _ in slowest):,.0f} ms"
+        f"Statistics API, {len(rounds)} questions on a cold cache, {len(slowest)} requests "
+        f"(at most {max(rounds)} for one question, the others answered 503 with Retry-After "
+        f"while the computation went on): slowest request {slowest[0][0]:,.0f} ms "
+        f"({slowest[0][1].split('?')[1]}), median {statistics.median(t for t, _ in slowest):,.0f} ms"
     )
 
 

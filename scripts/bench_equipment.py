@@ -115,12 +115,17 @@ def statistics_api() -> None:
     codes = ",".join(CODES)
     for by in ("", "region", "department", "programme", "device_kind"):
         cache.clear()
-        moment = time.perf_counter()
-        response = client.get(f"/api/v1/statistics?{period}&indicators={codes}&by={by}")
-        assert response.status_code in (200, 503), response.content[:300]
+        times = []
+        for _attempt in range(100):  # a 503 asks to come back: the computation resumes
+            moment = time.perf_counter()
+            response = client.get(f"/api/v1/statistics?{period}&indicators={codes}&by={by}")
+            times.append((time.perf_counter() - moment) * 1000)
+            if response.status_code != 503:
+                break
+        assert response.status_code == 200, response.content[:300]
         print(
-            f"API, the eleven, national, by {by or 'nothing':12} "
-            f"{(time.perf_counter() - moment) * 1000:7.0f} ms (HTTP {response.status_code})"
+            f"API, the eleven, national, by {by or 'nothing':12} {len(times)} request(s), "
+            f"the slowest {max(times):6.0f} ms, {sum(times):7.0f} ms in all"
         )
 
 

@@ -202,7 +202,10 @@ def main() -> None:
     print("| Screen | Requests/s | p50 | p95 | p99 | Errors |")
     print("|---|---|---|---|---|---|")
     failed = False
+    only = os.environ.get("LOAD_SCREENS", "")
     for target in targets(base):
+        if only and not any(word in target.name for word in only.split(",")):
+            continue
         r = load(base, target)
         failed |= r["errors"] > 0
         print(

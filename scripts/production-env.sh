@@ -18,8 +18,9 @@ export SMS_BACKEND=maillage.notifications.sms.FileBackend SMS_FILE_DIR="$RUN/sms
 export DATABASE_CONN_MAX_AGE=60 LOG_LEVEL=WARNING
 
 start_servers() {
+  # shellcheck disable=SC2086 # GUNICORN_OPTIONS holds several options
   .venv/bin/gunicorn config.wsgi --bind "127.0.0.1:$PORT" --workers 2 --timeout 60 \
-    --access-logfile /dev/null --error-logfile "$RUN/gunicorn.log" &
+    ${GUNICORN_OPTIONS:-} --access-logfile /dev/null --error-logfile "$RUN/gunicorn.log" &
   GUNICORN=$!
   $PY manage.py db_worker --interval 0.5 >"$RUN/worker.log" 2>&1 &
   WORKER=$!

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from maillage.core.forms import QuickSelect
 from maillage.core.phones import normalise_optional_phone
 from maillage.network.models import Structure
 from maillage.people.enums import (
@@ -60,6 +61,8 @@ def clean_equipment_value(values: list[str]) -> list[str]:
 
 
 class StructureChoiceField(forms.ModelChoiceField):
+    widget = QuickSelect
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.commune.name})"
 
@@ -70,7 +73,8 @@ def offer_structures(
     """Limit the form's structure field to `structures`; a single one is chosen in advance."""
     field = form.fields["structure"]
     assert isinstance(field, StructureChoiceField)
-    field.queryset = structures.select_related("commune")
+    # A select lists names and communes only: the rest of each row is never read.
+    field.queryset = structures.select_related("commune").only("name", "commune__name")
     if preselect and structures.count() == 1:
         field.initial = structures.first()
 

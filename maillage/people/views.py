@@ -70,13 +70,15 @@ def beneficiary_list(request: HttpRequest) -> HttpResponse:
         structures=Structure.objects.filter(pk__in=visible.values("structure")),
     )
     people = filters.filter(visible).select_related("structure", "commune")
+    page = paginate(request, people)
     return render(
         request,
         "people/beneficiary_list.html",
         {
             "filters": filters,
-            "page": paginate(request, people),
-            "total": visible.count(),
+            "page": page,
+            # Unfiltered, the pages count everyone already.
+            "total": visible.count() if filters.is_bound else page.paginator.count,
             "can_create": _placeable(request.user).exists(),
             "can_manage": can_manage_people(request.user),
         },
