@@ -180,7 +180,12 @@ def before_delete(sender: Any, instance: Model, **kwargs: Any) -> None:
 def bulk_written(sender: Any, objects: Iterable[Model], **kwargs: Any) -> None:
     cells: Cells = set()
     created: list[Beneficiary] = []
+    sessions: set[int] = set()  # the rows of one session share its cells: read them once
     for obj in objects:
+        if isinstance(obj, Attendance | WalkIns) and obj.session_id:
+            if obj.session_id in sessions:
+                continue
+            sessions.add(obj.session_id)
         if isinstance(obj, WATCHED):
             cells |= cells_of(obj)
         elif isinstance(obj, Beneficiary):

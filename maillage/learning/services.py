@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -165,10 +165,21 @@ def take_roll_call(
     cohort = session.cohort
     with transaction.atomic():
         Cohort.objects.select_for_update().get(pk=cohort.pk)
+        # Only what changed is written, in two statements, and the figures hear of it once.
+        recorded = {a.beneficiary_id: a for a in Attendance.objects.filter(session=session)}
+        created, changed = [], []
         for beneficiary_id, presence in presences.items():
-            Attendance.objects.update_or_create(
-                session=session, beneficiary_id=beneficiary_id, defaults={"presence": presence}
-            )
+            found = recorded.get(beneficiary_id)
+            if found is None:
+                created.append(
+                    Attendance(session=session, beneficiary_id=beneficiary_id, presence=presence)
+                )
+            elif found.presence != presence:
+                found.presence = presence
+                changed.append(found)
+        Attendance.objects.bulk_create(created)
+        Attendance.objects.bulk_update(changed, ["presence"])
+        records_changed.send(sender=Attendance, objects=[*created, *changed])
         WalkIns.objects.filter(session=session).delete()
         groups = WalkIns.objects.bulk_create(
             WalkIns(session=session, gender=gender, age_band=band, count=count)
@@ -182,8 +193,7 @@ def take_roll_call(
             Cohort.workflow.apply(cohort, CohortStatus.RUNNING, by=by, note="roll call")
         present = [b for b, p in presences.items() if p == Presence.PRESENT]
         day = timezone.localtime(session.starts_at).date()
-        for person in Beneficiary.objects.filter(pk__in=present):
-            person.touch(min(day, timezone.localdate()))
+        Beneficiary.objects.filter(pk__in=present).touch(min(day, timezone.localdate()))
         completed = complete_learners(cohort, by=by)
         audit.record(by, AuditEvent.Action.UPDATE, session, changes={"fields": ["attendance"]})
     return completed
@@ -193,13 +203,14 @@ def complete_learners(cohort: Cohort, *, by: Any) -> list[Enrolment]:
     """Mark as completed the enrolled learners who attended enough sessions."""
     needed = cohort.course.sessions_needed()
     completed = []
+    attended = dict(
+        Attendance.objects.filter(session__cohort=cohort, presence=Presence.PRESENT)
+        .values("beneficiary_id")
+        .annotate(n=Count("pk"))
+        .values_list("beneficiary_id", "n")
+    )
     for enrolment in cohort.enrolments.filter(status=EnrolmentStatus.ENROLLED):
-        attended = Attendance.objects.filter(
-            session__cohort=cohort,
-            beneficiary_id=enrolment.beneficiary_id,
-            presence=Presence.PRESENT,
-        ).count()
-        if attended >= needed:
+        if attended.get(enrolment.beneficiary_id, 0) >= needed:
             Enrolment.workflow.apply(
                 enrolment, EnrolmentStatus.COMPLETED, by=by, note="completion rule"
             )

@@ -183,6 +183,10 @@ class BeneficiaryQuerySet(models.QuerySet["Beneficiary"]):
             "average_age": round(sum(ages) / len(ages), 1) if ages else None,
         }
 
+    def touch(self, day: date) -> int:
+        """Record a contact with these people on `day` (their retention period starts again)."""
+        return self.filter(last_contact_on__lt=day).update(last_contact_on=day)
+
     def inactive_since(self, day: date) -> BeneficiaryQuerySet:
         """Named people whose last contact is older than `day`."""
         return self.named().filter(last_contact_on__lt=day)
@@ -313,7 +317,7 @@ class Beneficiary(Referenced, PersonDetails):
     def touch(self, day: date | None = None) -> None:
         """Record a contact with the person (the retention period starts again)."""
         day = day or timezone.localdate()
-        Beneficiary.objects.filter(pk=self.pk, last_contact_on__lt=day).update(last_contact_on=day)
+        Beneficiary.objects.filter(pk=self.pk).touch(day)
         self.last_contact_on = max(self.last_contact_on, day)
 
 
