@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('network', '0004_network_life_moves_to_animation'),
+        ('network', '0001_initial'),
         ('people', '0002_reminders'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
