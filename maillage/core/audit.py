@@ -31,6 +31,12 @@ def current_actor() -> Any:
     return _actor.get()
 
 
+def author(user: Any) -> Any:
+    """The account to record as the author of a write: None for the anonymous public and for
+    the system (a command, the worker)."""
+    return user if getattr(user, "is_authenticated", False) else None
+
+
 def record(
     actor: Any,
     action: str,
@@ -42,7 +48,7 @@ def record(
     """Append an event. `changes` must not carry personal data: field names, or values of
     organisations' public fields only."""
     event = AuditEvent.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=author(actor),
         action=action,
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         object_id=str(obj.pk) if obj is not None else "",
@@ -65,12 +71,12 @@ def record_each(
     each object and returns what `record` would take."""
     if not objects:
         return []
-    author = actor if getattr(actor, "is_authenticated", False) else None
+    written_by = author(actor)
     kind = ContentType.objects.get_for_model(next(iter(objects)))
     events = AuditEvent.objects.bulk_create(
         [
             AuditEvent(
-                actor=author,
+                actor=written_by,
                 action=action,
                 content_type=kind,
                 object_id=str(obj.pk),

@@ -127,7 +127,7 @@ class Workflow:
             from_state=current,
             to_state=target,
             at=at,
-            by=by if getattr(by, "is_authenticated", False) else None,
+            by=audit.author(by),
         )
         if note:
             TransitionNote.objects.create(transition=step, text=note)

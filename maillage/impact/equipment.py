@@ -25,7 +25,7 @@ from maillage.programmes.models import Programme
 from maillage.stock.indicators import CODES
 from maillage.stock.models import DeviceEvent, FleetLoan, Place, Product, Sale
 
-__all__ = ["CODES", "cached", "changed", "connect", "stamp"]
+__all__ = ["CODES", "cached", "changed", "connect", "remembered", "stamp"]
 
 
 # --- Cached, stamped by the changes of the months a period covers -----------------------
@@ -61,11 +61,26 @@ def stamp(filters: Filters) -> tuple[int, ...]:
 def cached(code: str, filters: Filters, computed: Callable[[], None] | None = None) -> Any:
     """The figure, computed once for these filters until a write changes one of their months;
     `computed` is called after a computation."""
-    key = hashlib.sha256(repr((code, filters, stamp(filters))).encode()).hexdigest()
-    found = cache.get(f"equipment:{key}", _MISSING)
+    return remembered(
+        ("equipment", code, filters, stamp(filters)), code, filters, None, computed=computed
+    )
+
+
+def remembered(
+    key: Any,
+    code: str,
+    filters: Filters,
+    timeout: int | None,
+    *,
+    computed: Callable[[], None] | None = None,
+) -> Any:
+    """A figure kept in this process's cache under `key` for `timeout` seconds (None: until
+    the key changes); `computed` is called when it had to be computed."""
+    name = "figure:" + hashlib.sha256(repr(key).encode()).hexdigest()
+    found = cache.get(name, _MISSING)
     if found is _MISSING:
         found = get(code).compute(filters)
-        cache.set(f"equipment:{key}", found, timeout=None)
+        cache.set(name, found, timeout=timeout)
         if computed:
             computed()
     return found

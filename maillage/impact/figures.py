@@ -4,7 +4,6 @@ the test suite proves it on a random dataset."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections import Counter, defaultdict
@@ -13,7 +12,6 @@ from datetime import timedelta
 from functools import cached_property
 from typing import Any
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q, Sum, TextField
 from django.db.models.functions import Cast
@@ -97,17 +95,9 @@ def live(
         return equipment.cached(code, filters, computed=computed)
     if not keep_seconds:
         return get(code).compute(filters)
-    key = "live:" + hashlib.sha256(repr((code, filters)).encode()).hexdigest()
-    found = cache.get(key, _MISSING)
-    if found is _MISSING:
-        found = get(code).compute(filters)
-        cache.set(key, found, timeout=keep_seconds)
-        if computed:
-            computed()
-    return found
-
-
-_MISSING = object()
+    return equipment.remembered(
+        ("live", code, filters), code, filters, keep_seconds, computed=computed
+    )
 
 
 class OverBudget(Exception):

@@ -462,7 +462,7 @@ def import_people(report: ImportReport, *, by: Any) -> int:
     """Write a clean report's people in one short transaction: every row is ready beforehand,
     and each table is written in a few statements, so others wait at most a moment."""
     assert report.ok
-    author = by if getattr(by, "is_authenticated", False) else None
+    author = audit.author(by)
     people = [person for person, _consents in report.people]
     for person, reference in zip(
         people,

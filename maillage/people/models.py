@@ -91,6 +91,11 @@ class PersonDetails(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
 
+def folded_name(first_name: str, last_name: str) -> str:
+    """A person's name as searches compare it: lower case, without accents."""
+    return normalise(f"{first_name} {last_name}")
+
+
 def identity_keys(
     *,
     first_name: str = "",
@@ -101,7 +106,7 @@ def identity_keys(
 ) -> list[tuple[Any, ...]]:
     """What makes two records likely the same person: the same name (folded) and birth year,
     or the same phone number."""
-    name = search_name or (normalise(f"{first_name} {last_name}") if first_name else "")
+    name = search_name or (folded_name(first_name, last_name) if first_name else "")
     keys: list[tuple[Any, ...]] = []
     if name and birth_year:
         keys.append(("name", name, birth_year))
@@ -293,7 +298,7 @@ class Beneficiary(Referenced, PersonDetails):
     def fill_search_name(self) -> None:
         """The folded name searches compare with (kept on save; called before a bulk create)."""
         self.search_name = (
-            normalise(f"{self.first_name} {self.last_name}") if not self.is_anonymous else ""
+            folded_name(self.first_name, self.last_name) if not self.is_anonymous else ""
         )
 
     def equipment_labels(self) -> str:

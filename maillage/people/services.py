@@ -39,7 +39,7 @@ def create_beneficiary(
     note: str = "",
 ) -> Beneficiary:
     with transaction.atomic():
-        beneficiary.created_by = by if getattr(by, "is_authenticated", False) else None
+        beneficiary.created_by = audit.author(by)
         beneficiary.save()
         for purpose in consents:
             Consent.objects.create(

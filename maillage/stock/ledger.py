@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.core import audit
 from maillage.stock.models import Place, Product, StockBalance, StockMovement
 
 
@@ -88,7 +89,7 @@ def move(
             delta=delta,
             kind=kind,
             at=at or timezone.now(),
-            by=by if getattr(by, "is_authenticated", False) else None,
+            by=audit.author(by),
             balance_after=balance.quantity,
             reason=reason[:255],
             **refs,

@@ -55,10 +55,6 @@ def euros(amount: Decimal | int) -> str:
     return f"{amount:.2f} €".replace(".", ",")
 
 
-def _actor(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
-
-
 def _visible(user: Any, path: str = "") -> Q:
     """The places a person may see, through `path` from another model: their territory's, their
     structures' own, their own kit; everything for the national team. Funders see no place."""
@@ -423,7 +419,7 @@ class Device(Referenced):
             event = DeviceEvent.objects.create(
                 device=self,
                 at=at or timezone.now(),
-                by=_actor(by),
+                by=audit.author(by),
                 from_state="",
                 to_state=DeviceState.RECEIVED,
                 place=self.place,
@@ -458,7 +454,7 @@ class Device(Referenced):
             event = DeviceEvent.objects.create(
                 device=self,
                 at=at,
-                by=_actor(by),
+                by=audit.author(by),
                 from_state=locked.state,
                 to_state=target,
                 place=place or locked.place,
