@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
 from maillage.core.models import AuditEvent
-from maillage.core.seal import seal_pending
+from maillage.core.seal import schedule_sealing
 
 # Who is acting in this request or command, for the journal written by signals (a change made
 # in the technical administration, a role granted from a shell).
@@ -55,7 +55,7 @@ def record(
         changes=changes or {},
         note=note[:255],
     )
-    transaction.on_commit(seal_pending)
+    transaction.on_commit(schedule_sealing)
     return event
 
 
@@ -86,7 +86,7 @@ def record_each(
             for obj in objects
         ]
     )
-    transaction.on_commit(seal_pending)
+    transaction.on_commit(schedule_sealing)
     return events
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html import escape
 from typing import Any
 
@@ -11,11 +11,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Model
+from django.forms.boundfield import BoundField
 from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import TemplatesSetting
-from django.forms.utils import flatatt
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -25,34 +26,152 @@ from maillage.core.models import AuditEvent
 
 
 class FormRenderer(TemplatesSetting):
-    """Every form renders with the error summary first and accessible fields."""
+    """Every form renders with the error summary first and accessible fields.
+
+    A field group (`components/field.html`) and the plain widgets (inputs, selects, text
+    areas) are written in Python, with the markup of their templates: a form renders dozens of
+    them, and each template costs a render of its own (a roll call has sixty radio buttons, a
+    territory select a hundred options). Any other template renders as usual."""
 
     form_template_name = "components/form.html"
     field_template_name = "components/field.html"
 
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        write = _WRITTEN_IN_PYTHON.get(template_name)
+        if write is None:
+            return super().render(template_name, context, request)
+        return write(context)
 
-class QuickSelect(forms.Select):
-    """A select rendered in one pass of Python instead of one template per option, with the
-    same markup: a territory select holds over a hundred options."""
 
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        html = [f'<select name="{escape(str(widget["name"]))}"{flatatt(widget["attrs"])}>']
-        for group, options, _index in widget["optgroups"]:
-            if group:
-                html.append(f'<optgroup label="{escape(str(group))}">')
-            for option in options:
-                chosen = flatatt(option["attrs"]) if option["attrs"] else ""
-                html.append(
-                    f'<option value="{escape(str(option["value"]))}"{chosen}>'
-                    f"{escape(str(option['label']))}</option>"
-                )
-            if group:
-                html.append("</optgroup>")
-        html.append("</select>")
-        return mark_safe("".join(html))  # noqa: S308 (every value escaped above)
+def html_attrs(attrs: dict[str, Any]) -> str:
+    """Attributes as `django/forms/widgets/attrs.html` writes them: True alone, False left out."""
+    return "".join(
+        f" {escape(str(name))}" if value is True else f' {escape(str(name))}="{escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def input_html(widget: dict[str, Any]) -> SafeString:
+    """`django/forms/widgets/input.html`."""
+    value = "" if widget["value"] is None else f' value="{escape(str(widget["value"]))}"'
+    return mark_safe(  # noqa: S308 (every value escaped)
+        f'<input type="{escape(str(widget["type"]))}" name="{escape(str(widget["name"]))}"'
+        f"{value}{html_attrs(widget['attrs'])}>"
+    )
+
+
+def _select(widget: dict[str, Any]) -> SafeString:
+    html = [f'<select name="{escape(str(widget["name"]))}"{html_attrs(widget["attrs"])}>']
+    for group, options, _index in widget["optgroups"]:
+        if group:
+            html.append(f'<optgroup label="{escape(str(group))}">')
+        html.extend(
+            f'<option value="{escape(str(option["value"]))}"{html_attrs(option["attrs"])}>'
+            f"{escape(str(option['label']))}</option>"
+            for option in options
+        )
+        if group:
+            html.append("</optgroup>")
+    html.append("</select>")
+    return mark_safe("".join(html))  # noqa: S308 (every value escaped)
+
+
+def _textarea(widget: dict[str, Any]) -> SafeString:
+    value = escape(str(widget["value"])) if widget["value"] else ""
+    return mark_safe(  # noqa: S308 (every value escaped)
+        f'<textarea name="{escape(str(widget["name"]))}"{html_attrs(widget["attrs"])}>\n'
+        f"{value}</textarea>"
+    )
+
+
+def field_group(field: BoundField) -> SafeString:
+    """`components/field.html`: the label (a legend for a group of choices), the help text and
+    the errors, each tied to the input by its id, then the input."""
+    auto_id = field.auto_id
+    required = (
+        format_html(
+            ' <span class="required-marker" aria-hidden="true">*</span>'
+            '<span class="visually-hidden">{}</span>',
+            _("(obligatoire)"),
+        )
+        if field.field.required
+        else ""
+    )
+    helptext = (
+        format_html(
+            '<span class="field__helptext" id="{}_helptext">{}</span>', auto_id, field.help_text
+        )
+        if field.help_text
+        else ""
+    )
+    errors = (
+        format_html(
+            '<span class="field__error" id="{}_error">{}</span>',
+            auto_id,
+            format_html_join("", "{} ", ((error,) for error in field.errors)),
+        )
+        if field.errors
+        else ""
+    )
+    kind = field.widget_type
+    if kind in ("checkboxselectmultiple", "radioselect"):
+        described = (f"{auto_id}_helptext " if field.help_text else "") + (
+            f"{auto_id}_error" if field.errors else ""
+        )
+        choices = format_html_join(
+            "",
+            '<li><label for="{}">{} {}</label></li>',
+            (
+                (choice.id_for_label, input_html(choice.data), choice.choice_label)
+                for choice in field
+            ),
+        )
+        inner = format_html(
+            '<fieldset aria-describedby="{}"><legend>{}{}</legend>{}{}'
+            '<ul class="choices" id="{}">{}</ul></fieldset>',
+            described,
+            field.label,
+            required,
+            helptext,
+            errors,
+            auto_id,
+            choices,
+        )
+    elif kind == "checkbox":
+        inner = format_html(
+            '{}<label class="choices" for="{}">{} {}</label>{}',
+            errors,
+            auto_id,
+            field.as_widget(),
+            field.label,
+            helptext,
+        )
+    else:
+        inner = format_html(
+            '<label for="{}">{}{}</label>{}{}{}',
+            auto_id,
+            field.label,
+            required,
+            helptext,
+            errors,
+            field.as_widget(),
+        )
+    return format_html(
+        '<div class="field{}">{}</div>', " field--error" if field.errors else "", inner
+    )
+
+
+_INPUTS = ("input", "text", "number", "email", "url", "password", "hidden", "date", "datetime")
+_WRITTEN_IN_PYTHON: dict[str, Callable[[dict[str, Any]], str]] = {
+    **{
+        f"django/forms/widgets/{name}.html": lambda context: input_html(context["widget"])
+        for name in (*_INPUTS, "time", "search", "tel", "color", "checkbox")
+    },
+    "django/forms/widgets/select.html": lambda context: _select(context["widget"]),
+    "django/forms/widgets/textarea.html": lambda context: _textarea(context["widget"]),
+    FormRenderer.field_template_name: lambda context: field_group(context["field"]),
+}
 
 
 class ListedChoices(ModelChoiceIterator):

@@ -3,7 +3,9 @@ everything the event says, so that changing, removing or inserting an event brea
 after it (`manage.py verify_journal` finds the first broken link).
 
 Events are sealed after their transaction commits, by `seal_pending`, in a short transaction of
-its own: writers never wait on one another for the chain. `seal` is a pure function of plain
+its own: writers never wait on one another for the chain. A request does not seal: it asks the
+tasks worker to, at most once per `SEAL_DELAY_SECONDS` and process (`schedule_sealing`), so that a
+page that journals who read it (a person's record) costs one insert, not a locked transaction. `seal` is a pure function of plain
 values, so that a migration can seal the events written before the chain with the same
 arithmetic.
 """
@@ -12,8 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from datetime import UTC, datetime
 from typing import Any
+
+# How long an event may wait for its seal when the tasks worker seals (see `schedule_sealing`).
+SEAL_DELAY_SECONDS = 1.0
 
 
 def seal(
@@ -67,7 +73,7 @@ _SEALER_LOCK = 7_245_113
 def seal_pending() -> int:
     """Seal the committed events not sealed yet, in their order, each chained to the last
     seal: one short transaction of its own, never the writers' (who never wait on each other).
-    Called after each audit write commits, and before the journal is verified."""
+    Run by the tasks worker (`schedule_sealing`), and before the journal is verified or saved."""
     from django.db import connection, transaction
 
     from maillage.core.models import AuditEvent, AuditSeal
@@ -86,6 +92,30 @@ def seal_pending() -> int:
             seals.append(AuditSeal(event=event, digest=previous))
         AuditSeal.objects.bulk_create(seals)
     return len(seals)
+
+
+# When the sealing this process last asked for will run (seconds since the epoch).
+_sealing_due_at = 0.0
+
+
+def schedule_sealing() -> None:
+    """After a commit that journalled events: have them sealed. With a tasks backend that can
+    defer (the worker), one sealing task per process and SEAL_DELAY_SECONDS, due after every
+    commit it covers: an event committed before the due time is sealed by it. Otherwise (the
+    tests' immediate backend) seal at once."""
+    global _sealing_due_at
+    from django.tasks import default_task_backend
+
+    from maillage.core.tasks import seal_journal
+
+    if not default_task_backend.supports_defer:
+        seal_journal.enqueue()
+        return
+    now = time.time()
+    if now < _sealing_due_at:
+        return
+    _sealing_due_at = now + SEAL_DELAY_SECONDS
+    seal_journal.using(run_after=datetime.fromtimestamp(_sealing_due_at, UTC)).enqueue()
 
 
 def first_broken_link() -> str | None:

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from maillage.core.statemachine import forget_notes_about, notes_about
-from maillage.diagnostics.models import Diagnostic, Framework, Orientation
+from maillage.diagnostics.models import DEFAULT_FRAMEWORK, Diagnostic, Framework, Orientation
 from maillage.people.models import Beneficiary
 
 
@@ -20,7 +20,7 @@ def section(request: HttpRequest, beneficiary: Beneficiary) -> tuple[str, dict[s
         {
             "diagnostics": beneficiary.diagnostics.select_related("conducted_by", "framework"),
             "orientations": beneficiary.orientations.select_related("structure"),
-            "framework": Framework.objects.current(),
+            "can_start": Framework.objects.filter(code=DEFAULT_FRAMEWORK).exists(),
         },
     )
 

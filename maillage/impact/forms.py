@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from maillage.core.forms import ListedModelChoiceField, QuickSelect
+from maillage.core.forms import ListedModelChoiceField
 from maillage.core.indicators import all_indicators
 from maillage.impact.facts import next_month
 from maillage.learning.models import Course
@@ -128,9 +128,7 @@ class DashboardForm(forms.Form):
 
     du = MonthField(label=gettext_lazy("Du mois"), required=False)
     au = MonthField(label=gettext_lazy("Au mois (inclus)"), required=False)
-    territoire = forms.ChoiceField(
-        label=gettext_lazy("Territoire"), required=False, widget=QuickSelect
-    )
+    territoire = forms.ChoiceField(label=gettext_lazy("Territoire"), required=False)
     structure = forms.ModelChoiceField(
         queryset=Structure.objects.none(), required=False, widget=forms.HiddenInput
     )
@@ -140,7 +138,6 @@ class DashboardForm(forms.Form):
         required=False,
         to_field_name="slug",
         empty_label=gettext_lazy("Tous"),
-        widget=QuickSelect,
     )
     parcours = ListedModelChoiceField(
         label=gettext_lazy("Parcours"),
@@ -148,12 +145,9 @@ class DashboardForm(forms.Form):
         required=False,
         to_field_name="code",
         empty_label=gettext_lazy("Tous"),
-        widget=QuickSelect,
     )
-    genre = forms.ChoiceField(label=gettext_lazy("Genre"), required=False, widget=QuickSelect)
-    tranche = forms.ChoiceField(
-        label=gettext_lazy("Tranche d'âge"), required=False, widget=QuickSelect
-    )
+    genre = forms.ChoiceField(label=gettext_lazy("Genre"), required=False)
+    tranche = forms.ChoiceField(label=gettext_lazy("Tranche d'âge"), required=False)
     places: Any = None  # the départements and régions of the person (dashboard.Places)
 
     def __init__(

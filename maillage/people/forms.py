@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from maillage.core.forms import QuickSelect
+from maillage.core.forms import ListedModelChoiceField
 from maillage.core.phones import normalise_optional_phone
 from maillage.network.models import Structure
 from maillage.people.enums import (
@@ -60,9 +60,7 @@ def clean_equipment_value(values: list[str]) -> list[str]:
     return values
 
 
-class StructureChoiceField(forms.ModelChoiceField):
-    widget = QuickSelect
-
+class StructureChoiceField(ListedModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.commune.name})"
 

@@ -61,6 +61,9 @@ def _visible_person(request: HttpRequest, reference: str) -> Beneficiary:
 
 # --- People ------------------------------------------------------------------
 
+# What the list of people shows of each (`people/beneficiary_list.html`).
+LISTED = ("reference", "first_name", "last_name", "is_anonymous", "erased_at", "last_contact_on")
+
 
 def beneficiary_list(request: HttpRequest) -> HttpResponse:
     require(can_see_people(request.user))
@@ -69,7 +72,11 @@ def beneficiary_list(request: HttpRequest) -> HttpResponse:
         request.GET or None,
         structures=Structure.objects.filter(pk__in=visible.values("structure")),
     )
-    people = filters.filter(visible).select_related("structure", "commune")
+    people = (
+        filters.filter(visible)
+        .select_related("structure", "commune")
+        .only(*LISTED, "structure__name", "commune__name")
+    )
     page = paginate(request, people)
     return render(
         request,
@@ -146,7 +153,7 @@ def beneficiary_detail(request: HttpRequest, reference: str) -> HttpResponse:
             template, context = section
             # A rendered template is already marked safe.
             sections.append(render_to_string(template, {"beneficiary": person, **context}, request))
-    consents = {purpose: person.active_consent(purpose) for purpose in ConsentPurpose.values}
+    consents = person.active_consents()
     return render(
         request,
         "people/beneficiary_detail.html",

@@ -151,6 +151,39 @@ def test_events_are_sealed_once_their_transaction_commits(
     assert AuditSeal.objects.filter(event=event).exists()
 
 
+DEFERRING_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_a_busy_process_asks_the_worker_to_seal_once_per_delay_after_each_commit(
+    world: World, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.test import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    from maillage.core import seal
+
+    clock = [1_000_000.0]
+    monkeypatch.setattr(seal.time, "time", lambda: clock[0])
+    monkeypatch.setattr(seal, "_sealing_due_at", 0.0)
+    with override_settings(TASKS=DEFERRING_TASKS):
+        for _ in range(3):  # three requests within the same second
+            with django_capture_on_commit_callbacks(execute=True):
+                audit.record(None, AuditEvent.Action.LOGIN_FAILED, note="x")
+            clock[0] += 0.2
+        queued = list(DBTaskResult.objects.all())
+        assert len(queued) == 1  # one sealing covers the three
+        assert queued[0].run_after.timestamp() == 1_000_001.0  # after the last of them
+        assert AuditEvent.objects.filter(seal__isnull=True).count() == 3  # not in the request
+        clock[0] += 1.0  # the next commit after the due time asks again
+        with django_capture_on_commit_callbacks(execute=True):
+            audit.record(None, AuditEvent.Action.LOGIN_FAILED, note="y")
+        assert DBTaskResult.objects.count() == 2
+    from maillage.core.tasks import seal_journal
+
+    assert seal_journal.call() == 4  # what the worker runs
+    assert not AuditEvent.objects.filter(seal__isnull=True).exists()
+
+
 def test_verify_journal_names_the_first_event_changed_behind_its_back(world: World) -> None:
     _first, second, _third = _three_events(world)
     seal_pending()

@@ -4,10 +4,9 @@ from typing import Any
 
 from django import template
 from django.forms.boundfield import BoundWidget
-from django.forms.utils import flatatt
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from maillage.core.forms import input_html
 from maillage.core.phones import display_phone
 from maillage.core.statemachine import Workflow
 
@@ -48,13 +47,6 @@ def status_history(obj: Any, field: str = "status", caption: str = "") -> dict[s
 
 @register.filter
 def input_tag(choice: BoundWidget) -> SafeString:
-    """One radio button's or checkbox's <input>, written here rather than through a template
-    per choice (a roll call has sixty): the same markup as Django's widget template."""
-    data = choice.data
-    return format_html(
-        '<input type="{}" name="{}" value="{}"{}>',
-        data["type"],
-        data["name"],
-        "" if data["value"] is None else str(data["value"]),
-        flatatt(data["attrs"]),
-    )
+    """One radio button's or checkbox's <input>, written in Python rather than through a
+    template per choice (a roll call has sixty): the same markup as Django's widget template."""
+    return input_html(choice.data)
