@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +42,12 @@ def register(item: NavItem) -> None:
         _ITEMS.append(item)
 
 
+@cache
+def _address(url_name: str, prefix: str) -> str:
+    """A menu entry's address, computed once per process (the entries take no argument)."""
+    return reverse(url_name)
+
+
 def menu_for(user: Any, current_path: str) -> list[dict[str, Any]]:
     """The pillars that have at least one entry this user may open."""
     menu = []
@@ -49,7 +56,7 @@ def menu_for(user: Any, current_path: str) -> list[dict[str, Any]]:
         for item in sorted((i for i in _ITEMS if i.pillar == key), key=lambda i: i.order):
             if not item.visible(user):
                 continue
-            url = reverse(item.url_name)
+            url = _address(item.url_name, get_script_prefix())
             entries.append(
                 {"label": item.label, "url": url, "current": current_path.startswith(url)}
             )

@@ -73,8 +73,9 @@ def offer_structures(
     assert isinstance(field, StructureChoiceField)
     # A select lists names and communes only: the rest of each row is never read.
     field.queryset = structures.select_related("commune").only("name", "commune__name")
-    if preselect and structures.count() == 1:
-        field.initial = structures.first()
+    # The rows are read once, for this count and for the select (ListedChoices).
+    if preselect and len(field.queryset) == 1:
+        field.initial = field.queryset[0]
 
 
 class BeneficiaryForm(forms.ModelForm):
