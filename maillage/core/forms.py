@@ -162,6 +162,32 @@ def field_group(field: BoundField) -> SafeString:
     )
 
 
+def answer_buttons(field: BoundField) -> SafeString:
+    """A question answered by one tap: its choices as large buttons (a roll call's presence,
+    a diagnostic's answer), in a fieldset whose legend is the question."""
+    error = (
+        format_html(
+            '<span class="field__error" id="{}_error">{}</span>', field.auto_id, field.errors[0]
+        )
+        if field.errors
+        else ""
+    )
+    return format_html(
+        '<fieldset id="{}" class="question{}"{}><legend>{}</legend>{}<div class="answers">{}</div>'
+        "</fieldset>",
+        field.auto_id,
+        " field--error" if field.errors else "",
+        format_html(' aria-describedby="{}_error"', field.auto_id) if field.errors else "",
+        field.label,
+        error,
+        format_html_join(
+            "",
+            '<label class="answer" for="{}">{}<span>{}</span></label>',
+            ((c.id_for_label, input_html(c.data), c.choice_label) for c in field),
+        ),
+    )
+
+
 _INPUTS = ("input", "text", "number", "email", "url", "password", "hidden", "date", "datetime")
 _WRITTEN_IN_PYTHON: dict[str, Callable[[dict[str, Any]], str]] = {
     **{

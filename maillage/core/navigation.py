@@ -10,6 +10,9 @@ from typing import Any
 
 from django.urls import get_script_prefix, reverse
 from django.utils.functional import Promise
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 PILLARS: list[tuple[str, Promise]] = [
@@ -70,3 +73,40 @@ def menu_for(user: Any, current_path: str) -> list[dict[str, Any]]:
                 }
             )
     return menu
+
+
+def menu_html(menu: list[dict[str, Any]]) -> SafeString:
+    """The menu as the layout shows it (written here: it is on every staff page): one list of
+    links per pillar, labelled by the pillar's name, the current page marked."""
+    pillars = format_html_join(
+        "",
+        '<li class="main-nav__pillar"><span class="main-nav__title" id="pilier-{0}">{1}</span>'
+        '<ul class="main-nav__entries" aria-labelledby="pilier-{0}">{2}</ul></li>',
+        (
+            (
+                pillar["key"],
+                pillar["label"],
+                format_html_join(
+                    "",
+                    '<li><a href="{}"{}>{}</a></li>',
+                    (
+                        (
+                            entry["url"],
+                            mark_safe(' aria-current="page"') if entry["current"] else "",
+                            entry["label"],
+                        )
+                        for entry in pillar["entries"]
+                    ),
+                ),
+            )
+            for pillar in menu
+        ),
+    )
+    return format_html(
+        '<nav class="main-nav" aria-label="{}"><details class="main-nav__menu" open'
+        ' data-collapsible-menu><summary class="container main-nav__summary">{}</summary>'
+        '<ul class="container main-nav__pillars">{}</ul></details></nav>',
+        gettext("Menu principal"),
+        gettext("Menu"),
+        pillars,
+    )

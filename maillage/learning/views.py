@@ -411,7 +411,8 @@ def session_roll_call(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     recorded = dict(session.attendances.values_list("beneficiary_id", "presence"))
     initial: dict[str, Any] = {f"p{pk}": presence for pk, presence in recorded.items()}
-    initial.update(walk_in_initial(session.walk_ins.all()))
+    walk_ins = list(session.walk_ins.all())
+    initial.update(walk_in_initial(walk_ins))
     data = request.POST if request.method == "POST" else None
     form = RollCallForm(data, learners=learners, initial=initial)
     report_form = SessionReportForm(
@@ -436,7 +437,7 @@ def session_roll_call(request: HttpRequest, pk: int) -> HttpResponse:
             "cohort": cohort,
             "form": form,
             "report_form": report_form,
-            "walk_in_total": sum(g.count for g in session.walk_ins.all()),
+            "walk_in_total": sum(g.count for g in walk_ins),
             "earlier_needs": _earlier_needs(session),
         },
     )

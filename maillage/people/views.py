@@ -358,8 +358,10 @@ def referral_inbox(request: HttpRequest) -> HttpResponse:
     referrals = sent if box == "sent" else received
     status = request.GET.get("statut", "")
     counts = referrals.count_by_status()
+    total = sum(n for _status, n in counts)
     if status in ReferralStatus.values:
         referrals = referrals.filter(status=status)
+        total = dict(counts)[ReferralStatus(status)]
     return render(
         request,
         "people/referral_inbox.html",
@@ -367,7 +369,9 @@ def referral_inbox(request: HttpRequest) -> HttpResponse:
             "box": box,
             "status": status,
             "counts": counts,
-            "page": paginate(request, referrals.select_related("to_structure", "from_structure")),
+            "page": paginate(
+                request, referrals.select_related("to_structure", "from_structure"), count=total
+            ),
             "has_sent": bool(scope.structure_ids),
             "can_refer": can_see_referrals(request.user) and _destinations(request.user).exists(),
             "can_share": _placeable(request.user).exists(),

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.template import Context, Template
 from django.test.html import parse_html
 
-from maillage.core.forms import FormRenderer
+from maillage.core.forms import FormRenderer, answer_buttons
 
 CHOICES = [
     ("", "Tout"),
@@ -99,6 +100,25 @@ def test_every_widget_written_in_python_matches_django_s_template(data: Any) -> 
     templates = Sample(data, renderer=TemplatesSetting())
     for name in python.fields:
         assert parse_html(str(python[name])) == parse_html(str(templates[name])), name
+
+
+# The markup a question's answer buttons had as a template.
+ANSWER_BUTTONS = """{% load maillage %}
+<fieldset id="{{ field.auto_id }}"
+          class="question{% if field.errors %} field--error{% endif %}"{% if field.errors %} aria-describedby="{{ field.auto_id }}_error"{% endif %}>
+  <legend>{{ field.label }}</legend>
+  {% if field.errors %}<span class="field__error" id="{{ field.auto_id }}_error">{{ field.errors.0 }}</span>{% endif %}
+  <div class="answers">{% for choice in field %}<label class="answer" for="{{ choice.id_for_label }}">{{ choice|input_tag }}<span>{{ choice.choice_label }}</span></label>{% endfor %}</div>
+</fieldset>"""
+
+
+@pytest.mark.parametrize("data", [None, {"presence": "a"}, {"presence": "z"}])
+def test_answer_buttons_written_in_python_match_their_former_template(data: Any) -> None:
+    field = Sample(data, renderer=FormRenderer())["presence"]
+    if data:
+        field.form.is_valid()
+    expected = Template(ANSWER_BUTTONS).render(Context({"field": field}))
+    assert parse_html(answer_buttons(field)) == parse_html(expected)
 
 
 def test_a_select_escapes_labels_and_marks_the_chosen_option() -> None:

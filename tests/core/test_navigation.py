@@ -10,6 +10,17 @@ def test_the_main_menu_shows_the_pillars_a_person_can_use(client_as, world: Worl
     assert 'href="/reseau/structures/"' in content
 
 
+def test_the_menu_marks_the_current_page_and_names_each_pillar_s_links(
+    client_as, world: World
+) -> None:
+    content = text(client_as("mediator").get("/reseau/structures/"))
+    assert '<a href="/reseau/structures/" aria-current="page">' in content
+    menu = content.split('class="main-nav"')[1].split("</nav>")[0]
+    assert menu.count('aria-current="page"') == 1
+    assert 'id="pilier-reseau"' in content
+    assert 'aria-labelledby="pilier-reseau"' in content
+
+
 def test_a_person_without_role_sees_no_menu(client_as, world: World) -> None:
     content = text(client_as("stranger").get("/espace/"))
     assert 'aria-label="Menu principal"' not in content

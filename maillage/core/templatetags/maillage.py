@@ -3,10 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.forms.boundfield import BoundWidget
+from django.forms.boundfield import BoundField, BoundWidget
 from django.utils.safestring import SafeString
 
+from maillage.core.forms import answer_buttons as write_answer_buttons
 from maillage.core.forms import input_html
+from maillage.core.navigation import menu_html
 from maillage.core.phones import display_phone
 from maillage.core.statemachine import Workflow
 
@@ -50,3 +52,15 @@ def input_tag(choice: BoundWidget) -> SafeString:
     """One radio button's or checkbox's <input>, written in Python rather than through a
     template per choice (a roll call has sixty): the same markup as Django's widget template."""
     return input_html(choice.data)
+
+
+@register.filter
+def answer_buttons(field: BoundField) -> SafeString:
+    """`{{ field|answer_buttons }}`: see `maillage.core.forms.answer_buttons`."""
+    return write_answer_buttons(field)
+
+
+@register.simple_tag
+def main_menu_html(menu: list[dict[str, Any]]) -> SafeString:
+    """`{% main_menu_html main_menu %}`: see `maillage.core.navigation.menu_html`."""
+    return menu_html(menu)
