@@ -156,6 +156,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_PREPARED_STATEMENTS", True
+):
+    # Parameters sent apart from the statement, which PostgreSQL prepares once per connection
+    # after its second use: a page's twenty short queries are no longer parsed and planned on
+    # every request (docs/performance.md, « Under load »). Off behind a pooler that cannot keep
+    # prepared statements (PgBouncer before 1.21 in transaction mode).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": 2}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts, passwords, sessions -----------------------------------------

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 from django.forms.boundfield import BoundField, BoundWidget
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from maillage.core.forms import answer_buttons as write_answer_buttons
@@ -26,12 +27,19 @@ def phone(value: str) -> str:
     return display_phone(value)
 
 
-@register.inclusion_tag("components/status_badge.html")
-def status(obj: Any, field: str = "status") -> dict[str, Any]:
-    """A record's status as a badge coloured by what it means (`Workflow.tones`)."""
+@register.simple_tag
+def status(obj: Any, field: str = "status") -> SafeString:
+    """A record's status as a badge coloured by what it means (`Workflow.tones`), written here
+    rather than through a template: lists show one per row."""
     workflow = Workflow.of(obj, field)
     state = getattr(obj, field)
-    return {"label": workflow.label(state), "tone": workflow.tone(state)}
+    return badge(workflow.tone(state), workflow.label(state))
+
+
+@register.simple_tag
+def badge(tone: str, label: Any) -> SafeString:
+    """A label in a badge of the tone's colour (`{% badge tone label %}`)."""
+    return format_html('<span class="badge badge--{}">{}</span>', tone, label)
 
 
 @register.inclusion_tag("components/status_history.html")
