@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from maillage.accounts.models import User
 from maillage.core.roles import facilitator_accounts, within_scope
 from maillage.learning.enums import CohortStatus
-from maillage.learning.models import DropInSlot, Session, Workshop
+from maillage.learning.models import Cohort, DropInSlot, Session, Workshop
 from maillage.network.models import Structure
 
 # Winding rural roads: the road is about 1.3 times the straight line, driven at 50 km/h on
@@ -122,12 +122,13 @@ def items_for(user: Any, start: date, end: date) -> list[Item]:
     since = timezone.make_aware(datetime.combine(start, datetime.min.time()))
     until = timezone.make_aware(datetime.combine(end, datetime.min.time()))
     items: list[Item] = []
+    # The cohorts as a subquery: joining both lists of facilitators would need a DISTINCT
+    # over the sessions (four times longer to plan).
+    led = Cohort.objects.filter(Q(facilitators=user) | Q(co_facilitators=user)).values("pk")
     sessions = (
-        Session.objects.filter(starts_at__gte=since, starts_at__lt=until)
-        .filter(Q(cohort__facilitators=user) | Q(cohort__co_facilitators=user))
+        Session.objects.filter(starts_at__gte=since, starts_at__lt=until, cohort__in=led)
         .exclude(cohort__status=CohortStatus.CANCELLED)
         .select_related("cohort__course", "cohort__structure__commune")
-        .distinct()
     )
     for s in sessions:
         items.append(

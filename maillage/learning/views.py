@@ -61,6 +61,7 @@ from maillage.learning.perms import (
     can_see_activities,
 )
 from maillage.network.models import Structure
+from maillage.people.forms import offers_structures
 from maillage.people.models import Beneficiary
 
 
@@ -636,7 +637,9 @@ def agenda(request: HttpRequest) -> HttpResponse:
     monday = _monday(request)
     days = agenda_tools.week_of(person, monday)
     own = person.pk == me.pk
-    hosts = _hosts(me)
+    slot_form = DropInSlotForm(structures=_hosts(me)) if own else None
+    if slot_form is not None and not offers_structures(slot_form):
+        slot_form = None  # nowhere to hold a drop-in
     return render(
         request,
         "learning/agenda.html",
@@ -649,7 +652,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
             "previous": (monday - timedelta(days=7)).strftime("%G-W%V"),
             "next": (monday + timedelta(days=7)).strftime("%G-W%V"),
             "problems": sum(len(d.problems) for d in days),
-            "slot_form": DropInSlotForm(structures=hosts) if own and hosts.exists() else None,
+            "slot_form": slot_form,
             "unavailability_form": UnavailabilityForm() if own else None,
             "unavailabilities": Unavailability.objects.filter(user=person, end__gte=monday),
             "feed": CalendarFeed.objects.active().filter(user=me).first() if own else None,

@@ -78,6 +78,14 @@ def offer_structures(
         field.initial = field.queryset[0]
 
 
+def offers_structures(form: forms.BaseForm) -> bool:
+    """Whether `offer_structures` left any structure to choose (the rows read here are the
+    select's: no query of its own)."""
+    field = form.fields["structure"]
+    assert isinstance(field, StructureChoiceField)
+    return bool(field.queryset)
+
+
 class BeneficiaryForm(forms.ModelForm):
     structure = StructureChoiceField(
         label=gettext_lazy("Structure qui suit la personne"), queryset=Structure.objects.none()

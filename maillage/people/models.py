@@ -316,11 +316,13 @@ class Beneficiary(Referenced, PersonDetails):
     def active_consent(self, purpose: str) -> Consent | None:
         return self.consents.filter(purpose=purpose, withdrawn_at__isnull=True).first()
 
-    def active_consents(self) -> dict[str, Consent | None]:
-        """`active_consent` of every purpose, read in one query."""
+    @staticmethod
+    def active_consents(history: list[Consent]) -> dict[str, Consent | None]:
+        """`active_consent` of every purpose, found in the person's consents the page read
+        already (`history`, in the model's order: the latest first in each purpose)."""
         active: dict[str, Consent | None] = dict.fromkeys(ConsentPurpose.values)
-        for consent in self.consents.filter(withdrawn_at__isnull=True):
-            if active.get(consent.purpose) is None:
+        for consent in history:
+            if consent.withdrawn_at is None and active.get(consent.purpose) is None:
                 active[consent.purpose] = consent
         return active
 

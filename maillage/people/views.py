@@ -153,14 +153,15 @@ def beneficiary_detail(request: HttpRequest, reference: str) -> HttpResponse:
             template, context = section
             # A rendered template is already marked safe.
             sections.append(render_to_string(template, {"beneficiary": person, **context}, request))
-    consents = person.active_consents()
+    history = list(person.consents.select_related("recorded_by", "withdrawn_by"))
+    consents = person.active_consents(history)
     return render(
         request,
         "people/beneficiary_detail.html",
         {
             "beneficiary": person,
             "consents": [(ConsentPurpose(p), c) for p, c in consents.items()],
-            "consent_history": person.consents.select_related("recorded_by", "withdrawn_by"),
+            "consent_history": history,
             "referrals": person.referrals.select_related("to_structure"),
             "sections": sections,
             "can_erase": Beneficiary.objects.erasable_by(request.user)
