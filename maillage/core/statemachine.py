@@ -7,7 +7,7 @@ and records who and when in the `Transition` journal and the audit journal.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import datetime
@@ -43,6 +43,9 @@ class Workflow:
     transitions: Mapping[str, Collection[str]]
     # The states that are not WAITING, with their tone.
     tones: Mapping[str, str] = dataclass_field(default_factory=dict)
+    # What entering a state also does, in the same transaction: called with the record and
+    # the author of the step.
+    on_enter: Mapping[str, Callable[[Any, Any], None]] = dataclass_field(default_factory=dict)
 
     def __post_init__(self) -> None:
         known = set(self.choices.values)
@@ -104,6 +107,8 @@ class Workflow:
             type(obj)._default_manager.filter(pk=obj.pk).update(**{self.field: target})
             setattr(obj, self.field, target)
             step = self._journal(obj, current, target, by=by, at=at, note=note)
+            if (enter := self.on_enter.get(target)) is not None:
+                enter(obj, by)
             audit.record(
                 by,
                 AuditEvent.Action.TRANSITION,

@@ -216,6 +216,7 @@ class Builder:
     # --- structures ----------------------------------------------------------
 
     def structure(self, name: str, kind: str, commune: Commune, **fields: Any) -> Structure:
+        fields.setdefault("address", demo_address(name))
         fields.setdefault("services", self._services())
         fields.setdefault(
             "support_modes",
@@ -249,6 +250,16 @@ class Builder:
             ],
             by,
         )
+
+
+# Streets found in most French communes: the demo's structures are invented, so are their
+# numbers. Drawn from the name, not from the demo's random sequence, which the figures follow.
+_STREETS = ("place de la Mairie", "rue de la République", "avenue Jean Jaurès", "rue Victor Hugo")
+
+
+def demo_address(name: str) -> str:
+    digest = sum(name.encode())
+    return f"{digest % 40 + 1} {_STREETS[digest % len(_STREETS)]}"
 
 
 def _commune(code: str) -> Commune:

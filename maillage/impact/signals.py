@@ -34,6 +34,7 @@ NEUTRAL_FIELDS = {
     Session: {"roll_called_at", "roll_called_by", "place", "number"},
     Cohort: {"cancel_reason"},
     Referral: {"reminded_at"},
+    Structure: {"is_public", "public_since", "updated_at"},
 }
 
 

@@ -118,6 +118,11 @@ class StructureForm(forms.ModelForm):
                 "longitude" if latitude is not None else "latitude",
                 _("Indiquez la latitude et la longitude ensemble, ou aucune des deux."),
             )
+        if cleaned.get("is_public") and not cleaned.get("address", "").strip():
+            self.add_error(
+                "address",
+                _("Indiquez l'adresse du lieu pour le publier : le public doit le trouver."),
+            )
         return cleaned
 
 

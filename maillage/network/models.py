@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core import audit
+from maillage.core.models import AuditEvent
 from maillage.core.roles import (
     referent_accounts,
     scope_of,
@@ -61,6 +63,27 @@ class StructureQuerySet(models.QuerySet["Structure"]):
         return self.filter(
             Q(name__icontains=text) | Q(commune__name__icontains=text) | Q(siret=text)
         )
+
+
+def published(structure: Structure, by: Any) -> None:
+    """A structure that becomes a Relais Numérique is published by default (the relay's
+    charter); its staff may withdraw it afterwards."""
+    _publish(structure, True, by)
+
+
+def withdrawn(structure: Structure, by: Any) -> None:
+    """A structure that leaves the network is no longer published as one of its places."""
+    _publish(structure, False, by)
+
+
+def _publish(structure: Structure, public: bool, by: Any) -> None:
+    if structure.is_public == public:
+        return
+    structure.is_public = public
+    structure.save(update_fields=["is_public", "public_since", "updated_at"])
+    audit.record(
+        by, AuditEvent.Action.UPDATE, structure, changes={"is_public": [not public, public]}
+    )
 
 
 class Structure(models.Model):
@@ -115,6 +138,15 @@ class Structure(models.Model):
         default="",
         help_text=_("Accès en fauteuil, stationnement, transports, boucle magnétique…"),
     )
+    is_public = models.BooleanField(
+        _("lieu ouvert au public"),
+        default=False,
+        help_text=_(
+            "Avec l'accord de la structure : le lieu est publié dans la recherche de lieux et "
+            "dans les données ouvertes (cartographie nationale, data·inclusion)."
+        ),
+    )
+    public_since = models.DateField(_("publié depuis le"), null=True, blank=True, editable=False)
     relay_status = models.CharField(
         _("statut dans le réseau"),
         max_length=16,
@@ -130,6 +162,7 @@ class Structure(models.Model):
         choices=RelayStatus,
         transitions=RELAY_TRANSITIONS,
         tones={RelayStatus.RELAY: Tone.DONE, RelayStatus.LEFT: Tone.CANCELLED},
+        on_enter={RelayStatus.RELAY: published, RelayStatus.LEFT: withdrawn},
     )
 
     objects = StructureQuerySet.as_manager()
@@ -147,6 +180,14 @@ class Structure(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The date of the structure's agreement to be published, kept while it stands.
+        if not self.is_public:
+            self.public_since = None
+        elif self.public_since is None:
+            self.public_since = timezone.localdate()
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("network:structure_detail", args=[self.pk])
@@ -171,6 +212,7 @@ class Structure(models.Model):
         "support_modes",
         "accessibility_notes",
         "relay_offer",
+        "is_public",
     )
 
     def relay_offer_labels(self) -> list[str]:

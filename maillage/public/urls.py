@@ -14,5 +14,7 @@ urlpatterns = [
     path("rejoindre/", views.join, name="join"),
     path("rejoindre/reunions/<int:pk>/", views.meeting_register, name="meeting_register"),
     path("appels/<slug:slug>/", views.call_apply, name="call_apply"),
+    path("donnees/lieux-mediation-numerique.csv", views.places_csv, name="places_csv"),
+    path("donnees/lieux-mediation-numerique.json", views.places_json, name="places_json"),
     path("appels/<slug:slug>/brouillon/<str:token>/", views.call_draft, name="call_draft"),
 ]

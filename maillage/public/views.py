@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import condition, require_safe
 
 from maillage.animation import services, tasks
 from maillage.animation.forms import ApplicationForm, MeetingRegistrationForm
@@ -22,6 +24,7 @@ from maillage.animation.models import Application, Call, InfoMeeting
 from maillage.core import throttle
 from maillage.network.enums import RelayStatus
 from maillage.network.models import Structure
+from maillage.public import opendata
 
 
 @login_not_required
@@ -53,6 +56,35 @@ def _page(template: str) -> Callable[[HttpRequest], HttpResponse]:
 legal_notice = _page("public/legal_notice.html")
 privacy = _page("public/privacy.html")
 accessibility = _page("public/accessibility.html")
+
+
+# --- Open data: the network's public places in the national standard --------------------------
+
+
+def _open_data(content: Callable[[], Any], content_type: str, filename: str) -> Any:
+    """A file of the open data: streamed, public, with the version a harvester compares
+    (ETag, Last-Modified: an unchanged file answers 304 with nothing to download)."""
+
+    @login_not_required
+    @require_safe
+    @condition(
+        etag_func=lambda request: opendata.version()[0],
+        last_modified_func=lambda request: opendata.version()[1],
+    )
+    def view(request: HttpRequest) -> StreamingHttpResponse:
+        response = StreamingHttpResponse(content(), content_type=content_type)
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        response["Cache-Control"] = "public, max-age=3600"
+        response["Link"] = f'<{opendata.LICENCE_URL}>; rel="license"'
+        return response
+
+    return view
+
+
+places_csv = _open_data(
+    opendata.csv_lines, "text/csv; charset=utf-8", "lieux-mediation-numerique.csv"
+)
+places_json = _open_data(opendata.json_chunks, "application/json", "lieux-mediation-numerique.json")
 
 
 # --- Joining the network: open calls, information meetings, applications ----------------------

@@ -1,0 +1,143 @@
+"""The network's public places as open data, in the national standard of digital-mediation
+places, *Lieux de médiation numérique* 1.0.2 (`standards/lieux-mediation-numerique.schema.json`):
+the national map of digital-mediation places and data·inclusion harvest these files.
+
+Only the structures that agreed to be published (`Structure.is_public`) and have an address
+are listed, and nothing about a person. Multi-valued fields are joined by `|`, as the standard
+asks. Rows are read in chunks and written as they come: the memory used does not grow with the
+number of places.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
+from django.utils import translation
+
+from maillage.network.enums import RelayOffer, StructureKind
+from maillage.network.models import Structure
+from maillage.territories.models import PostalCode
+
+SCHEMA = Path(__file__).with_name("standards") / "lieux-mediation-numerique.schema.json"
+# The columns of the standard, in its order.
+FIELDS: list[str] = [field["name"] for field in json.loads(SCHEMA.read_text())["fields"]]
+LICENCE = "Licence Ouverte / Open Licence 2.0 (etalab-2.0)"
+LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence"
+# SIRET unknown: the standard's placeholder for a pivot identifier not known yet.
+NO_PIVOT = "00000000000000"
+CHUNK = 500
+
+# The typologies of data·inclusion's vocabulary that the standard refers to.
+TYPOLOGY: dict[str, str] = {
+    StructureKind.CCAS_CIAS: "CCAS",
+    StructureKind.ASSOCIATION: "ASSO",
+    StructureKind.CADA_HUDA: "CADA",
+    StructureKind.SOCIAL_CENTRE: "CS",
+    StructureKind.LIBRARY: "BIB",
+    StructureKind.FRANCE_SERVICES: "FS",
+    StructureKind.TOWN_HALL: "MUNI",
+    StructureKind.ESAT: "ESAT",
+    StructureKind.INTEGRATION_WORKSITE: "ACI",
+    StructureKind.MISSION_LOCALE: "ML",
+}
+# The standard accepts French numbers in international format only.
+_PHONE = re.compile(r"^\+33\d{9}$")
+
+
+def published() -> QuerySet[Structure]:
+    """The places the open data lists, each with its commune and its first postal code."""
+    first_postal_code = PostalCode.objects.filter(commune=OuterRef("commune")).order_by("code")
+    return (
+        Structure.objects.filter(is_public=True)
+        .exclude(address="")
+        .select_related("commune")
+        .annotate(postal_code=Subquery(first_postal_code.values("code")[:1]))
+        .order_by("pk")
+    )
+
+
+def version() -> tuple[str, datetime | None]:
+    """What changes whenever the list changes (an ETag) and when it last did."""
+    state = Structure.objects.filter(is_public=True).aggregate(n=Count("pk"), at=Max("updated_at"))
+    stamp = state["at"].timestamp() if state["at"] else 0
+    return f'"{state["n"]}-{stamp:.6f}"', state["at"]
+
+
+def record(place: Any) -> dict[str, Any]:
+    """One place in the standard's columns ("" where the network knows nothing)."""
+    offer = dict(RelayOffer.choices)
+    summary = ", ".join(str(offer.get(value, value)) for value in place.relay_offer)
+    return {
+        "id": f"structure-{place.pk}",
+        "pivot": place.siret or NO_PIVOT,
+        "nom": place.name,
+        "commune": place.commune.name,
+        "code_postal": place.postal_code or "",
+        "code_insee": place.commune.code,
+        "adresse": place.address,
+        "complement_adresse": "",
+        "latitude": float(place.latitude) if place.latitude is not None else "",
+        "longitude": float(place.longitude) if place.longitude is not None else "",
+        "typologie": TYPOLOGY.get(place.kind, ""),
+        "telephone": place.phone if _PHONE.match(place.phone) else "",
+        "courriels": place.email,
+        "site_web": place.website,
+        "horaires": "",
+        "presentation_resume": summary[:280],
+        "presentation_detail": "",
+        "source": settings.ORGANISATION_NAME,
+        "itinerance": "",
+        "structure_parente": "",
+        "date_maj": place.updated_at.date().isoformat(),
+        "services": "|".join(place.services),
+        "publics_specifiquement_adresses": "|".join(place.publics),
+        "prise_en_charge_specifique": "|".join(place.specific_support),
+        "frais_a_charge": "",
+        "dispositif_programmes_nationaux": (
+            "France Services" if place.kind == StructureKind.FRANCE_SERVICES else ""
+        ),
+        "formations_labels": "",
+        "autres_formations_labels": "",
+        "modalites_acces": "",
+        "modalites_accompagnement": "|".join(place.support_modes),
+        "fiche_acces_libre": "",
+        "prise_rdv": "",
+    }
+
+
+def records() -> Iterator[dict[str, Any]]:
+    # The labels written into the data are the standard's, in French.
+    with translation.override("fr"):
+        for place in published().iterator(chunk_size=CHUNK):
+            yield record(place)
+
+
+class _Line:
+    """What the csv writer writes, handed back as it comes."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines() -> Iterator[str]:
+    writer = csv.DictWriter(_Line(), fieldnames=FIELDS, lineterminator="\r\n")
+    yield writer.writeheader()
+    for row in records():
+        yield writer.writerow(row)
+
+
+def json_chunks() -> Iterator[str]:
+    """A JSON array of the places, empty fields left out."""
+    yield "["
+    for index, row in enumerate(records()):
+        kept = {key: value for key, value in row.items() if value != ""}
+        yield ("," if index else "") + json.dumps(kept, ensure_ascii=False)
+    yield "]"
