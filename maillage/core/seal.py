@@ -3,11 +3,11 @@ everything the event says, so that changing, removing or inserting an event brea
 after it (`manage.py verify_journal` finds the first broken link).
 
 Events are sealed after their transaction commits, by `seal_pending`, in a short transaction of
-its own: writers never wait on one another for the chain. A request does not seal: it asks the
-tasks worker to, at most once per `SEAL_DELAY_SECONDS` and process (`schedule_sealing`), so that a
-page that journals who read it (a person's record) costs one insert, not a locked transaction. `seal` is a pure function of plain
-values, so that a migration can seal the events written before the chain with the same
-arithmetic.
+its own: writers never wait on one another for the chain. A request does not seal: it asks
+the tasks worker to, at most once per `SEAL_DELAY_SECONDS` and process (`schedule_sealing`), so
+that a page that journals who read it (a person's record) costs one insert, not a locked
+transaction. `seal` is a pure function of plain values, so that a migration can seal the
+events written before the chain with the same arithmetic.
 """
 
 from __future__ import annotations

@@ -29,7 +29,6 @@ from maillage.territories.models import PostalCode
 SCHEMA = Path(__file__).with_name("standards") / "lieux-mediation-numerique.schema.json"
 # The columns of the standard, in its order.
 FIELDS: list[str] = [field["name"] for field in json.loads(SCHEMA.read_text())["fields"]]
-LICENCE = "Licence Ouverte / Open Licence 2.0 (etalab-2.0)"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence"
 # SIRET unknown: the standard's placeholder for a pivot identifier not known yet.
 NO_PIVOT = "00000000000000"
