@@ -459,6 +459,8 @@ LOGGING = {
 # --- The organisation running this instance (legal notice, privacy notice) ---
 
 ORGANISATION_NAME = env_str("ORGANISATION_NAME", "Association Maillage (instance de démonstration)")
+# This instance's name as a producer of open data (data·inclusion's `source`, a slug).
+OPEN_DATA_SOURCE = env_str("OPEN_DATA_SOURCE", "maillage")
 ORGANISATION_ADDRESS = env_str("ORGANISATION_ADDRESS", "Adresse à renseigner")
 CONTACT_EMAIL = env_str("CONTACT_EMAIL", "contact@maillage.localhost")
 HOSTING_PROVIDER = env_str("HOSTING_PROVIDER", "Hébergeur à renseigner")

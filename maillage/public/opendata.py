@@ -1,6 +1,7 @@
 """The network's public places as open data, in the national standard of digital-mediation
-places, *Lieux de médiation numérique* 1.0.2 (`standards/lieux-mediation-numerique.schema.json`):
-the national map of digital-mediation places and data·inclusion harvest these files.
+places, *Lieux de médiation numérique* 1.0.2 (`standards/lieux-mediation-numerique.schema.json`),
+and as data·inclusion's structures and services (its schema v1): the national map of
+digital-mediation places and data·inclusion harvest these files.
 
 Only the structures that agreed to be published (`Structure.is_public`) and have an address
 are listed, and nothing about a person. Multi-valued fields are joined by `|`, as the standard
@@ -73,7 +74,8 @@ def version() -> tuple[str, datetime | None]:
 def record(place: Any) -> dict[str, Any]:
     """One place in the standard's columns ("" where the network knows nothing)."""
     offer = dict(RelayOffer.choices)
-    summary = ", ".join(str(offer.get(value, value)) for value in place.relay_offer)
+    with translation.override("fr"):  # the data is written in French, whoever asks
+        summary = ", ".join(str(offer.get(value, value)) for value in place.relay_offer)
     return {
         "id": f"structure-{place.pk}",
         "pivot": place.siret or NO_PIVOT,
@@ -113,10 +115,7 @@ def record(place: Any) -> dict[str, Any]:
 
 
 def records() -> Iterator[dict[str, Any]]:
-    # The labels written into the data are the standard's, in French.
-    with translation.override("fr"):
-        for place in published().iterator(chunk_size=CHUNK):
-            yield record(place)
+    return (record(place) for place in _places())
 
 
 class _Line:
@@ -133,10 +132,142 @@ def csv_lines() -> Iterator[str]:
         yield writer.writerow(row)
 
 
-def json_chunks() -> Iterator[str]:
-    """A JSON array of the places, empty fields left out."""
+def _json_array(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+    """A JSON array written as its items come, empty fields left out."""
     yield "["
-    for index, row in enumerate(records()):
-        kept = {key: value for key, value in row.items() if value != ""}
+    for index, row in enumerate(rows):
+        kept = {key: value for key, value in row.items() if value not in ("", None, [])}
         yield ("," if index else "") + json.dumps(kept, ensure_ascii=False)
     yield "]"
+
+
+def json_chunks() -> Iterator[str]:
+    """The places in the standard's columns, as a JSON array."""
+    return _json_array(records())
+
+
+# --- data·inclusion (schema v1): a structure per place, a service per part of its offer -------
+
+# What each part of a relay's offer is in data·inclusion's vocabulary: the service's name, its
+# type, its themes, whether it costs something, and its public when it is a particular one.
+DI_SERVICES: dict[str, dict[str, Any]] = {
+    RelayOffer.WORKSHOPS: {
+        "nom": "Ateliers collectifs du numérique",
+        "description": (
+            "Des ateliers en petit groupe pour apprendre à se servir d'un téléphone, d'une "
+            "tablette ou d'un ordinateur : messagerie, démarches en ligne, sécurité."
+        ),
+        "type": "atelier",
+        "thematiques": ["numerique--maitriser-les-fondamentaux-du-numerique"],
+        "frais": "gratuit",
+    },
+    RelayOffer.DROP_INS: {
+        "nom": "Permanence numérique",
+        "description": (
+            "Une personne vous aide, seule à seul, à faire une démarche en ligne ou à régler "
+            "un problème avec votre téléphone ou votre ordinateur. Sans rendez-vous ou sur "
+            "rendez-vous."
+        ),
+        "type": "accompagnement",
+        "thematiques": [
+            "numerique--acceder-a-des-services-en-ligne",
+            "numerique--maitriser-les-fondamentaux-du-numerique",
+        ],
+        "frais": "gratuit",
+    },
+    RelayOffer.PARCOURS: {
+        "nom": "Parcours d'initiation au numérique",
+        "description": (
+            "Plusieurs séances en groupe, chaque semaine, pour apprendre les bases du "
+            "numérique pas à pas et devenir autonome."
+        ),
+        "type": "formation",
+        "thematiques": ["numerique--maitriser-les-fondamentaux-du-numerique"],
+        "frais": "gratuit",
+    },
+    RelayOffer.EQUIPMENT_SALE: {
+        "nom": "Matériel informatique reconditionné à prix solidaire",
+        "description": (
+            "Des ordinateurs, tablettes et téléphones reconditionnés vendus à prix solidaire "
+            "aux personnes qui y ont droit, avec une aide pour les prendre en main."
+        ),
+        "type": "aide-materielle",
+        "thematiques": ["numerique--acquerir-un-equipement"],
+        "frais": "payant",
+    },
+    RelayOffer.SIM_CARDS: {
+        "nom": "Cartes SIM et recharges à prix solidaire",
+        "description": (
+            "Des cartes SIM et des recharges de données mobiles à prix solidaire, pour rester "
+            "joignable et se connecter à internet."
+        ),
+        "type": "aide-materielle",
+        "thematiques": ["numerique--acceder-a-une-connexion-internet"],
+        "frais": "payant",
+    },
+    RelayOffer.REFUGEE_CONNECTION: {
+        "nom": "Connexion gratuite pour les personnes réfugiées",
+        "description": (
+            "Une carte SIM et des données mobiles gratuites pour les personnes réfugiées, "
+            "pour garder le contact et faire leurs démarches."
+        ),
+        "type": "aide-materielle",
+        "thematiques": ["numerique--acceder-a-une-connexion-internet"],
+        "frais": "gratuit",
+        "publics": ["personnes-exilees"],
+    },
+}
+
+
+def _di_place(place: Any) -> dict[str, Any]:
+    """What a data·inclusion structure and its services say of where they are."""
+    return {
+        "source": settings.OPEN_DATA_SOURCE,
+        "date_maj": place.updated_at.date().isoformat(),
+        "commune": place.commune.name,
+        "code_postal": place.postal_code or "",
+        "code_insee": place.commune.code,
+        "adresse": place.address,
+        "longitude": float(place.longitude) if place.longitude is not None else "",
+        "latitude": float(place.latitude) if place.latitude is not None else "",
+        "telephone": place.phone,
+        "courriel": place.email,
+    }
+
+
+def di_structure(place: Any) -> dict[str, Any]:
+    return {
+        "id": f"{settings.OPEN_DATA_SOURCE}--{place.pk}",
+        "nom": place.name[:150],
+        "siret": place.siret,
+        "site_web": place.website,
+        "description": record(place)["presentation_resume"],
+        **_di_place(place),
+    }
+
+
+def di_services(place: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": f"{settings.OPEN_DATA_SOURCE}--{place.pk}--{offer}",
+            "structure_id": f"{settings.OPEN_DATA_SOURCE}--{place.pk}",
+            "publics": ["tous-publics"],
+            "modes_accueil": ["en-presentiel"],
+            **DI_SERVICES[offer],
+            **_di_place(place),
+        }
+        for offer in place.relay_offer
+        if offer in DI_SERVICES
+    ]
+
+
+def _places() -> Iterator[Any]:
+    return published().iterator(chunk_size=CHUNK)
+
+
+def di_structures_chunks() -> Iterator[str]:
+    return _json_array(di_structure(place) for place in _places())
+
+
+def di_services_chunks() -> Iterator[str]:
+    return _json_array(service for place in _places() for service in di_services(place))

@@ -16,5 +16,15 @@ urlpatterns = [
     path("appels/<slug:slug>/", views.call_apply, name="call_apply"),
     path("donnees/lieux-mediation-numerique.csv", views.places_csv, name="places_csv"),
     path("donnees/lieux-mediation-numerique.json", views.places_json, name="places_json"),
+    path(
+        "donnees/data-inclusion/structures.json",
+        views.data_inclusion_structures,
+        name="data_inclusion_structures",
+    ),
+    path(
+        "donnees/data-inclusion/services.json",
+        views.data_inclusion_services,
+        name="data_inclusion_services",
+    ),
     path("appels/<slug:slug>/brouillon/<str:token>/", views.call_draft, name="call_draft"),
 ]

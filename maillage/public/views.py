@@ -85,6 +85,12 @@ places_csv = _open_data(
     opendata.csv_lines, "text/csv; charset=utf-8", "lieux-mediation-numerique.csv"
 )
 places_json = _open_data(opendata.json_chunks, "application/json", "lieux-mediation-numerique.json")
+data_inclusion_structures = _open_data(
+    opendata.di_structures_chunks, "application/json", "structures.json"
+)
+data_inclusion_services = _open_data(
+    opendata.di_services_chunks, "application/json", "services.json"
+)
 
 
 # --- Joining the network: open calls, information meetings, applications ----------------------

@@ -11,6 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from data_inclusion.schema.v1 import Service as DataInclusionService
+from data_inclusion.schema.v1 import Structure as DataInclusionStructure
 from django.test import Client
 from frictionless import Resource, Schema
 
@@ -23,6 +25,8 @@ from tests.conftest import World
 
 CSV_URL = "/donnees/lieux-mediation-numerique.csv"
 JSON_URL = "/donnees/lieux-mediation-numerique.json"
+DI_STRUCTURES_URL = "/donnees/data-inclusion/structures.json"
+DI_SERVICES_URL = "/donnees/data-inclusion/services.json"
 
 
 def _publish(structure: Structure, **fields: Any) -> Structure:
@@ -99,6 +103,33 @@ def test_the_json_holds_the_same_places_and_validates_too(world: World) -> None:
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
 
 
+def test_data_inclusion_s_structures_validate_against_its_models(world: World) -> None:
+    _publish(world.ccas_reims, siret="21510020700017")
+    _publish(world.mediatheque_charleville, phone="", email="", relay_offer=[])
+    structures = json.loads(_content(Client().get(DI_STRUCTURES_URL)))
+    assert [s["id"] for s in structures] == [
+        f"maillage--{world.ccas_reims.pk}",
+        f"maillage--{world.mediatheque_charleville.pk}",
+    ]
+    for structure in structures:
+        DataInclusionStructure.model_validate(structure)
+    assert structures[0]["siret"] == "21510020700017"
+    assert structures[0]["source"] == "maillage"
+
+
+def test_data_inclusion_s_services_are_the_parts_of_each_relay_s_offer(world: World) -> None:
+    _publish(world.ccas_reims, relay_offer=["drop_ins", "sim_cards", "refugee_connection"])
+    services = json.loads(_content(Client().get(DI_SERVICES_URL)))
+    for service in services:
+        DataInclusionService.model_validate(service)
+    by_id = {s["id"].rsplit("--", 1)[1]: s for s in services}
+    assert set(by_id) == {"drop_ins", "sim_cards", "refugee_connection"}
+    assert by_id["sim_cards"]["thematiques"] == ["numerique--acceder-a-une-connexion-internet"]
+    assert by_id["sim_cards"]["frais"] == "payant"
+    assert by_id["refugee_connection"]["publics"] == ["personnes-exilees"]
+    assert {s["structure_id"] for s in services} == {f"maillage--{world.ccas_reims.pk}"}
+
+
 def test_a_harvester_downloads_only_what_changed(world: World) -> None:
     _publish(world.ccas_reims)
     client = Client()
@@ -114,8 +145,9 @@ def test_a_harvester_downloads_only_what_changed(world: World) -> None:
     assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
 
 
-def test_the_open_data_refuses_to_be_written_to(world: World) -> None:
-    assert Client().post(CSV_URL).status_code == 405
+@pytest.mark.parametrize("url", [CSV_URL, JSON_URL, DI_STRUCTURES_URL, DI_SERVICES_URL])
+def test_the_open_data_refuses_to_be_written_to(world: World, url: str) -> None:
+    assert Client().post(url).status_code == 405
 
 
 def test_becoming_a_relay_publishes_the_place_and_leaving_withdraws_it(world: World) -> None:
