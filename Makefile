@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 # Test processes (pytest-xdist): one per core; `make test PYTEST_WORKERS=0` runs in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: install demo serve test test-fast test-postgres check format lint typecheck messages bench bench-quick bench-import production-run load-run clean
+.PHONY: install demo serve test test-fast test-postgres check format lint typecheck messages bench bench-quick bench-import bench-open-data production-run load-run clean
 
 install: $(STAMP)
 
@@ -76,12 +76,14 @@ bench: install
 	@rm -f var/bench.sqlite3 var/bench.sqlite3-wal var/bench.sqlite3-shm
 	bash scripts/bench.sh
 	$(MAKE) --no-print-directory bench-import
+	$(MAKE) --no-print-directory bench-open-data
 
 ## Every benchmark at a tiny scale (under a minute): CI runs it so that they keep working
 bench-quick: install
 	BENCH_SCALE=0.001 BENCH_RUNS=3 bash scripts/bench.sh
 	EQUIPMENT_SALES=2000 bash scripts/bench-equipment.sh
 	IMPORT_BENCH_ROWS=200 $(MAKE) --no-print-directory bench-import
+	OPEN_DATA_BENCH_PLACES=500 $(MAKE) --no-print-directory bench-open-data
 
 ## Import a file of 5,000 people on a scratch SQLite database, twice (docs/performance.md)
 bench-import: install
@@ -89,6 +91,13 @@ bench-import: install
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench-import.sqlite3 $(PY) manage.py migrate --verbosity 0
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench-import.sqlite3 $(PY) scripts/bench_import.py
 	@rm -f var/bench-import.sqlite3 var/bench-import.sqlite3-wal var/bench-import.sqlite3-shm
+
+## The open data's files streamed with OPEN_DATA_BENCH_PLACES public places (20,000): time and memory
+bench-open-data: install
+	@rm -f var/bench-open-data.sqlite3 var/bench-open-data.sqlite3-wal var/bench-open-data.sqlite3-shm
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench-open-data.sqlite3 $(PY) manage.py migrate --verbosity 0
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench-open-data.sqlite3 $(PY) scripts/bench_open_data.py
+	@rm -f var/bench-open-data.sqlite3 var/bench-open-data.sqlite3-wal var/bench-open-data.sqlite3-shm
 
 ## Production settings on a throwaway PostgreSQL: migrate, collectstatic, check --deploy,
 ## gunicorn (2 workers) and the tasks worker, then a smoke test signing in with the second factor

@@ -71,11 +71,19 @@ def version() -> tuple[str, datetime | None]:
     return f'"{state["n"]}-{stamp:.6f}"', state["at"]
 
 
-def record(place: Any) -> dict[str, Any]:
+def offer_labels() -> dict[str, str]:
+    """The relay offer's labels as the data writes them: in French, whoever asks."""
+    with translation.override("fr"):
+        return {value: str(label) for value, label in RelayOffer.choices}
+
+
+def summary(place: Any, labels: dict[str, str]) -> str:
+    """What the place offers, in a line of at most 280 characters."""
+    return ", ".join(labels.get(value, value) for value in place.relay_offer)[:280]
+
+
+def record(place: Any, labels: dict[str, str]) -> dict[str, Any]:
     """One place in the standard's columns ("" where the network knows nothing)."""
-    offer = dict(RelayOffer.choices)
-    with translation.override("fr"):  # the data is written in French, whoever asks
-        summary = ", ".join(str(offer.get(value, value)) for value in place.relay_offer)
     return {
         "id": f"structure-{place.pk}",
         "pivot": place.siret or NO_PIVOT,
@@ -92,7 +100,7 @@ def record(place: Any) -> dict[str, Any]:
         "courriels": place.email,
         "site_web": place.website,
         "horaires": "",
-        "presentation_resume": summary[:280],
+        "presentation_resume": summary(place, labels),
         "presentation_detail": "",
         "source": settings.ORGANISATION_NAME,
         "itinerance": "",
@@ -115,7 +123,8 @@ def record(place: Any) -> dict[str, Any]:
 
 
 def records() -> Iterator[dict[str, Any]]:
-    return (record(place) for place in _places())
+    labels = offer_labels()
+    return (record(place, labels) for place in _places())
 
 
 class _Line:
@@ -235,13 +244,13 @@ def _di_place(place: Any) -> dict[str, Any]:
     }
 
 
-def di_structure(place: Any) -> dict[str, Any]:
+def di_structure(place: Any, labels: dict[str, str]) -> dict[str, Any]:
     return {
         "id": f"{settings.OPEN_DATA_SOURCE}--{place.pk}",
         "nom": place.name[:150],
         "siret": place.siret,
         "site_web": place.website,
-        "description": record(place)["presentation_resume"],
+        "description": summary(place, labels),
         **_di_place(place),
     }
 
@@ -266,7 +275,8 @@ def _places() -> Iterator[Any]:
 
 
 def di_structures_chunks() -> Iterator[str]:
-    return _json_array(di_structure(place) for place in _places())
+    labels = offer_labels()
+    return _json_array(di_structure(place, labels) for place in _places())
 
 
 def di_services_chunks() -> Iterator[str]:
