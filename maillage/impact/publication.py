@@ -10,14 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.indicators import get
 from maillage.core.roles import is_national_team
 from maillage.impact.figures import Figures
+from maillage.learning.models import DropIn, Session, Workshop
 
 THRESHOLD = 11  # the smallest count about people that is published
 
@@ -51,6 +55,23 @@ class FigureEncoder(DjangoJSONEncoder):
 class Cell:
     value: Any
     hidden: bool = False
+
+
+def last_year_with_activity(today: date) -> int:
+    """The last whole year (before this one) in which the network recorded any activity (a
+    roll call, a workshop, a drop-in): the year the public statistics open on. Last year when
+    there is none."""
+    before = datetime(today.year, 1, 1, tzinfo=timezone.get_current_timezone())
+    latest = [
+        records.filter(starts_at__lt=before).aggregate(latest=Max("starts_at"))["latest"]
+        for records in (
+            Session.objects.filter(roll_called_at__isnull=False),
+            Workshop.objects.all(),
+            DropIn.objects.all(),
+        )
+    ]
+    found = [timezone.localtime(moment).year for moment in latest if moment is not None]
+    return max(found, default=today.year - 1)
 
 
 def is_small(count: int) -> bool:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import json
 from datetime import date, timedelta
 from typing import Any
@@ -36,10 +37,11 @@ from maillage.impact.publication import (
     Disclosure,
     FigureEncoder,
     Secret,
+    last_year_with_activity,
     share_cell,
     suppress_column,
 )
-from maillage.impact.report import report_data, report_xlsx
+from maillage.impact.report import report_data, report_xlsx, safe_cell
 from maillage.programmes.models import Programme, Target
 from maillage.programmes.perms import can_edit_programmes
 from maillage.territories.models import Department
@@ -218,15 +220,17 @@ def report_download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 @login_not_required
 def public_statistics(request: HttpRequest) -> HttpResponse:
     """National figures and figures per département, for everyone; small counts about people
-    are hidden."""
+    are hidden. It opens on the last whole year that has activity; `?format=csv` gives the
+    table as a file (with the same cells hidden)."""
     today = timezone.localdate()
-    years = list(range(today.year, today.year - 6, -1))
+    latest = last_year_with_activity(today)
+    years = list(range(today.year, min(today.year - 5, latest) - 1, -1))
     try:
-        year = int(request.GET.get("annee", today.year - 1))
+        year = int(request.GET.get("annee", latest))
     except ValueError:
-        year = today.year - 1
+        year = latest
     if year not in years:
-        year = today.year - 1
+        year = latest
     period = Filters(date(year, 1, 1), date(year + 1, 1, 1))
     departments = list(
         Department.objects.filter(communes__structures__isnull=False).distinct().order_by("code")
@@ -254,6 +258,8 @@ def public_statistics(request: HttpRequest) -> HttpResponse:
         people_counts.append(people)
     for row, cell in zip(rows, suppress_column(people_counts), strict=True):
         row["people"] = cell
+    if request.GET.get("format") == "csv":
+        return _statistics_csv(year, rows)
     national_women, national_men = national.gender_counts()
     return render(
         request,
@@ -271,3 +277,40 @@ def public_statistics(request: HttpRequest) -> HttpResponse:
             "threshold": THRESHOLD,
         },
     )
+
+
+def _statistics_csv(year: int, rows: list[dict[str, Any]]) -> HttpResponse:
+    """The public table by département as CSV: « secret » where the page says it."""
+
+    def shown(cell: Any, percent: bool = False) -> Any:
+        if cell.hidden:
+            return _("secret")
+        if cell.value is None:
+            return ""
+        return round(cell.value * 100) if percent else cell.value
+
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="statistiques-{year}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Code du département"),
+            _("Département"),
+            _("Personnes accompagnées"),
+            _("Parcours réalisés"),
+            _("Relais Numériques"),
+            _("Part des femmes (%)"),
+        ]
+    )
+    for row in rows:
+        writer.writerow(
+            [
+                row["department"].code,
+                safe_cell(row["department"].name),
+                shown(row["people"]),
+                row["parcours"],
+                row["relays"],
+                shown(row["women_share"], percent=True),
+            ]
+        )
+    return response

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import date, time
 
-from maillage.impact.publication import share_cell, suppress_column
+import time_machine
+
+from maillage.impact.publication import last_year_with_activity, share_cell, suppress_column
 from maillage.learning import services
 from maillage.learning.models import Cohort, Course
 from maillage.people.enums import Gender
@@ -76,3 +80,31 @@ def test_the_public_page_needs_no_sign_in_and_ignores_a_bad_year(client, world: 
     assert response.status_code == 200 and "Aucune activité enregistrée cette année" in text(
         response
     )
+
+
+def test_the_public_page_opens_on_the_last_whole_year_with_activity(client, world: World) -> None:
+    assert last_year_with_activity(date(2026, 6, 1)) == 2025  # nothing yet: last year
+    people_at_a_session(world, world.ccas_reims, 12, date(2023, 3, 6))
+    assert last_year_with_activity(date(2026, 6, 1)) == 2023
+    with time_machine.travel(date(2026, 6, 1)):
+        page = text(client.get("/statistiques/"))
+    assert "Le réseau en 2023" in page
+    assert '<option value="2023" selected>' in page
+
+
+def test_the_public_table_downloads_as_csv_with_the_same_cells_hidden(client, world: World) -> None:
+    people_at_a_session(world, world.ccas_reims, 30, date(2023, 3, 6))
+    people_at_a_session(world, world.mediatheque_charleville, 4, date(2023, 3, 6))
+    people_at_a_session(world, world.centre_social_lille, 12, date(2023, 3, 6))
+    page = text(client.get("/statistiques/", {"annee": "2023"}))
+    assert 'href="?annee=2023&format=csv"' in page
+    response = client.get("/statistiques/", {"annee": "2023", "format": "csv"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="statistiques-2023.csv"' in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["Code du département", "Département", "Personnes accompagnées"]
+    assert [(r[0], r[2], r[5]) for r in rows[1:]] == [
+        ("08", "secret", "secret"),
+        ("51", "30", "50"),
+        ("59", "secret", "secret"),
+    ]

@@ -32,3 +32,9 @@ def test_an_unknown_page_answers_a_french_404(db: None) -> None:
     response = Client().get("/nulle-part/")
     assert response.status_code == 404
     assert "Page introuvable" in text(response)
+
+
+def test_the_home_page_leads_a_structure_to_join_and_everyone_to_the_figures(db: None) -> None:
+    content = text(Client().get("/"))
+    assert '<a class="button" href="/rejoindre/">Rejoindre le réseau</a>' in content
+    assert '<a href="/statistiques/">Voir ce que le réseau a fait, en chiffres</a>' in content
