@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import World
 from tests.e2e.conftest import Visitor
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
@@ -62,4 +63,25 @@ def test_a_manager_invites_a_colleague_from_the_team_screen(
     expect(page.get_by_role("heading", name="Léa Nouvelle")).to_be_visible()
     expect(page.get_by_text("a reçu un e-mail pour choisir son mot de passe")).to_be_visible()
     expect(page.get_by_text("Conseiller·ère numérique — Marne")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_funder_confirms_who_they_are_before_taking_an_api_key(
+    visitor: Visitor, settings: Any, width: int
+) -> None:
+    settings.REAUTHENTICATION_MINUTES = 0  # the sign-in no longer counts as a recent proof
+    page = visitor.page
+    page.set_viewport_size({"width": width, "height": 900})
+    visitor.sign_in("funder@exemple.test")
+    visitor.goto("/espace/jeton-api/")
+
+    expect(page.get_by_role("heading", name="Confirmez votre identité")).to_be_visible()
+    page.get_by_label("Mot de passe ou code de connexion").fill("pas le bon")
+    visitor.click(page.get_by_role("button", name="Confirmer"))
+    expect(page.get_by_text("Ce mot de passe ou ce code ne convient pas.").first).to_be_visible()
+    settings.REAUTHENTICATION_MINUTES = 10
+    page.get_by_label("Mot de passe ou code de connexion").fill(PASSWORD)
+    visitor.click(page.get_by_role("button", name="Confirmer"))
+    expect(page.get_by_role("heading", name="Accès à l'API statistique")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
