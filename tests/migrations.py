@@ -23,3 +23,19 @@ def migrate_to(targets: list[tuple[str, str | None]]) -> Any:
 
 def latest() -> list[tuple[str, str | None]]:
     return MigrationExecutor(connection).loader.graph.leaf_nodes()
+
+
+def hautes_alpes(old: Any) -> Any:
+    """The Hautes-Alpes (PACA) in the models of an older version."""
+    region = old.get_model("territories", "Region").objects.create(code="93", name="PACA")
+    return old.get_model("territories", "Department").objects.create(
+        code="05", name="Hautes-Alpes", region=region
+    )
+
+
+def gap(old: Any) -> Any:
+    """Gap, in the Hautes-Alpes, in the models of an older version: where the migration tests
+    place the structures they write."""
+    return old.get_model("territories", "Commune").objects.create(
+        code="05061", name="Gap", search_name="gap", department=hautes_alpes(old), population=40000
+    )

@@ -188,11 +188,15 @@ def answer_buttons(field: BoundField) -> SafeString:
     )
 
 
-_INPUTS = ("input", "text", "number", "email", "url", "password", "hidden", "date", "datetime")
+# The widget templates that only include `input.html`.
+_INPUTS = (
+    *("input", "text", "number", "email", "url", "password", "hidden"),
+    *("date", "datetime", "time", "search", "tel", "color", "checkbox"),
+)
 _WRITTEN_IN_PYTHON: dict[str, Callable[[dict[str, Any]], str]] = {
     **{
         f"django/forms/widgets/{name}.html": lambda context: input_html(context["widget"])
-        for name in (*_INPUTS, "time", "search", "tel", "color", "checkbox")
+        for name in _INPUTS
     },
     "django/forms/widgets/select.html": lambda context: _select(context["widget"]),
     "django/forms/widgets/textarea.html": lambda context: _textarea(context["widget"]),

@@ -52,12 +52,16 @@ TYPOLOGY: dict[str, str] = {
 _PHONE = re.compile(r"^\+33\d{9}$")
 
 
+def _listed() -> QuerySet[Structure]:
+    """The places the open data lists: published, with an address to find them at."""
+    return Structure.objects.filter(is_public=True).exclude(address="")
+
+
 def published() -> QuerySet[Structure]:
     """The places the open data lists, each with its commune and its first postal code."""
     first_postal_code = PostalCode.objects.filter(commune=OuterRef("commune")).order_by("code")
     return (
-        Structure.objects.filter(is_public=True)
-        .exclude(address="")
+        _listed()
         .select_related("commune")
         .annotate(postal_code=Subquery(first_postal_code.values("code")[:1]))
         .order_by("pk")
@@ -66,7 +70,7 @@ def published() -> QuerySet[Structure]:
 
 def version() -> tuple[str, datetime | None]:
     """What changes whenever the list changes (an ETag) and when it last did."""
-    state = Structure.objects.filter(is_public=True).aggregate(n=Count("pk"), at=Max("updated_at"))
+    state = _listed().aggregate(n=Count("pk"), at=Max("updated_at"))
     stamp = state["at"].timestamp() if state["at"] else 0
     return f'"{state["n"]}-{stamp:.6f}"', state["at"]
 

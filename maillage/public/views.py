@@ -61,6 +61,14 @@ accessibility = _page("public/accessibility.html")
 # --- Open data: the network's public places in the national standard --------------------------
 
 
+def _open_data_version(request: HttpRequest) -> tuple[str, Any]:
+    """The open data's version, read once per request (its ETag and its date both come from
+    it)."""
+    if not hasattr(request, "open_data_version"):
+        request.open_data_version = opendata.version()  # type: ignore[attr-defined]
+    return request.open_data_version  # type: ignore[attr-defined]
+
+
 def _open_data(content: Callable[[], Any], content_type: str, filename: str) -> Any:
     """A file of the open data: streamed, public, with the version a harvester compares
     (ETag, Last-Modified: an unchanged file answers 304 with nothing to download)."""
@@ -68,8 +76,8 @@ def _open_data(content: Callable[[], Any], content_type: str, filename: str) -> 
     @login_not_required
     @require_safe
     @condition(
-        etag_func=lambda request: opendata.version()[0],
-        last_modified_func=lambda request: opendata.version()[1],
+        etag_func=lambda request: _open_data_version(request)[0],
+        last_modified_func=lambda request: _open_data_version(request)[1],
     )
     def view(request: HttpRequest) -> StreamingHttpResponse:
         response = StreamingHttpResponse(content(), content_type=content_type)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from maillage.animation.models import Application, Call, CoachingPlan, Training
 from maillage.core.models import Transition
 from maillage.programmes.models import Programme
-from tests.migrations import latest, migrate_to
+from tests.migrations import gap, latest, migrate_to
 
 # Where the previous version stood: its latest migrations of the apps concerned.
 PREVIOUS = [
@@ -27,13 +27,7 @@ PREVIOUS = [
 def test_a_database_of_the_previous_version_keeps_every_row_and_its_journal() -> None:
     old = migrate_to(PREVIOUS)
     try:
-        region = old.get_model("territories", "Region").objects.create(code="93", name="PACA")
-        department = old.get_model("territories", "Department").objects.create(
-            code="05", name="Hautes-Alpes", region=region
-        )
-        commune = old.get_model("territories", "Commune").objects.create(
-            code="05061", name="Gap", department=department, population=40000
-        )
+        commune = gap(old)
         structure = old.get_model("network", "Structure").objects.create(
             name="Centre social de Gap", kind="social_centre", commune=commune
         )
@@ -49,7 +43,7 @@ def test_a_database_of_the_previous_version_keeps_every_row_and_its_journal() ->
             eligibility="Structure sociale",
             places=3,
         )
-        call.departments.add(department)
+        call.departments.add(commune.department)
         programme = old.get_model("programmes", "Programme").objects.create(
             name="Hautes-Alpes connectées", slug="hautes-alpes-connectees", start=date(2022, 1, 1)
         )

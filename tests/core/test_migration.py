@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from maillage.core.models import AuditEvent, AuditSeal, Transition
 from maillage.stock.models import DeviceEvent
-from tests.migrations import latest, migrate_to
+from tests.migrations import hautes_alpes, latest, migrate_to
 
 PREVIOUS: list[tuple[str, str | None]] = [
     ("core", "0004_sending"),
@@ -49,10 +49,7 @@ def test_a_database_of_the_previous_version_keeps_its_notes_and_is_sealed() -> N
             events.objects.create(
                 actor=user, action=action, content_type=content_type, object_id="1"
             )
-        region = old.get_model("territories", "Region").objects.create(code="93", name="PACA")
-        department = old.get_model("territories", "Department").objects.create(
-            code="05", name="Hautes-Alpes", region=region
-        )
+        department = hautes_alpes(old)
         place = old.get_model("stock", "Place").objects.create(
             name="Entrepôt de Gap", kind="warehouse", department=department
         )

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from maillage.network.models import Structure
-from tests.migrations import latest, migrate_to
+from tests.migrations import gap, latest, migrate_to
 
 PREVIOUS: list[tuple[str, str | None]] = [("network", "0004_network_life_moves_to_animation")]
 
@@ -16,13 +16,7 @@ PREVIOUS: list[tuple[str, str | None]] = [("network", "0004_network_life_moves_t
 def test_the_relays_of_the_previous_version_are_published_and_the_others_are_not() -> None:
     old = migrate_to(PREVIOUS)
     try:
-        region = old.get_model("territories", "Region").objects.create(code="93", name="PACA")
-        department = old.get_model("territories", "Department").objects.create(
-            code="05", name="Hautes-Alpes", region=region
-        )
-        commune = old.get_model("territories", "Commune").objects.create(
-            code="05061", name="Gap", search_name="gap", department=department
-        )
+        commune = gap(old)
         structures = old.get_model("network", "Structure")
         relay = structures.objects.create(
             name="Secours populaire de Gap",
