@@ -22,7 +22,9 @@ PERSONA_EMAILS = {
 }
 
 
-def test_the_public_pages_are_accessible(visitor: Visitor) -> None:
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_public_pages_are_accessible(visitor: Visitor, width: int) -> None:
+    visitor.page.set_viewport_size({"width": width, "height": 900})
     for path in [
         "/",
         "/mentions-legales/",
@@ -32,6 +34,7 @@ def test_the_public_pages_are_accessible(visitor: Visitor) -> None:
     ]:
         visitor.goto(path)
         expect(visitor.page.locator("h1")).to_be_visible()
+        assert visitor.page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def test_a_wrong_password_shows_the_error_summary_first(visitor: Visitor) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from playwright.sync_api import expect
@@ -217,3 +218,22 @@ def test_every_page_of_the_network_journey_passes_the_accessibility_checks(
     for path in [plan.get_absolute_url(), "/reseau/ressources/", "/reseau/formations/"]:
         visitor.goto(path)
     expect(visitor.page.get_by_role("heading", name="Mes formations")).to_be_visible()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_manager_publishes_a_place_from_its_form(
+    visitor: Visitor, e2e_world: World, width: int
+) -> None:
+    page = visitor.page
+    page.set_viewport_size({"width": width, "height": 900})
+    visitor.sign_in("territory.manager@exemple.test")
+    visitor.goto(f"/reseau/structures/{e2e_world.ccas_reims.pk}/")
+    expect(page.get_by_text("Lieu non publié")).to_be_visible()
+    visitor.click(page.get_by_role("link", name="Modifier la fiche"))
+    page.get_by_label("Lieu ouvert au public").check()
+    visitor.click(page.get_by_role("button", name="Enregistrer"))
+    expect(page.get_by_text("Indiquez l'adresse du lieu pour le publier").first).to_be_visible()
+    page.get_by_label("Adresse", exact=True).fill("12 rue de Vesle")
+    visitor.click(page.get_by_role("button", name="Enregistrer"))
+    expect(page.get_by_text(re.compile(r"Lieu publié depuis le \d+"))).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
