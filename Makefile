@@ -8,7 +8,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements/dev.txt | md5sum | cut -c1-12)
 DEMO_DB := var/maillage.sqlite3
 # The demo: tracebacks, and the printed passwords alone open every account (see the README).
-DEMO_ENV := DEBUG=true TWO_FACTOR_REQUIRED=false
+# Its places stay at their communes' centres or where staff put them: no address is sent out.
+DEMO_ENV := DEBUG=true TWO_FACTOR_REQUIRED=false GEOCODER_BACKEND=maillage.network.geocoding.NoGeocoder
 PYTEST_ARGS ?=
 # Test processes (pytest-xdist): one per core; `make test PYTEST_WORKERS=0` runs in one process.
 PYTEST_WORKERS ?= auto

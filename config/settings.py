@@ -423,6 +423,16 @@ SMS_TIMEOUT = env_int("SMS_TIMEOUT", 10)
 # The secret part of the address where the provider posts the replies people send (STOP).
 SMS_INBOUND_TOKEN = env_str("SMS_INBOUND_TOKEN")
 
+# --- Geocoding ------------------------------------------------------------
+
+# Structures' addresses to coordinates (maillage.network.geocoding): the national address
+# service by default; NoGeocoder keeps places at their commune's centre or where staff put them.
+GEOCODER_BACKEND = env_str("GEOCODER_BACKEND", "maillage.network.geocoding.AddressService")
+GEOCODER_URL = env_str("GEOCODER_URL", "https://data.geopf.fr/geocodage/search")
+GEOCODER_TIMEOUT = env_int("GEOCODER_TIMEOUT", 5)
+# The service's score (0 to 1) under which an answer is not trusted.
+GEOCODER_MIN_SCORE = float(env_str("GEOCODER_MIN_SCORE", "0.5"))
+
 # --- Backups ----------------------------------------------------------------
 
 # `manage.py backup` writes here, encrypted when BACKUP_PASSPHRASE is set, and removes the

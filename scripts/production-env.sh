@@ -16,6 +16,8 @@ export STATIC_ROOT="$RUN/static" MEDIA_ROOT="$RUN/media"
 export EMAIL_BACKEND=file EMAIL_FILE_PATH="$RUN/mail"
 export SMS_BACKEND=maillage.notifications.sms.FileBackend SMS_FILE_DIR="$RUN/sms"
 export DATABASE_CONN_MAX_AGE=60 LOG_LEVEL=WARNING
+# No address leaves the machine: places stay at their communes' centres.
+export GEOCODER_BACKEND=maillage.network.geocoding.NoGeocoder
 
 start_servers() {
   # shellcheck disable=SC2086 # GUNICORN_OPTIONS holds several options

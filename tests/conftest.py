@@ -151,6 +151,8 @@ def build_world() -> World:
         department=marne,
         population=180000,
         postal_codes=["51100"],
+        latitude=49.25,
+        longitude=4.03,
     )
     charleville = CommuneFactory.create(
         code="08105",
@@ -158,6 +160,8 @@ def build_world() -> World:
         department=ardennes,
         population=46000,
         postal_codes=["08000"],
+        latitude=49.77,
+        longitude=4.72,
     )
     lille = CommuneFactory.create(
         code="59350",
@@ -165,6 +169,8 @@ def build_world() -> World:
         department=nord,
         population=236000,
         postal_codes=["59000", "59800"],
+        latitude=50.63,
+        longitude=3.06,
     )
     ccas = StructureFactory.create(
         name="CCAS de Reims", kind=StructureKind.CCAS_CIAS, commune=reims

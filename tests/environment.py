@@ -9,6 +9,8 @@ os.environ["DEBUG"] = "false"
 os.environ["HTTPS"] = "false"
 os.environ["STATIC_MANIFEST"] = "false"
 os.environ["SMS_BACKEND"] = "maillage.notifications.sms.LocmemBackend"
+# No address leaves a test: the tests of geocoding bring their own service.
+os.environ["GEOCODER_BACKEND"] = "maillage.network.geocoding.NoGeocoder"
 # The personas sign in with their password; the tests of the second factor require it.
 os.environ["TWO_FACTOR_REQUIRED"] = "false"
 os.environ["TASKS_BACKEND"] = "django.tasks.backends.immediate.ImmediateBackend"

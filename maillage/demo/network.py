@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -24,7 +25,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from maillage.accounts.models import RoleAssignment, User
 from maillage.accounts.second_factor import secret_of
 from maillage.core.roles import Role
-from maillage.network.enums import RelayOffer, RelayStatus, Service, StructureKind, SupportMode
+from maillage.network.enums import (
+    LocationSource,
+    RelayOffer,
+    RelayStatus,
+    Service,
+    StructureKind,
+    SupportMode,
+)
 from maillage.network.models import Structure
 from maillage.programmes.models import Funder, FunderKind, Programme
 from maillage.territories.models import Commune, Department, Region
@@ -478,6 +486,11 @@ def build_network() -> DemoNetwork:
         alps.partner_structures.add(structure)
         referent = b.user(f"referent.{slugify(name)}")
         b.grant(referent, Role.RELAY_REFERENT, structure=structure)
+        if code == "05093":
+            # Névache is too small for the communes' centres: staff put its relay on the map.
+            structure.latitude, structure.longitude = Decimal("45.020300"), Decimal("6.605600")
+            structure.location_source = LocationSource.STAFF
+            structure.save(update_fields=["latitude", "longitude", "location_source"])
     alps_partners = [
         ("CIDFF 05", StructureKind.ASSOCIATION, "05061"),
         (

@@ -34,7 +34,15 @@ NEUTRAL_FIELDS = {
     Session: {"roll_called_at", "roll_called_by", "place", "number"},
     Cohort: {"cancel_reason"},
     Referral: {"reminded_at"},
-    Structure: {"is_public", "public_since", "updated_at"},
+    Structure: {
+        "is_public",
+        "public_since",
+        "latitude",
+        "longitude",
+        "location_source",
+        "geocoded_at",
+        "updated_at",
+    },
 }
 
 

@@ -99,3 +99,11 @@ class SupportMode(models.TextChoices):
     INDIVIDUAL = "Accompagnement individuel", _("Accompagnement individuel")
     COLLECTIVE = "Dans un atelier collectif", _("Dans un atelier collectif")
     REMOTE = "À distance", _("À distance")
+
+
+class LocationSource(models.TextChoices):
+    """Where a structure's coordinates come from, from the most to the least precise."""
+
+    STAFF = "staff", _("placé sur la carte par l'équipe")
+    ADDRESS = "address", _("adresse géocodée")
+    COMMUNE = "commune", _("centre de la commune")

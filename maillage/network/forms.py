@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from maillage.core.phones import normalise_optional_phone
 from maillage.network.enums import (
+    LocationSource,
     Public,
     RelayOffer,
     RelayStatus,
@@ -124,6 +125,38 @@ class StructureForm(forms.ModelForm):
                 _("Indiquez l'adresse du lieu pour le publier : le public doit le trouver."),
             )
         return cleaned
+
+    @property
+    def pinned(self) -> bool:
+        """Staff put the place on the map (moved the pin or typed its coordinates)."""
+        return bool({"latitude", "longitude"} & set(self.changed_data)) and (
+            self.cleaned_data.get("latitude") is not None
+        )
+
+    @property
+    def needs_geocoding(self) -> bool:
+        """The place moved to an address not placed by staff: ask the geocoding service."""
+        if self.pinned:
+            return False
+        if self.instance._state.adding:
+            return True
+        commune = self.cleaned_data.get("commune")
+        return self.cleaned_data.get("address", "").strip() != self.initial.get(
+            "address", ""
+        ).strip() or getattr(commune, "pk", None) != self.initial.get("commune")
+
+    def save(self, commit: bool = True) -> Structure:
+        structure: Structure = super().save(commit=False)
+        if self.pinned:
+            structure.location_source = LocationSource.STAFF
+        elif self.needs_geocoding:
+            # A pin placed at the old address is forgotten with it.
+            structure.place_at_commune_centre()
+            structure.geocoded_at = None
+        if commit:
+            structure.save()
+            self.save_m2m()
+        return structure
 
 
 class StructureFilterForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -19,7 +20,13 @@ from maillage.core.roles import (
     within_scope,
 )
 from maillage.core.statemachine import Tone, Workflow
-from maillage.network.enums import RELAY_TRANSITIONS, RelayOffer, RelayStatus, StructureKind
+from maillage.network.enums import (
+    RELAY_TRANSITIONS,
+    LocationSource,
+    RelayOffer,
+    RelayStatus,
+    StructureKind,
+)
 from maillage.territories.models import Commune
 
 # The paths to the département of a structure, and of a record held by a structure, for
@@ -118,6 +125,12 @@ class Structure(models.Model):
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
+    location_source = models.CharField(
+        _("position"), max_length=8, choices=LocationSource.choices, blank=True, default=""
+    )
+    # The last time the address was sent to the geocoding service, found or not: the batch
+    # command resumes where it stopped and does not ask again for an address it could not find.
+    geocoded_at = models.DateTimeField(_("géocodée le"), null=True, blank=True, editable=False)
     phone = models.CharField(_("téléphone"), max_length=20, blank=True, default="")
     email = models.EmailField(_("e-mail"), blank=True, default="")
     website = models.URLField(_("site internet"), blank=True, default="")
@@ -187,10 +200,26 @@ class Structure(models.Model):
             self.public_since = None
         elif self.public_since is None:
             self.public_since = timezone.localdate()
+        if self.latitude is None or self.longitude is None:
+            self.place_at_commune_centre()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("network:structure_detail", args=[self.pk])
+
+    def place_at_commune_centre(self) -> None:
+        """Where the place is shown until its address is geocoded or staff place it; nowhere
+        when the commune's centre is not known."""
+        centre = self.commune.centre
+        self.latitude = None if centre is None else round(Decimal(centre[0]), 6)
+        self.longitude = None if centre is None else round(Decimal(centre[1]), 6)
+        self.location_source = "" if centre is None else LocationSource.COMMUNE
+
+    @property
+    def position(self) -> tuple[float, float] | None:
+        if self.latitude is None or self.longitude is None:
+            return None
+        return (float(self.latitude), float(self.longitude))
 
     # Fields staff edit on the form; their changes are written to the audit journal (an
     # organisation's data, not a person's, so values are kept).

@@ -13,6 +13,7 @@ from maillage.core.pagination import paginate
 from maillage.core.perms import require
 from maillage.core.statemachine import TransitionNotAllowed
 from maillage.network.forms import RelayTransitionForm, StructureFilterForm, StructureForm
+from maillage.network.geocoding import geocode_later
 from maillage.network.models import Structure
 from maillage.network.pages import STRUCTURE_PAGE
 from maillage.network.perms import (
@@ -94,6 +95,8 @@ def structure_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         structure = audit.save_form(form, request.user, fields=Structure.EDITABLE_FIELDS)
+        if form.needs_geocoding:
+            geocode_later(structure)
         messages.success(request, _("La structure « %(name)s » a été créée.") % {"name": structure})
         return redirect(structure)
     return render(request, "network/structure_form.html", {"form": form, "structure": None})
@@ -110,6 +113,8 @@ def structure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         structure = audit.save_form(form, request.user, fields=Structure.EDITABLE_FIELDS)
+        if form.needs_geocoding:
+            geocode_later(structure)
         messages.success(request, _("Les modifications ont été enregistrées."))
         return redirect(structure)
     return render(request, "network/structure_form.html", {"form": form, "structure": structure})

@@ -93,6 +93,15 @@ class Commune(models.Model):
         verbose_name=_("département"),
     )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    # The commune's centre (see `loader.commune_centres`): where a place is shown until its
+    # address is geocoded, and where a search « autour de <commune> » starts.
+    latitude = models.FloatField(_("latitude du centre"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude du centre"), null=True, blank=True)
+    centre_is_approximate = models.BooleanField(
+        _("centre approché"),
+        default=False,
+        help_text=_("Centre des communes voisines de même code postal."),
+    )
 
     objects = CommuneQuerySet.as_manager()
 
@@ -107,6 +116,12 @@ class Commune(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         self.search_name = normalise(self.name)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def centre(self) -> tuple[float, float] | None:
+        if self.latitude is None or self.longitude is None:
+            return None
+        return (self.latitude, self.longitude)
 
     @property
     def label(self) -> str:

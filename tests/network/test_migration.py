@@ -33,3 +33,30 @@ def test_the_relays_of_the_previous_version_are_published_and_the_others_are_not
     published = Structure.objects.get(pk=relay.pk)
     assert published.is_public and published.public_since == timezone.localdate()
     assert not Structure.objects.get(pk=candidate.pk).is_public
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_structures_of_the_previous_version_are_placed_on_the_map() -> None:
+    old = migrate_to([("network", "0005_structures_published"), ("territories", "0001_initial")])
+    try:
+        commune = gap(old)
+        structures = old.get_model("network", "Structure")
+        unplaced = structures.objects.create(
+            name="Mairie de Gap", kind="town_hall", commune=commune
+        )
+        typed = structures.objects.create(
+            name="Secours populaire de Gap",
+            kind="association",
+            commune=commune,
+            latitude="44.560000",
+            longitude="6.080000",
+        )
+    finally:
+        migrate_to(latest())
+
+    # Gap gets its centre from the shipped data, and the structure without coordinates is
+    # shown there; coordinates typed before were typed by staff.
+    assert Structure.objects.get(pk=unplaced.pk).position == (44.55858, 6.07868)
+    assert Structure.objects.get(pk=unplaced.pk).location_source == "commune"
+    assert Structure.objects.get(pk=typed.pk).position == (44.56, 6.08)
+    assert Structure.objects.get(pk=typed.pk).location_source == "staff"

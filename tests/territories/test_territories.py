@@ -5,7 +5,7 @@ from django import forms
 from django.test import Client
 
 from maillage.territories.forms import CommuneField
-from maillage.territories.loader import load_territories
+from maillage.territories.loader import commune_centres, load_territories
 from maillage.territories.models import Commune, Department, PostalCode, Region, normalise
 from tests.conftest import World
 from tests.factories import CommuneFactory, DepartmentFactory
@@ -29,10 +29,40 @@ def test_the_shipped_files_load_every_territory_of_france() -> None:
     # Postal codes of municipal districts go to their commune.
     assert Commune.objects.get(code="75056").postal_codes.filter(code="75011").exists()
     assert Commune.objects.get(code="05093").name == "Névache"
+    # Nearly every commune has a centre: Gap its own, Névache (362 inhabitants, too small for
+    # GeoNames) the mean of the communes sharing its postal code, marked approximate.
+    assert Commune.objects.filter(latitude__isnull=False).count() > 33_000
+    gap = Commune.objects.get(code="05061")
+    assert gap.centre == (44.55858, 6.07868) and not gap.centre_is_approximate
+    nevache = Commune.objects.get(code="05093")
+    assert nevache.centre_is_approximate
+    assert nevache.centre is not None and 44.7 < nevache.centre[0] < 45.1
     # Loading again changes nothing.
     counts = (Commune.objects.count(), PostalCode.objects.count())
     load_territories()
     assert (Commune.objects.count(), PostalCode.objects.count()) == counts
+
+
+def test_a_commune_too_small_for_geonames_is_centred_on_its_postal_code_neighbours(
+    tmp_path: pytest.TempPathFactory,
+) -> None:
+    import gzip
+    import json
+    from pathlib import Path
+
+    data_dir = Path(str(tmp_path))
+    with gzip.open(data_dir / "commune-centres.json.gz", "wt") as handle:
+        json.dump({"05023": [44.9, 6.64], "05161": [44.94, 6.56]}, handle)
+    current = [
+        {"code": "05023", "codesPostaux": ["05100"]},
+        {"code": "05161", "codesPostaux": ["05240"]},
+        {"code": "05093", "codesPostaux": ["05100", "05240"]},
+        {"code": "05999", "codesPostaux": ["05999"]},
+    ]
+    centres = commune_centres(current, data_dir)
+    assert centres["05023"] == (44.9, 6.64, False)
+    assert centres["05093"] == (44.92, 6.6, True)
+    assert "05999" not in centres
 
 
 @pytest.fixture
