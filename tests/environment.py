@@ -9,6 +9,8 @@ os.environ["DEBUG"] = "false"
 os.environ["HTTPS"] = "false"
 os.environ["STATIC_MANIFEST"] = "false"
 os.environ["SMS_BACKEND"] = "maillage.notifications.sms.LocmemBackend"
+# The map draws a blank tile of the site's own: no test asks a tile server.
+os.environ["MAP_TILE_URL"] = "/static/img/blank-tile.png?{z}/{x}/{y}"
 # No address leaves a test: the tests of geocoding bring their own service.
 os.environ["GEOCODER_BACKEND"] = "maillage.network.geocoding.NoGeocoder"
 # The personas sign in with their password; the tests of the second factor require it.

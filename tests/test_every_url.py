@@ -479,6 +479,16 @@ def _public_meeting(world: World, user: Any, inside: bool) -> dict[str, Any] | N
     return {"pk": found.pk} if inside and found else None
 
 
+def _public_place(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    """A published place, the same for everyone (an unpublished one answers 404 to everyone:
+    tests/public/test_places.py)."""
+    place = world.ccas_reims
+    if not place.is_public:
+        place.is_public, place.address = True, "9 rue Eugène Desteuque"
+        place.save()
+    return {"pk": place.pk} if inside else None
+
+
 # URL name → function(world, user, inside) giving kwargs of an object inside (or outside) the
 # persona's scope, or None where there is none.
 def _team_account(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
@@ -607,6 +617,8 @@ KWARGS: dict[str, Callable[[World, Any, bool], dict[str, Any] | None]] = {
     "public:call_apply": _public_call,
     "public:call_draft": _draft,
     "public:meeting_register": _public_meeting,
+    "public:place_detail": _public_place,
+    "public:place_error": _public_place,
 }
 
 

@@ -394,6 +394,19 @@ class WalkIns(models.Model):
 class WorkshopQuerySet(ActivityQuerySet):
     facilitator_paths = ("facilitators",)
 
+    def announced(self, structure: Any, since: datetime, days: int = 60) -> WorkshopQuerySet:
+        """The public workshops of a place in the coming days, each with its free seats."""
+        return (
+            self.filter(
+                structure=structure,
+                is_public=True,
+                starts_at__gte=since,
+                starts_at__lt=since + timedelta(days=days),
+            )
+            .annotate(free_seats=models.F("capacity") - models.Count("participants"))
+            .order_by("starts_at", "pk")
+        )
+
 
 class Workshop(models.Model):
     """A thematic workshop: one collective session (*atelier thématique*)."""

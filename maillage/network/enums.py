@@ -107,3 +107,11 @@ class LocationSource(models.TextChoices):
     STAFF = "staff", _("placé sur la carte par l'équipe")
     ADDRESS = "address", _("adresse géocodée")
     COMMUNE = "commune", _("centre de la commune")
+
+
+class AccessFeature(models.TextChoices):
+    """What makes a place accessible, as the public search filters it."""
+
+    WHEELCHAIR = "wheelchair", _("Accessible en fauteuil roulant")
+    HEARING_LOOP = "hearing_loop", _("Boucle magnétique pour les personnes malentendantes")
+    EASY_READ = "easy_read", _("Documents faciles à lire et à comprendre (FALC)")

@@ -6,11 +6,14 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maillage.core.phones import normalise_optional_phone
+from maillage.network import hours
 from maillage.network.enums import (
+    AccessFeature,
     LocationSource,
     Public,
     RelayOffer,
@@ -57,10 +60,12 @@ class StructureForm(forms.ModelForm):
     )
     support_modes = _checkboxes(SupportMode.choices, gettext_lazy("Modalités d'accompagnement"))
     relay_offer = _checkboxes(RelayOffer.choices, gettext_lazy("Offre du Relais Numérique"))
+    accessibility = _checkboxes(AccessFeature.choices, gettext_lazy("Accessibilité"))
 
     class Meta:
         model = Structure
-        fields = Structure.EDITABLE_FIELDS
+        # The hours are typed a day at a time (`hours_mo`…), see __init__.
+        fields = [name for name in Structure.EDITABLE_FIELDS if name != "hours"]
         widgets = {
             "opening_hours": forms.Textarea(attrs={"rows": 3}),
             "accessibility_notes": forms.Textarea(attrs={"rows": 3}),
@@ -79,6 +84,28 @@ class StructureForm(forms.ModelForm):
         self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
         self.fields["email"].widget.attrs.update({"autocomplete": "email"})
         self.fields["siret"].widget.attrs.update({"inputmode": "numeric"})
+        self._add_day_fields()
+
+    def _add_day_fields(self) -> None:
+        """One field per day, placed before the holidays' box."""
+        fields = list(self.fields.items())
+        at = [name for name, _field in fields].index("closed_on_public_holidays")
+        days = [
+            (
+                f"hours_{day}",
+                forms.CharField(
+                    label=capfirst(hours.DAY_NAMES[day]),
+                    required=False,
+                    max_length=80,
+                    initial=hours.format_day(hours.ranges_of(self.instance.hours, day)),
+                    help_text=_("Par exemple : 9 h – 12 h, 14 h – 17 h. Vide : fermé.")
+                    if day == "mo"
+                    else "",
+                ),
+            )
+            for day in hours.DAYS
+        ]
+        self.fields = dict(fields[:at] + days + fields[at:])
 
     def clean_siret(self) -> str:
         siret = normalise_siret(self.cleaned_data.get("siret", ""))
@@ -92,6 +119,13 @@ class StructureForm(forms.ModelForm):
                 % {"name": duplicate.name}
             )
         return siret
+
+    def _clean_day(self, day: str) -> hours.Ranges:
+        try:
+            return hours.parse_day(self.cleaned_data.get(f"hours_{day}", ""))
+        except forms.ValidationError as error:
+            self.add_error(f"hours_{day}", error)
+            return []
 
     def clean_phone(self) -> str:
         return normalise_optional_phone(self.cleaned_data.get("phone"))
@@ -119,6 +153,7 @@ class StructureForm(forms.ModelForm):
                 "longitude" if latitude is not None else "latitude",
                 _("Indiquez la latitude et la longitude ensemble, ou aucune des deux."),
             )
+        self.instance.hours = hours.to_week({day: self._clean_day(day) for day in hours.DAYS})
         if cleaned.get("is_public") and not cleaned.get("address", "").strip():
             self.add_error(
                 "address",

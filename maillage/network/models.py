@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -20,13 +21,16 @@ from maillage.core.roles import (
     within_scope,
 )
 from maillage.core.statemachine import Tone, Workflow
+from maillage.network import hours
 from maillage.network.enums import (
     RELAY_TRANSITIONS,
+    AccessFeature,
     LocationSource,
     RelayOffer,
     RelayStatus,
     StructureKind,
 )
+from maillage.network.hours import Status as OpeningStatus
 from maillage.territories.models import Commune
 
 # The paths to the département of a structure, and of a record held by a structure, for
@@ -62,6 +66,11 @@ class StructureQuerySet(models.QuerySet["Structure"]):
             .values_list("relay_status", "n")
         )
         return [(status, counts.get(status.value, 0)) for status in RelayStatus]
+
+    def listed(self) -> StructureQuerySet:
+        """The places the public finds (search, place pages, open data): published, with an
+        address to find them at."""
+        return self.filter(is_public=True).exclude(address="")
 
     def search(self, text: str) -> StructureQuerySet:
         text = text.strip()
@@ -134,17 +143,21 @@ class Structure(models.Model):
     phone = models.CharField(_("téléphone"), max_length=20, blank=True, default="")
     email = models.EmailField(_("e-mail"), blank=True, default="")
     website = models.URLField(_("site internet"), blank=True, default="")
+    # The week's hours, day by day (see `hours.py`), and what they do not say.
+    hours = models.JSONField(_("horaires d'ouverture"), default=dict, blank=True)
+    closed_on_public_holidays = models.BooleanField(_("fermé les jours fériés"), default=True)
     opening_hours = models.TextField(
-        _("horaires d'ouverture"),
+        _("précisions sur les horaires"),
         blank=True,
         default="",
-        help_text=_("Par exemple : du lundi au vendredi, 9 h – 12 h et 14 h – 17 h."),
+        help_text=_("Par exemple : fermé en août, permanence le premier samedi du mois."),
     )
     services = models.JSONField(_("services proposés"), default=list, blank=True)
     publics = models.JSONField(_("publics spécifiquement accueillis"), default=list, blank=True)
     specific_support = models.JSONField(_("prise en charge spécifique"), default=list, blank=True)
     support_modes = models.JSONField(_("modalités d'accompagnement"), default=list, blank=True)
     relay_offer = models.JSONField(_("offre du Relais Numérique"), default=list, blank=True)
+    accessibility = models.JSONField(_("accessibilité"), default=list, blank=True)
     accessibility_notes = models.TextField(
         _("accessibilité du lieu"),
         blank=True,
@@ -234,15 +247,38 @@ class Structure(models.Model):
         "phone",
         "email",
         "website",
+        "hours",
+        "closed_on_public_holidays",
         "opening_hours",
         "services",
         "publics",
         "specific_support",
         "support_modes",
+        "accessibility",
         "accessibility_notes",
         "relay_offer",
         "is_public",
     )
+
+    def hours_status(self, moment: datetime) -> OpeningStatus | None:  # `hours` is a field in here
+        """Open now? In Europe/Paris, closed on the département's public holidays if so."""
+        return hours.status(
+            self.hours,
+            moment,
+            department_code=self.commune.department.code,
+            closed_on_public_holidays=self.closed_on_public_holidays,
+        )
+
+    def week(self) -> list[tuple[str, str]]:
+        """Each day of the week with its hours as people read them (empty: closed)."""
+        return [
+            (str(hours.DAY_NAMES[day]), hours.format_day(hours.ranges_of(self.hours, day)))
+            for day in hours.DAYS
+        ]
+
+    def accessibility_labels(self) -> list[str]:
+        labels = dict(AccessFeature.choices)
+        return [str(labels[value]) for value in self.accessibility if value in labels]
 
     def relay_offer_labels(self) -> list[str]:
         labels = dict(RelayOffer.choices)

@@ -21,8 +21,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
+from django.urls import reverse
 from django.utils import translation
 
+from maillage.network import hours
 from maillage.network.enums import RelayOffer, StructureKind
 from maillage.network.models import Structure
 from maillage.territories.models import PostalCode
@@ -52,16 +54,11 @@ TYPOLOGY: dict[str, str] = {
 _PHONE = re.compile(r"^\+33\d{9}$")
 
 
-def _listed() -> QuerySet[Structure]:
-    """The places the open data lists: published, with an address to find them at."""
-    return Structure.objects.filter(is_public=True).exclude(address="")
-
-
 def published() -> QuerySet[Structure]:
     """The places the open data lists, each with its commune and its first postal code."""
     first_postal_code = PostalCode.objects.filter(commune=OuterRef("commune")).order_by("code")
     return (
-        _listed()
+        Structure.objects.listed()
         .select_related("commune")
         .annotate(postal_code=Subquery(first_postal_code.values("code")[:1]))
         .order_by("pk")
@@ -70,7 +67,7 @@ def published() -> QuerySet[Structure]:
 
 def version() -> tuple[str, datetime | None]:
     """What changes whenever the list changes (an ETag) and when it last did."""
-    state = _listed().aggregate(n=Count("pk"), at=Max("updated_at"))
+    state = Structure.objects.listed().aggregate(n=Count("pk"), at=Max("updated_at"))
     stamp = state["at"].timestamp() if state["at"] else 0
     return f'"{state["n"]}-{stamp:.6f}"', state["at"]
 
@@ -84,6 +81,23 @@ def offer_labels() -> dict[str, str]:
 def summary(place: Any, labels: dict[str, str]) -> str:
     """What the place offers, in a line of at most 280 characters."""
     return ", ".join(labels.get(value, value) for value in place.relay_offer)[:280]
+
+
+def place_page(place: Any) -> str:
+    """The place's public page, where the public finds and books it."""
+    return settings.SITE_URL + reverse("public:place_detail", args=[place.pk])
+
+
+def access_modes(place: Any) -> list[str]:
+    """How to reach the place's help, in the standard's words."""
+    modes = []
+    if place.hours:
+        modes.append("Se présenter")
+    if place.phone:
+        modes.append("Téléphoner")
+    if place.email:
+        modes.append("Contacter par mail")
+    return modes
 
 
 def record(place: Any, labels: dict[str, str]) -> dict[str, Any]:
@@ -103,7 +117,7 @@ def record(place: Any, labels: dict[str, str]) -> dict[str, Any]:
         "telephone": place.phone if _PHONE.match(place.phone) else "",
         "courriels": place.email,
         "site_web": place.website,
-        "horaires": "",
+        "horaires": hours.osm(place.hours, place.closed_on_public_holidays),
         "presentation_resume": summary(place, labels),
         "presentation_detail": "",
         "source": settings.ORGANISATION_NAME,
@@ -119,7 +133,7 @@ def record(place: Any, labels: dict[str, str]) -> dict[str, Any]:
         ),
         "formations_labels": "",
         "autres_formations_labels": "",
-        "modalites_acces": "",
+        "modalites_acces": "|".join(access_modes(place)),
         "modalites_accompagnement": "|".join(place.support_modes),
         "fiche_acces_libre": "",
         "prise_rdv": "",
@@ -237,6 +251,8 @@ def _di_place(place: Any) -> dict[str, Any]:
     return {
         "source": settings.OPEN_DATA_SOURCE,
         "date_maj": place.updated_at.date().isoformat(),
+        "lien_source": place_page(place),
+        "horaires_accueil": hours.osm(place.hours, place.closed_on_public_holidays),
         "commune": place.commune.name,
         "code_postal": place.postal_code or "",
         "code_insee": place.commune.code,

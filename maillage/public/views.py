@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -22,9 +24,12 @@ from maillage.animation import services, tasks
 from maillage.animation.forms import ApplicationForm, MeetingRegistrationForm
 from maillage.animation.models import Application, Call, InfoMeeting
 from maillage.core import throttle
+from maillage.learning.models import DropInSlot, Workshop
 from maillage.network.enums import RelayStatus
 from maillage.network.models import Structure
-from maillage.public import opendata
+from maillage.public import opendata, places
+from maillage.public.forms import PlaceErrorForm
+from maillage.public.tasks import report_place_error
 
 
 @login_not_required
@@ -56,6 +61,94 @@ def _page(template: str) -> Callable[[HttpRequest], HttpResponse]:
 legal_notice = _page("public/legal_notice.html")
 privacy = _page("public/privacy.html")
 accessibility = _page("public/accessibility.html")
+
+
+# --- Finding a place near me ------------------------------------------------------------------
+
+
+@login_not_required
+@require_safe
+def place_search(request: HttpRequest) -> HttpResponse:
+    """The list first (sorted by distance, paginated), then the same results on a map."""
+    form = places.PlaceSearchForm(request.GET or None)
+    now = timezone.now()
+    results = None
+    if form.is_bound and form.is_valid():
+        results = places.search(form.cleaned_data, now)
+    page = Paginator(results.ranked if results else [], places.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    offers = {choice.data["value"]: choice for choice in form["offre"]}
+    return render(
+        request,
+        "public/place_search.html",
+        {
+            "form": form,
+            "results": results,
+            "page": page,
+            "found": places.places(list(page.object_list), now),
+            "offer_groups": [
+                (label, [offers[c.value] for c in choices])
+                for label, choices in places.OFFER_GROUPS
+            ],
+            "filtered": any(request.GET.getlist(name) for name in places.FILTERS),
+            "map_points": places.map_points(results.ranked if results else []),
+            "map_tiles": settings.MAP_TILE_URL,
+            "map_attribution": settings.MAP_ATTRIBUTION,
+        },
+    )
+
+
+def _listed_place(pk: int) -> Structure:
+    return get_object_or_404(
+        Structure.objects.listed().select_related("commune__department"), pk=pk
+    )
+
+
+@login_not_required
+@require_safe
+def place_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    place = _listed_place(pk)
+    now = timezone.now()
+    return render(
+        request,
+        "public/place_detail.html",
+        {
+            "place": place,
+            "status": place.hours_status(now),
+            "postal_code": place.commune.postal_codes.order_by("code").first(),
+            "workshops": Workshop.objects.announced(place, now)[:10],
+            "slots": DropInSlot.objects.filter(
+                structure=place, starts_at__gte=now, starts_at__lt=now + timedelta(days=30)
+            ).order_by("starts_at")[:10],
+            "map_points": places.map_points([(place.pk, 0.0)]),
+            "map_tiles": settings.MAP_TILE_URL,
+            "map_attribution": settings.MAP_ATTRIBUTION,
+        },
+    )
+
+
+@login_not_required
+def place_error(request: HttpRequest, pk: int) -> HttpResponse:
+    """« Signaler une erreur »: what is wrong reaches the place's staff by e-mail."""
+    place = _listed_place(pk)
+    form = PlaceErrorForm(request.POST or None)
+    if request.method == "POST" and not throttle.spend(
+        request, throttle.PLACE_ERROR, f"place:{place.pk}"
+    ):
+        form.add_error(None, throttle.TOO_MANY)
+    elif request.method == "POST" and form.is_valid():
+        transaction.on_commit(
+            partial(
+                report_place_error.enqueue,
+                place.pk,
+                form.cleaned_data["message"],
+                form.cleaned_data["contact"],
+            )
+        )
+        messages.success(request, _("Merci : votre message a été transmis à l'équipe de ce lieu."))
+        return redirect("public:place_detail", place.pk)
+    return render(request, "public/place_error.html", {"place": place, "form": form})
 
 
 # --- Open data: the network's public places in the national standard --------------------------

@@ -113,6 +113,10 @@ def test_two_overlapping_activities_are_a_conflict(
 
 
 def test_no_travel_check_without_coordinates(world: World) -> None:
+    """A place whose commune has no known centre and no pin has no position: no travel check."""
+    Structure.objects.filter(pk=world.mediatheque_charleville.pk).update(
+        latitude=None, longitude=None
+    )
     cohort_at(world, world.ccas_reims, MONDAY, 9)
     workshop_at(world, world.mediatheque_charleville, at(MONDAY, 11, 5))
     monday = agenda.week_of(world.personas["mediator"], MONDAY)[0]

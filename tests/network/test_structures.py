@@ -143,6 +143,7 @@ def test_a_referent_edits_their_own_structure_and_the_change_is_recorded(
             "kind": "ccas_cias",
             "commune": "Reims (51100)",
             "opening_hours": "Lundi au vendredi, 9 h – 12 h",
+            "closed_on_public_holidays": "on",
         },
     )
     assert response.status_code == 302
