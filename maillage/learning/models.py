@@ -394,11 +394,10 @@ class WalkIns(models.Model):
 class WorkshopQuerySet(ActivityQuerySet):
     facilitator_paths = ("facilitators",)
 
-    def announced(self, structure: Any, since: datetime, days: int = 60) -> WorkshopQuerySet:
-        """The public workshops of a place in the coming days, each with its free seats."""
+    def announced(self, since: datetime, days: int = 60) -> WorkshopQuerySet:
+        """The public workshops of the coming days, each with its free seats."""
         return (
             self.filter(
-                structure=structure,
                 is_public=True,
                 starts_at__gte=since,
                 starts_at__lt=since + timedelta(days=days),

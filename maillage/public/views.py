@@ -37,7 +37,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "public/home.html",
-        {"relay_count": Structure.objects.filter(relay_status=RelayStatus.RELAY).count()},
+        {
+            "relay_count": Structure.objects.filter(relay_status=RelayStatus.RELAY).count(),
+            "search_form": places.PlaceSearchForm(),
+        },
     )
 
 
@@ -93,8 +96,7 @@ def place_search(request: HttpRequest) -> HttpResponse:
             ],
             "filtered": any(request.GET.getlist(name) for name in places.FILTERS),
             "map_points": places.map_points(results.ranked if results else []),
-            "map_tiles": settings.MAP_TILE_URL,
-            "map_attribution": settings.MAP_ATTRIBUTION,
+            "workshops": places.coming_workshops(results.ranked if results else [], now),
         },
     )
 
@@ -117,13 +119,11 @@ def place_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "place": place,
             "status": place.hours_status(now),
             "postal_code": place.commune.postal_codes.order_by("code").first(),
-            "workshops": Workshop.objects.announced(place, now)[:10],
+            "workshops": Workshop.objects.announced(now).filter(structure=place)[:10],
             "slots": DropInSlot.objects.filter(
                 structure=place, starts_at__gte=now, starts_at__lt=now + timedelta(days=30)
             ).order_by("starts_at")[:10],
             "map_points": places.map_points([(place.pk, 0.0)]),
-            "map_tiles": settings.MAP_TILE_URL,
-            "map_attribution": settings.MAP_ATTRIBUTION,
         },
     )
 

@@ -65,4 +65,42 @@
       map.fitBounds(group.getBounds(), { padding: [24, 24], maxZoom: 14 });
     }
   });
+
+  // Staff move a place's pin: the marker writes its position into the form's fields, and
+  // typing in the fields moves the marker.
+  document.addEventListener("DOMContentLoaded", function () {
+    var canvas = document.querySelector("[data-pin-map]");
+    if (!canvas || !window.L) return;
+    var form = canvas.closest("form");
+    var lat = form.querySelector("[name=latitude]");
+    var lon = form.querySelector("[name=longitude]");
+    if (!lat || !lon) return;
+    var start = [parseFloat(canvas.dataset.lat), parseFloat(canvas.dataset.lon)];
+    var map = L.map(canvas, { scrollWheelZoom: false }).setView(start, 15);
+    L.tileLayer(canvas.dataset.tiles, {
+      attribution: canvas.dataset.attribution,
+      maxZoom: 19
+    }).addTo(map);
+    var label = canvas.dataset.markerLabel;
+    var marker = L.marker(start, { draggable: true, title: label, alt: label }).addTo(map);
+    function write(position) {
+      lat.value = position.lat.toFixed(6);
+      lon.value = position.lng.toFixed(6);
+    }
+    marker.on("dragend", function () {
+      write(marker.getLatLng());
+    });
+    map.on("click", function (event) {
+      marker.setLatLng(event.latlng);
+      write(event.latlng);
+    });
+    function read() {
+      var typed = [parseFloat(lat.value), parseFloat(lon.value)];
+      if (isNaN(typed[0]) || isNaN(typed[1])) return;
+      marker.setLatLng(typed);
+      map.panTo(typed);
+    }
+    lat.addEventListener("change", read);
+    lon.addEventListener("change", read);
+  });
 })();

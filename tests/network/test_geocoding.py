@@ -15,7 +15,7 @@ from maillage.network import geocoding
 from maillage.network.enums import LocationSource
 from maillage.network.geocoding import AddressService, Found, Geocoder, GeocodingError
 from maillage.network.models import Structure
-from tests.conftest import World
+from tests.conftest import World, text
 from tests.factories import StructureFactory
 
 FAKE = "tests.network.test_geocoding.FakeGeocoder"
@@ -124,6 +124,18 @@ def test_staff_move_the_pin_and_nothing_moves_it_back_until_the_address_changes(
     world.ccas_reims.refresh_from_db()
     assert world.ccas_reims.position == (49.2539, 4.0337)
     assert world.ccas_reims.location_source == LocationSource.ADDRESS
+
+
+def test_the_edit_page_shows_the_pin_to_move_beside_the_coordinates(
+    client_as, world: World
+) -> None:
+    content = text(
+        client_as("relay_referent").get(f"/reseau/structures/{world.ccas_reims.pk}/modifier/")
+    )
+    assert "Position sur la carte" in content and "data-pin-map" in content
+    assert 'data-lat="49.250000"' in content and 'data-lon="4.030000"' in content
+    assert 'name="latitude"' in content and 'name="longitude"' in content
+    assert "vendor/leaflet/leaflet.js" in content
 
 
 def test_the_batch_is_bounded_and_goes_on_where_it_stopped(

@@ -242,3 +242,39 @@ def test_an_empty_report_is_refused_and_reports_are_limited(
     settings.PUBLIC_FORM_SENDINGS_PER_HOUR = 1
     client.post(url, {"message": "Faux numéro"})
     assert "Trop d'envois" in text(client.post(url, {"message": "Faux numéro"}))
+
+
+def test_the_home_page_opens_on_finding_a_place_near_me(client: Any, world: World) -> None:
+    content = text(client.get("/"))
+    assert 'action="/lieux/"' in content and 'name="ou"' in content
+    assert "Trouver un lieu près de chez moi" in content
+    for offer in ("Où apprendre près de chez moi", "Où s'équiper près de chez moi"):
+        assert offer in content
+    assert 'href="/lieux/?offre=sim&offre=refugies&offre=acces"' in content
+
+
+def test_a_search_shows_the_coming_public_workshops_near_the_commune(
+    client: Any, around_reims: dict[str, Structure]
+) -> None:
+    soon = timezone.now() + timedelta(days=2)
+    Workshop.objects.create(
+        title="Faire ses démarches en ligne",
+        structure=around_reims["tinqueux"],
+        starts_at=soon,
+        is_public=True,
+        capacity=6,
+    )
+    Workshop.objects.create(
+        title="Trop loin", structure=around_reims["charleville"], starts_at=soon, is_public=True
+    )
+    Workshop.objects.create(
+        title="Déjà passé",
+        structure=around_reims["reims"],
+        starts_at=soon - timedelta(days=5),
+        is_public=True,
+    )
+    content = text(client.get("/lieux/", {"ou": "Reims", "rayon": "20"}))
+    assert "Prochains ateliers ouverts à tous près de Reims" in content
+    assert "Faire ses démarches en ligne" in content and "6 places libres" in content
+    assert "Médiathèque de Tinqueux</a>, Tinqueux" in content
+    assert "Trop loin" not in content and "Déjà passé" not in content

@@ -72,3 +72,11 @@ def answer_buttons(field: BoundField) -> SafeString:
 def main_menu_html(menu: list[dict[str, Any]]) -> SafeString:
     """`{% main_menu_html main_menu %}`: see `maillage.core.navigation.menu_html`."""
     return menu_html(menu)
+
+
+@register.simple_tag
+def map_tiles() -> dict[str, str]:
+    """The map's background tiles and the credit their licence asks for (settings)."""
+    from django.conf import settings
+
+    return {"url": settings.MAP_TILE_URL, "attribution": settings.MAP_ATTRIBUTION}
