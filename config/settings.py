@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "maillage.animation",
     "maillage.impact",
     "maillage.public",
+    "maillage.bookings",
     "maillage.demo",
 ]
 
@@ -259,6 +260,10 @@ PUBLIC_FORM_SENDINGS_PER_HOUR = env_int("PUBLIC_FORM_SENDINGS_PER_HOUR", 20)
 # …and what every address together may send in an hour to one target (a structure's referral
 # link, a call, a meeting).
 PUBLIC_FORM_SENDINGS_PER_TARGET = env_int("PUBLIC_FORM_SENDINGS_PER_TARGET", 60)
+# Bookings of the public: how many a phone number may hold to come, and how many days after its
+# date a booking still names the person (then only its count and status are kept).
+BOOKINGS_PER_PHONE = env_int("BOOKINGS_PER_PHONE", 3)
+BOOKING_KEEP_DAYS = env_int("BOOKING_KEEP_DAYS", 30)
 # Password reset requests allowed in an hour per network address and per account.
 PASSWORD_RESETS_PER_ADDRESS = env_int("PASSWORD_RESETS_PER_ADDRESS", 10)
 PASSWORD_RESETS_PER_ACCOUNT = env_int("PASSWORD_RESETS_PER_ACCOUNT", 3)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("reseau/", include("maillage.network.urls")),
     path("reseau/", include("maillage.animation.urls")),
     path("", include("maillage.people.urls")),
+    path("", include("maillage.bookings.urls")),
     path("diagnostics/", include("maillage.diagnostics.urls")),
     path("accompagner/", include("maillage.learning.urls")),
     path("equiper/", include("maillage.stock.urls")),

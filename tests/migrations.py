@@ -12,13 +12,11 @@ from django.db.migrations.executor import MigrationExecutor
 def migrate_to(targets: list[tuple[str, str | None]]) -> Any:
     """Migrate to these targets (the other apps at their latest); the models of the state
     reached."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    executor.loader.build_graph()
-    apps = {app for app, _name in targets}
-    nodes = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in apps]
-    nodes += [(app, name) for app, name in targets if name is not None]
-    return executor.loader.project_state(nodes).apps
+    MigrationExecutor(connection).migrate(targets)
+    # The state of exactly what is applied now: moving an app back also unapplies the
+    # migrations of other apps that depend on it.
+    loader = MigrationExecutor(connection).loader
+    return loader.project_state(list(loader.applied_migrations)).apps
 
 
 def latest() -> list[tuple[str, str | None]]:

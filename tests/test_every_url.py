@@ -513,6 +513,67 @@ def _team_role(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
     return {**kwargs, "role_pk": role.pk} if role else None
 
 
+def _bookable(world: World) -> tuple[Any, Any]:
+    """A public workshop and a bookable drop-in slot to come, at a published place, each
+    with one booking."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from maillage.bookings.models import Booking
+    from maillage.learning.models import DropInSlot, Workshop
+
+    place = world.ccas_reims
+    _public_place(world, None, True)
+    workshop = Workshop.objects.filter(title="Atelier réservable").first()
+    if workshop is None:
+        soon = timezone.now() + timedelta(days=3)
+        workshop = Workshop.objects.create(
+            title="Atelier réservable", structure=place, starts_at=soon, is_public=True, capacity=5
+        )
+        slot = DropInSlot.objects.create(
+            facilitator=world.personas["mediator"], structure=place, starts_at=soon
+        )
+        for target in ({"workshop": workshop}, {"slot": slot}):
+            Booking.objects.create(
+                structure=place, starts_at=soon, first_name="Anne", phone="+33612345678", **target
+            )
+    return workshop, DropInSlot.objects.get(structure=place, bookings__isnull=False)
+
+
+def _bookable_workshop(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    return {"pk": _bookable(world)[0].pk} if inside else None
+
+
+def _bookable_slot(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    return {"pk": _bookable(world)[1].pk} if inside else None
+
+
+def _booking_link(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    from maillage.bookings.models import Booking
+
+    _bookable(world)
+    return {"token": Booking.objects.order_by("pk")[0].token()} if inside else None
+
+
+def _staff_slot(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    from maillage.bookings.perms import places_handled_by
+    from maillage.learning.models import DropInSlot
+
+    _bookable(world)
+    visible = DropInSlot.objects.filter(structure__in=places_handled_by(user))
+    found = _pick(DropInSlot.objects, visible, inside)
+    return {"pk": found.pk} if found else None
+
+
+def _booking(world: World, user: Any, inside: bool) -> dict[str, Any] | None:
+    from maillage.bookings.models import Booking
+
+    _bookable(world)
+    found = _pick(Booking.objects, Booking.objects.handled_by(user), inside)
+    return {"pk": found.pk} if found else None
+
+
 KWARGS: dict[str, Callable[[World, Any, bool], dict[str, Any] | None]] = {
     "accounts:team_member": _team_account,
     "accounts:team_access": _team_account,
@@ -617,6 +678,12 @@ KWARGS: dict[str, Callable[[World, Any, bool], dict[str, Any] | None]] = {
     "public:call_apply": _public_call,
     "public:call_draft": _draft,
     "public:meeting_register": _public_meeting,
+    "bookings:book_workshop": _bookable_workshop,
+    "bookings:book_slot": _bookable_slot,
+    "bookings:manage": _booking_link,
+    "bookings:slot_bookings": _staff_slot,
+    "bookings:came": _booking,
+    "bookings:did_not_come": _booking,
     "public:place_detail": _public_place,
     "public:place_error": _public_place,
 }

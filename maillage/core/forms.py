@@ -299,3 +299,9 @@ class QuantityField(forms.IntegerField):
         kwargs.setdefault("max_value", settings.MAX_QUANTITY)
         kwargs.setdefault("widget", forms.NumberInput(attrs={"inputmode": "numeric"}))
         super().__init__(min_value=min_value, **kwargs)
+
+
+def or_model_default(form: forms.ModelForm, name: str) -> Any:
+    """A number the form lets people leave empty: then the model field's default."""
+    value = form.cleaned_data.get(name)
+    return form._meta.model._meta.get_field(name).default if value is None else value

@@ -9,11 +9,13 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
+from maillage.bookings.enums import BookingStatus
 from maillage.core.roles import facilitator_accounts, within_scope
 from maillage.learning.enums import CohortStatus
 from maillage.learning.models import Cohort, DropInSlot, Session, Workshop
@@ -35,6 +37,8 @@ class Item:
     structure: Structure
     place: str
     url: str = ""
+    # Seats booked by the public (workshops and drop-in slots).
+    bookings: int = 0
 
     @property
     def where(self) -> str:
@@ -142,9 +146,12 @@ def items_for(user: Any, start: date, end: date) -> list[Item]:
                 s.get_absolute_url(),
             )
         )
-    workshops = Workshop.objects.filter(
-        starts_at__gte=since, starts_at__lt=until, facilitators=user
-    ).select_related("structure__commune")
+    booked = Count("bookings", filter=Q(bookings__status=BookingStatus.BOOKED))
+    workshops = (
+        Workshop.objects.filter(starts_at__gte=since, starts_at__lt=until, facilitators=user)
+        .select_related("structure__commune")
+        .annotate(booked=booked)
+    )
     for w in workshops:
         items.append(
             Item(
@@ -155,14 +162,26 @@ def items_for(user: Any, start: date, end: date) -> list[Item]:
                 w.structure,
                 w.place,
                 w.get_absolute_url(),
+                w.booked,
             )
         )
-    slots = DropInSlot.objects.filter(
-        starts_at__gte=since, starts_at__lt=until, facilitator=user
-    ).select_related("structure__commune")
+    slots = (
+        DropInSlot.objects.filter(starts_at__gte=since, starts_at__lt=until, facilitator=user)
+        .select_related("structure__commune")
+        .annotate(booked=booked)
+    )
     for slot in slots:
         items.append(
-            Item("slot", _("Permanence"), slot.starts_at, slot.ends_at, slot.structure, "")
+            Item(
+                "slot",
+                _("Permanence"),
+                slot.starts_at,
+                slot.ends_at,
+                slot.structure,
+                "",
+                reverse("bookings:slot_bookings", args=[slot.pk]),
+                slot.booked,
+            )
         )
     return sorted(items, key=lambda i: (i.starts_at, i.ends_at))
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maillage.accounts.models import User
+from maillage.core.forms import or_model_default
 from maillage.core.roles import referent_accounts, staff_accounts
 from maillage.learning.enums import DROP_IN_MINUTES, Presence, ProcedureTheme, ReferredTo, Theme
 from maillage.learning.models import Cohort, Course, DropIn, DropInSlot, Unavailability, Workshop
@@ -489,11 +490,12 @@ class DropInSlotForm(forms.ModelForm):
 
     class Meta:
         model = DropInSlot
-        fields = ("structure", "minutes")
+        fields = ("structure", "minutes", "bookable_seats")
 
     def __init__(self, *args: Any, structures: QuerySet[Structure], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         offer_structures(self, structures)
+        self.fields["bookable_seats"].required = False
         self.order_fields(["structure", "day", "start_time", "minutes"])
 
     def save(self, commit: bool = True) -> DropInSlot:
@@ -504,6 +506,10 @@ class DropInSlotForm(forms.ModelForm):
         if commit:
             slot.save()
         return slot
+
+    def clean_bookable_seats(self) -> int:
+        """Left empty: the usual number."""
+        return int(or_model_default(self, "bookable_seats"))
 
 
 class UnavailabilityForm(forms.ModelForm):

@@ -395,16 +395,10 @@ class WorkshopQuerySet(ActivityQuerySet):
     facilitator_paths = ("facilitators",)
 
     def announced(self, since: datetime, days: int = 60) -> WorkshopQuerySet:
-        """The public workshops of the coming days, each with its free seats."""
-        return (
-            self.filter(
-                is_public=True,
-                starts_at__gte=since,
-                starts_at__lt=since + timedelta(days=days),
-            )
-            .annotate(free_seats=models.F("capacity") - models.Count("participants"))
-            .order_by("starts_at", "pk")
-        )
+        """The public workshops of the coming days (their free seats: `bookings.services`)."""
+        return self.filter(
+            is_public=True, starts_at__gte=since, starts_at__lt=since + timedelta(days=days)
+        ).order_by("starts_at", "pk")
 
 
 class Workshop(models.Model):
@@ -617,6 +611,12 @@ class DropInSlot(models.Model):
         _("durée (minutes)"),
         default=180,
         validators=[MinValueValidator(15), MaxValueValidator(600)],
+    )
+    bookable_seats = models.PositiveSmallIntegerField(
+        _("rendez-vous réservables en ligne"),
+        default=4,
+        validators=[MaxValueValidator(50)],
+        help_text=_("Combien de personnes peuvent réserver ce créneau sur le site ; 0 : aucune."),
     )
 
     class Meta:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from maillage.bookings import services as bookings
 from maillage.core import audit
 from maillage.core.forms import bind, errors_text
 from maillage.core.models import AuditEvent
@@ -543,6 +544,7 @@ def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "query": query,
             "candidates": candidates,
+            "bookings": bookings.shown_to_staff(request.user, workshop),
         },
     )
 
@@ -585,17 +587,30 @@ def drop_in_create(request: HttpRequest) -> HttpResponse:
     hosts = _hosts(request.user)
     require(hosts.exists())
     people = Beneficiary.objects.visible_to(request.user).named()
-    initial = {"person": request.GET.get("personne", "")}
+    initial: dict[str, Any] = {"person": request.GET.get("personne", "")}
+    booking = bookings.booking_to_record(
+        request.user, request.GET.get("reservation") or request.POST.get("reservation") or ""
+    )
+    if booking is not None:
+        moment = timezone.localtime(booking.starts_at)
+        initial.update(
+            structure=booking.structure_id,
+            day=moment.date(),
+            start_time=moment.time(),
+            notes=booking.purpose,
+        )
     form = bind(
         request, DropInForm, user=request.user, structures=hosts, people=people, initial=initial
     )
     if request.method == "POST" and form.is_valid():
         drop_in = services.record_drop_in(form.save(commit=False), by=request.user)
+        if booking is not None:
+            bookings.came_to_drop_in(booking, drop_in, by=request.user)
         messages.success(request, _("Permanence enregistrée."))
         if request.POST.get("another"):
             return redirect("learning:drop_in_create")
         return redirect(drop_in)
-    return render(request, "learning/drop_in_form.html", {"form": form})
+    return render(request, "learning/drop_in_form.html", {"form": form, "booking": booking})
 
 
 def drop_in_detail(request: HttpRequest, pk: int) -> HttpResponse:

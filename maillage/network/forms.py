@@ -10,6 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from maillage.core.forms import or_model_default
 from maillage.core.phones import normalise_optional_phone
 from maillage.network import hours
 from maillage.network.enums import (
@@ -84,6 +85,7 @@ class StructureForm(forms.ModelForm):
         self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
         self.fields["email"].widget.attrs.update({"autocomplete": "email"})
         self.fields["siret"].widget.attrs.update({"inputmode": "numeric"})
+        self.fields["booking_cancel_hours"].required = False
         self._add_day_fields()
 
     def _add_day_fields(self) -> None:
@@ -106,6 +108,10 @@ class StructureForm(forms.ModelForm):
             for day in hours.DAYS
         ]
         self.fields = dict(fields[:at] + days + fields[at:])
+
+    def clean_booking_cancel_hours(self) -> int:
+        """Left empty: the usual delay."""
+        return int(or_model_default(self, "booking_cancel_hours"))
 
     def clean_siret(self) -> str:
         siret = normalise_siret(self.cleaned_data.get("siret", ""))

@@ -152,6 +152,12 @@ class Structure(models.Model):
         default="",
         help_text=_("Par exemple : fermé en août, permanence le premier samedi du mois."),
     )
+    booking_cancel_hours = models.PositiveSmallIntegerField(
+        _("annulation en ligne possible jusqu'à (heures avant)"),
+        default=4,
+        validators=[MaxValueValidator(168)],
+        help_text=_("Le public peut annuler sa réservation jusqu'à ce délai avant le rendez-vous."),
+    )
     services = models.JSONField(_("services proposés"), default=list, blank=True)
     publics = models.JSONField(_("publics spécifiquement accueillis"), default=list, blank=True)
     specific_support = models.JSONField(_("prise en charge spécifique"), default=list, blank=True)
@@ -250,6 +256,7 @@ class Structure(models.Model):
         "hours",
         "closed_on_public_holidays",
         "opening_hours",
+        "booking_cancel_hours",
         "services",
         "publics",
         "specific_support",

@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from maillage.accounts.second_factor import reauthenticated
+from maillage.bookings import services as bookings
 from maillage.core import audit, throttle
 from maillage.core.forms import bind
 from maillage.core.models import AuditEvent
@@ -599,7 +600,17 @@ def referral_public(request: HttpRequest, token: str) -> HttpResponse:
             "people/referral_public_done.html",
             {"referral": referral, "structure": link.structure},
         )
-    return render(request, "people/referral_form.html", {"form": form, "link": link})
+    workshops, slots = bookings.coming_at(link.structure, timezone.now())
+    return render(
+        request,
+        "people/referral_form.html",
+        {
+            "form": form,
+            "link": link,
+            "bookable_workshops": [w for w in workshops if w.free_seats],
+            "bookable_slots": [s for s in slots if s.free_seats],
+        },
+    )
 
 
 STOP_WORDS = {"stop", "arret", "arrêt", "stop sms", "desabonner", "désabonner"}

@@ -18,6 +18,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from maillage.bookings.services import with_free_seats
 from maillage.learning.models import Workshop
 from maillage.network import hours
 from maillage.network.enums import AccessFeature, Public, RelayOffer, Service, SpecificSupport
@@ -343,8 +344,10 @@ def coming_workshops(ranked: list[tuple[int, float]], now: datetime, limit: int 
     """The next public workshops at the places found, soonest first, with their free seats."""
     if not ranked:
         return []
-    return list(
-        Workshop.objects.announced(now)
-        .filter(structure_id__in=[pk for pk, _distance in ranked])
-        .select_related("structure__commune")[:limit]
+    return with_free_seats(
+        list(
+            Workshop.objects.announced(now)
+            .filter(structure_id__in=[pk for pk, _distance in ranked])
+            .select_related("structure__commune")[:limit]
+        )
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -23,8 +22,8 @@ from django.views.decorators.http import condition, require_safe
 from maillage.animation import services, tasks
 from maillage.animation.forms import ApplicationForm, MeetingRegistrationForm
 from maillage.animation.models import Application, Call, InfoMeeting
+from maillage.bookings.services import coming_at
 from maillage.core import throttle
-from maillage.learning.models import DropInSlot, Workshop
 from maillage.network.enums import RelayStatus
 from maillage.network.models import Structure
 from maillage.public import opendata, places
@@ -112,6 +111,7 @@ def _listed_place(pk: int) -> Structure:
 def place_detail(request: HttpRequest, pk: int) -> HttpResponse:
     place = _listed_place(pk)
     now = timezone.now()
+    workshops, slots = coming_at(place, now)
     return render(
         request,
         "public/place_detail.html",
@@ -119,10 +119,8 @@ def place_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "place": place,
             "status": place.hours_status(now),
             "postal_code": place.commune.postal_codes.order_by("code").first(),
-            "workshops": Workshop.objects.announced(now).filter(structure=place)[:10],
-            "slots": DropInSlot.objects.filter(
-                structure=place, starts_at__gte=now, starts_at__lt=now + timedelta(days=30)
-            ).order_by("starts_at")[:10],
+            "workshops": workshops,
+            "slots": slots,
             "map_points": places.map_points([(place.pk, 0.0)]),
         },
     )

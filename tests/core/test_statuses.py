@@ -10,6 +10,7 @@ from django.conf import settings
 from django.template import Context, Template
 
 from maillage.animation.models import Application, CoachingPlan
+from maillage.bookings.models import Booking
 from maillage.core.statemachine import Tone, Workflow
 from maillage.diagnostics.models import Orientation
 from maillage.learning.models import Cohort, Enrolment
@@ -28,6 +29,7 @@ WORKFLOWS = [
     (Referral, "status"),
     (Orientation, "outcome"),
     (Device, "state"),
+    (Booking, "status"),
 ]
 
 

@@ -536,3 +536,38 @@ def test_a_backup_is_restored_only_into_an_empty_database_with_its_passphrase(
         text=True,
     )
     assert done.returncode != 0 and "phrase secrète fausse" in done.stderr
+
+
+@pytest.mark.django_db
+def test_the_hautes_alpes_map_shows_nine_relays_and_six_sell_sim_cards(demo: None) -> None:
+    from django.test import Client
+
+    from tests.conftest import text
+
+    page = text(Client().get("/lieux/", {"ou": "Gap", "rayon": "100"}))
+    relays = Structure.objects.filter(
+        commune__department__code="05", relay_status=RelayStatus.RELAY
+    )
+    assert all(relay.position is not None for relay in relays)
+    assert all(relay.name in page for relay in relays)
+    sim = text(Client().get("/lieux/", {"ou": "Gap", "rayon": "100", "offre": "sim"}))
+    assert "6 lieux à moins de 100 km de Gap" in sim
+
+
+@pytest.mark.django_db
+def test_the_demo_can_be_booked_today(demo: None) -> None:
+    from django.utils import timezone
+
+    from maillage.bookings.enums import BookingStatus
+    from maillage.bookings.models import Booking
+    from maillage.learning.models import DropInSlot, Workshop
+
+    now = timezone.now()
+    coming = Workshop.objects.filter(
+        is_public=True, starts_at__gt=now, structure__commune__department__code="05"
+    )
+    assert coming.count() == 18
+    assert DropInSlot.objects.filter(starts_at__gt=now, bookable_seats__gt=0).count() >= 18
+    assert Booking.objects.filter(status=BookingStatus.WAITING).count() == 1
+    today = Booking.objects.filter(starts_at__date=timezone.localdate(), slot__isnull=False)
+    assert today.count() == 2

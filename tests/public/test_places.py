@@ -192,6 +192,12 @@ def test_a_places_page_says_how_to_come_and_what_it_offers(
     DropInSlot.objects.create(
         facilitator=world.personas["mediator"], structure=place, starts_at=soon + timedelta(days=1)
     )
+    DropInSlot.objects.create(
+        facilitator=world.personas["mediator"],
+        structure=place,
+        starts_at=soon + timedelta(days=2),
+        bookable_seats=0,
+    )
     content = text(client.get(f"/lieux/{place.pk}/"))
     assert "1 rue de la Paix" in content and "51100 Reims" in content
     assert "https://www.openstreetmap.org/directions?to=49.250000%2C4.030000" in content
@@ -203,6 +209,7 @@ def test_a_places_page_says_how_to_come_and_what_it_offers(
     assert "Accessible en fauteuil roulant" in content
     assert "Premiers pas sur la tablette" in content and "8 places libres" in content
     assert "Atelier interne" not in content
+    assert "4 rendez-vous libres" in content
     assert "Permanence : aide individuelle, sans inscription" in content
 
 

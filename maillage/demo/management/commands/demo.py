@@ -13,6 +13,7 @@ from maillage.demo.learning import build_learning
 from maillage.demo.network import DEMO_PASSWORD, Builder, build_network
 from maillage.demo.people import build_people
 from maillage.demo.programmes import build_programmes
+from maillage.demo.public import build_public_agenda
 from maillage.demo.stock import build_stock
 from maillage.diagnostics.loader import load_all
 from maillage.impact import facts
@@ -43,6 +44,7 @@ class Command(BaseCommand):
             figures["learning"] = build_learning()
             build_programmes()
             figures["stock"] = build_stock()
+            figures["public"] = build_public_agenda()
             # Bulk writes bypass the per-write upkeep of the facts: compute them once.
             facts.rebuild()
         self.stdout.write(
@@ -74,6 +76,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Hautes-Alpes : {alps['smartphones_given']} smartphones donnés, {alps['sims']} cartes "
             f"SIM distribuées, flotte de {alps['fleet']} ordinateurs prêtés."
+        )
+        public = figures["public"]
+        self.stdout.write(
+            f"Agenda public des Hautes-Alpes : {public['workshops']} ateliers et {public['slots']} "
+            f"permanences réservables dans les deux semaines, dans {public['places']} lieux."
         )
         self.stdout.write("")
         self.stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :")

@@ -6,6 +6,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from maillage.bookings import services as booking_services
+from maillage.bookings import tasks as booking_tasks
 from maillage.learning import reminders, tasks
 from maillage.learning.models import ReminderSent
 
@@ -13,7 +15,8 @@ from maillage.learning.models import ReminderSent
 class Command(BaseCommand):
     help = (
         "Queue the reminders of the sessions of a day (tomorrow by default): an SMS, and an "
-        "e-mail where there is one, to each enrolled learner who agreed. Run it daily (cron)."
+        "e-mail where there is one, to each enrolled learner who agreed, and to each person of "
+        "the public who booked. Run it daily (cron)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -49,6 +52,14 @@ class Command(BaseCommand):
             tasks.send_session_reminders.enqueue(session.pk)
         self.stdout.write(
             f"Rappels de {len(sessions)} séance(s) du {day:%d/%m/%Y} mis en file d'envoi."
+        )
+        # The public's bookings of the same day, each reminded once; old ones forgotten.
+        booked = len(booking_tasks.bookings_on(day))
+        booking_tasks.send_booking_reminders.enqueue(day.isoformat())
+        forgotten = booking_services.forget_old_bookings(timezone.now())
+        self.stdout.write(
+            f"Rappels de {booked} réservation(s) du public mis en file d'envoi ; "
+            f"{forgotten} réservation(s) ancienne(s) anonymisée(s)."
         )
 
     @staticmethod
