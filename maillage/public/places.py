@@ -199,6 +199,13 @@ class PlaceSearchForm(forms.Form):
     )
     ouvert = forms.BooleanField(label=_("Ouvert maintenant"), required=False)
 
+    def __init__(self, data: Any = None, **kwargs: Any) -> None:
+        # A search sent without a distance (from the home page) shows the distance it used.
+        if data is not None and not data.get("rayon"):
+            data = data.copy()
+            data["rayon"] = str(DEFAULT_DISTANCE)
+        super().__init__(data, **kwargs)
+
 
 @dataclass(frozen=True)
 class Origin:

@@ -285,3 +285,10 @@ def test_a_search_shows_the_coming_public_workshops_near_the_commune(
     assert "Faire ses démarches en ligne" in content and "6 places libres" in content
     assert "Médiathèque de Tinqueux</a>, Tinqueux" in content
     assert "Trop loin" not in content and "Déjà passé" not in content
+
+
+def test_a_search_without_a_distance_shows_the_distance_it_used(
+    client: Any, around_reims: dict[str, Structure]
+) -> None:
+    content = text(client.get("/lieux/", {"ou": "Reims"}))
+    assert '<option value="20" selected>' in content and "à moins de 20 km de Reims" in content

@@ -1,0 +1,130 @@
+"""The public's journey in a real browser: from the home page, find a place near Reims that
+sells SIM cards, open it, book a drop-in appointment, get the SMS, cancel through its link;
+then the facilitator turns a booking into the recorded drop-in. Every public page is checked
+with axe-core for violations of any impact, on a phone and a computer."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from maillage.bookings.enums import BookingStatus
+from maillage.bookings.models import Booking
+from maillage.learning.models import DropIn, DropInSlot
+from maillage.network.enums import RelayOffer
+from maillage.notifications.sms import LocmemBackend
+from tests.conftest import World
+from tests.e2e.conftest import AXE, Visitor
+
+
+def no_violation_at_all(page: Page) -> None:
+    """The public pages answer to a stricter rule than the staff's: no violation of any impact."""
+    page.add_script_tag(content=AXE)
+    result: dict[str, Any] = page.evaluate(
+        "async () => await axe.run(document, {resultTypes: ['violations']})"
+    )
+    found = [
+        {"id": v["id"], "impact": v["impact"], "targets": [n["target"] for n in v["nodes"]][:3]}
+        for v in result["violations"]
+    ]
+    assert not found, f"axe-core on {page.url}:\n{json.dumps(found, indent=2, ensure_ascii=False)}"
+
+
+def _open_place(world: World) -> DropInSlot:
+    place = world.ccas_reims
+    place.is_public, place.address = True, "9 rue Eugène Desteuque"
+    place.relay_offer = [RelayOffer.SIM_CARDS, RelayOffer.DROP_INS]
+    place.hours = {"mo": [["09:00", "12:00"]], "th": [["14:00", "17:00"]]}
+    place.save()
+    return DropInSlot.objects.create(
+        facilitator=world.personas["mediator"],
+        structure=place,
+        starts_at=timezone.now().replace(hour=9, minute=30, second=0, microsecond=0)
+        + timedelta(days=3),
+        bookable_seats=2,
+    )
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_person_finds_a_place_books_a_drop_in_and_cancels_it(
+    visitor: Visitor, e2e_world: World, width: int
+) -> None:
+    slot = _open_place(e2e_world)
+    LocmemBackend.outbox.clear()
+    page = visitor.page
+    page.set_viewport_size({"width": width, "height": 900})
+    visitor.goto("/")
+    no_violation_at_all(page)
+    page.get_by_label("Commune ou code postal").fill("Reims")
+    visitor.click(page.get_by_role("button", name="Rechercher"))
+    expect(page.locator("h1")).to_have_text("Trouver un lieu près de chez moi")
+    page.get_by_text("Affiner : ce que propose le lieu").click()
+    page.get_by_label("Cartes SIM et recharges à prix solidaire").check()
+    visitor.click(page.get_by_role("button", name="Rechercher"))
+    expect(
+        page.get_by_role("heading", name=re.compile(r"1 lieu à moins de 20 km de Reims"))
+    ).to_be_visible()
+    no_violation_at_all(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    visitor.click(page.get_by_role("link", name="CCAS de Reims"))
+    expect(page.locator("h1")).to_have_text("CCAS de Reims")
+    no_violation_at_all(page)
+    visitor.click(page.get_by_role("link", name=re.compile("Prendre rendez-vous le")))
+    expect(page.locator("h1")).to_have_text("Réserver une place")
+    no_violation_at_all(page)
+    page.get_by_label("Votre prénom").fill("Josiane")
+    page.get_by_label("Votre numéro de téléphone portable").fill("06 12 34 56 78")
+    page.get_by_label(re.compile("J'accepte de recevoir des SMS")).check()
+    visitor.click(page.get_by_role("button", name="Réserver"))
+    expect(page.get_by_role("status")).to_contain_text("Votre réservation est confirmée.")
+    no_violation_at_all(page)
+    [sms] = LocmemBackend.outbox
+    assert sms.to == "+33612345678" and "Réservation confirmée" in sms.body
+    link = re.search(r"https?://\S+", sms.body)
+    assert link is not None
+    visitor.goto(link.group(0).split("://", 1)[1].split("/", 1)[1].join(["/", ""]))
+    visitor.click(page.get_by_role("button", name="Annuler ma réservation"))
+    expect(page.get_by_role("status")).to_contain_text("Votre réservation est annulée.")
+    booking = Booking.objects.get(slot=slot)
+    assert booking.status == BookingStatus.CANCELLED
+    assert "est annulée" in LocmemBackend.outbox[-1].body
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_facilitator_turns_a_booking_into_the_drop_in(
+    visitor: Visitor, e2e_world: World, width: int
+) -> None:
+    slot = _open_place(e2e_world)
+    booking = Booking.objects.create(
+        structure=slot.structure,
+        slot=slot,
+        starts_at=slot.starts_at,
+        first_name="Olena",
+        phone="+33639980103",
+        purpose="Créer mon compte Ameli",
+    )
+    page = visitor.page
+    page.set_viewport_size({"width": width, "height": 900})
+    visitor.sign_in("mediator@exemple.test")
+    day = timezone.localtime(slot.starts_at).date()
+    visitor.goto(f"/accompagner/agenda/?date={day.isoformat()}")
+    expect(page.get_by_text("1 réservation")).to_be_visible()
+    visitor.click(page.get_by_role("link", name="Permanence", exact=True))
+    expect(page.locator("h1")).to_have_text("Réservations de la permanence")
+    visitor.click(page.get_by_role("button", name="Enregistrer la permanence de Olena"))
+    expect(page.get_by_text("Rendez-vous réservé en ligne par Olena.")).to_be_visible()
+    page.get_by_label("Genre").select_option(label="Femme")
+    page.get_by_label("30 min").check()
+    page.get_by_label("Démarches administratives").check()
+    page.get_by_label("Autonome avec aide si besoin").check()
+    visitor.click(page.get_by_role("button", name="Enregistrer", exact=True))
+    expect(page.get_by_role("status")).to_contain_text("Permanence enregistrée.")
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.ATTENDED and booking.drop_in == DropIn.objects.get()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
