@@ -686,6 +686,7 @@ KWARGS: dict[str, Callable[[World, Any, bool], dict[str, Any] | None]] = {
     "bookings:did_not_come": _booking,
     "public:place_detail": _public_place,
     "public:place_error": _public_place,
+    "public:place_call_back": _public_place,
 }
 
 

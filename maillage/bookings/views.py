@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +20,7 @@ from maillage.bookings.perms import can_handle_bookings, places_handled_by
 from maillage.core import throttle
 from maillage.core.perms import require
 from maillage.learning.models import DropInSlot, Workshop
+from maillage.people.enums import Language
 from maillage.people.models import ReferralLink
 
 
@@ -57,7 +58,7 @@ def _book(request: HttpRequest, activity: Workshop | DropInSlot) -> HttpResponse
             email=data["email"],
             purpose=data["purpose"],
             sms_consent=data["sms_consent"],
-            language=translation.get_language() or "fr",
+            language=Language.current(),
             booked_by=data.get("booked_by", ""),
         )
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -52,6 +53,12 @@ class Language(models.TextChoices):
     TIGRINYA = "ti", _("Tigrigna")
     OTHER = "other", _("Autre langue")
 
+    @classmethod
+    def current(cls) -> str:
+        """The language the site is read in now, as a person's language (French otherwise)."""
+        active = translation.get_language() or cls.FRENCH
+        return active if active in cls.values else cls.FRENCH
+
 
 class SocialSituation(models.TextChoices):
     PUPIL = "pupil", _("Scolarisé·e")
@@ -94,6 +101,14 @@ class Need(models.TextChoices):
     HEALTH = "health", _("Santé")
     SCHOOLING = "schooling", _("Scolarité des enfants")
     OTHER = "other", _("Autre")
+
+
+class BestMoment(models.TextChoices):
+    """When a person who asked to be called back would rather be called."""
+
+    MORNING = "morning", _("Le matin")
+    AFTERNOON = "afternoon", _("L'après-midi")
+    ANY = "any", _("Peu importe")
 
 
 class Urgency(models.TextChoices):

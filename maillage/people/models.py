@@ -22,6 +22,7 @@ from maillage.people.enums import (
     OPEN_REFERRAL_STATUSES,
     REFERRAL_TRANSITIONS,
     AgeBand,
+    BestMoment,
     Connection,
     ConsentPurpose,
     Eligibility,
@@ -499,9 +500,26 @@ class Referral(Referenced, PersonDetails):
     link = models.ForeignKey(
         ReferralLink, on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals"
     )
-    referrer_name = models.CharField(_("nom du prescripteur"), max_length=150)
-    referrer_organisation = models.CharField(_("organisme du prescripteur"), max_length=200)
-    referrer_email = models.EmailField(_("e-mail du prescripteur"))
+    # Empty when the person asked to be called back from a place's public page.
+    referrer_name = models.CharField(
+        _("nom du prescripteur"), max_length=150, blank=True, default=""
+    )
+    referrer_organisation = models.CharField(
+        _("organisme du prescripteur"), max_length=200, blank=True, default=""
+    )
+    referrer_email = models.EmailField(_("e-mail du prescripteur"), blank=True, default="")
+    from_public = models.BooleanField(
+        _("demande de rappel du public"),
+        default=False,
+        help_text=_("La personne a demandé elle-même à être rappelée, depuis la page du lieu."),
+    )
+    best_moment = models.CharField(
+        _("meilleur moment pour appeler"),
+        max_length=16,
+        choices=BestMoment.choices,
+        blank=True,
+        default="",
+    )
     referrer_phone = models.CharField(
         _("téléphone du prescripteur"), max_length=20, blank=True, default=""
     )

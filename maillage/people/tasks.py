@@ -59,6 +59,8 @@ def tell_referrer(referral_pk: int, status: str) -> int:
     """The referrer learns each change of status; the e-mail names the referral by its
     reference, never the person."""
     referral = Referral.objects.select_related("to_structure").get(pk=referral_pk)
+    if not referral.referrer_email:
+        return 0  # a call back asked by the person: the team calls them
     context = {**_context(referral), "status": Referral.workflow.label(status)}
     return _send("referral_status", context, [referral.referrer_email])
 

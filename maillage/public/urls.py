@@ -14,6 +14,7 @@ urlpatterns = [
     path("lieux/", views.place_search, name="place_search"),
     path("lieux/<int:pk>/", views.place_detail, name="place_detail"),
     path("lieux/<int:pk>/signaler-une-erreur/", views.place_error, name="place_error"),
+    path("lieux/<int:pk>/etre-rappele/", views.place_call_back, name="place_call_back"),
     path("rejoindre/", views.join, name="join"),
     path("rejoindre/reunions/<int:pk>/", views.meeting_register, name="meeting_register"),
     path("appels/<slug:slug>/", views.call_apply, name="call_apply"),

@@ -26,6 +26,9 @@ from maillage.bookings.services import coming_at
 from maillage.core import throttle
 from maillage.network.enums import RelayStatus
 from maillage.network.models import Structure
+from maillage.people import services as people
+from maillage.people.enums import Language
+from maillage.people.forms import CallBackForm
 from maillage.public import opendata, places
 from maillage.public.forms import PlaceErrorForm
 from maillage.public.tasks import report_place_error
@@ -147,6 +150,29 @@ def place_error(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Merci : votre message a été transmis à l'équipe de ce lieu."))
         return redirect("public:place_detail", place.pk)
     return render(request, "public/place_error.html", {"place": place, "form": form})
+
+
+@login_not_required
+def place_call_back(request: HttpRequest, pk: int) -> HttpResponse:
+    """« Je voudrais être rappelé·e »: a referral from the public in the place's inbox."""
+    place = _listed_place(pk)
+    form = CallBackForm(request.POST or None)
+    if request.method == "POST" and not throttle.spend(
+        request, throttle.CALL_BACK, f"place:{place.pk}"
+    ):
+        form.add_error(None, throttle.TOO_MANY)
+    elif request.method == "POST" and form.is_valid():
+        referral = form.save(commit=False)
+        referral.to_structure = place
+        referral.from_public = True
+        referral.preferred_language = Language.current()
+        people.send_referral(referral, by=None)
+        messages.success(
+            request,
+            _("Merci. L'équipe de « %(name)s » va vous rappeler.") % {"name": place.name},
+        )
+        return redirect("public:place_detail", place.pk)
+    return render(request, "public/place_call_back.html", {"place": place, "form": form})
 
 
 # --- Open data: the network's public places in the national standard --------------------------

@@ -128,3 +128,26 @@ def test_the_facilitator_turns_a_booking_into_the_drop_in(
     booking.refresh_from_db()
     assert booking.status == BookingStatus.ATTENDED and booking.drop_in == DropIn.objects.get()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_person_asks_to_be_called_back_and_the_referent_sees_it(
+    visitor: Visitor, e2e_world: World, width: int
+) -> None:
+    _open_place(e2e_world)
+    page = visitor.page
+    page.set_viewport_size({"width": width, "height": 900})
+    visitor.goto(f"/lieux/{e2e_world.ccas_reims.pk}/")
+    visitor.click(page.get_by_role("link", name="Je voudrais être rappelé·e"))
+    no_violation_at_all(page)
+    page.get_by_label("Votre prénom").fill("Ahmad")
+    page.get_by_label("Votre numéro de téléphone").fill("06 12 34 56 79")
+    page.get_by_label("Démarches en ligne").check()
+    page.get_by_label("L'après-midi").check()
+    page.get_by_label(re.compile("J'accepte que l'équipe du lieu")).check()
+    visitor.click(page.get_by_role("button", name="Demander à être rappelé·e"))
+    expect(page.get_by_role("status")).to_contain_text("va vous rappeler")
+    no_violation_at_all(page)
+    visitor.sign_in("relay.referent@exemple.test")
+    visitor.goto("/orientations/")
+    expect(page.get_by_text("Demande de rappel du public")).to_be_visible()
