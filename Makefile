@@ -112,8 +112,8 @@ load-run: install
 
 ## Update the English catalogue after changing French strings, then compile it
 messages: install
-	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --ignore=static --no-obsolete
-	$(PY) manage.py compilemessages -l en --ignore=.venv
+	$(PY) manage.py makemessages -l en -l uk -l ar --ignore=.venv --ignore=tests --ignore=static --no-obsolete
+	$(PY) manage.py compilemessages -l en -l uk -l ar --ignore=.venv
 
 format: install
 	$(VENV)/bin/ruff check --fix .

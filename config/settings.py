@@ -364,7 +364,14 @@ SECURE_CSP = {
 # --- Internationalisation ---------------------------------------------------
 
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
+# The staff work in French (English for the interface too); the public's pages, forms and
+# messages also speak Ukrainian and Arabic (right to left): `maillage/public/languages.py`.
+LANGUAGES = [
+    ("fr", _("Français")),
+    ("en", _("English")),
+    ("uk", _("Українська")),
+    ("ar", _("العربية")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True

@@ -14,7 +14,6 @@ from maillage.core.forms import ListedModelChoiceField
 from maillage.core.phones import normalise_optional_phone
 from maillage.network.models import Structure
 from maillage.people.enums import (
-    BestMoment,
     ConsentPurpose,
     Eligibility,
     Equipment,
@@ -331,53 +330,6 @@ class ReferralForm(forms.ModelForm):
                 _("Indiquez au moins un moyen de joindre la personne : téléphone ou e-mail."),
             )
         return cleaned
-
-
-class CallBackForm(forms.ModelForm):
-    """« Je voudrais être rappelé·e »: the person leaves a first name, a phone number, what it
-    is about and when to call; the place's team finds it in its referral inbox."""
-
-    needs = forms.MultipleChoiceField(
-        label=gettext_lazy("C'est pour quoi ?"),
-        choices=Need.choices,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": gettext_lazy("Choisissez au moins une réponse.")},
-    )
-    best_moment = forms.ChoiceField(
-        label=gettext_lazy("Quand préférez-vous être appelé·e ?"),
-        choices=BestMoment.choices,
-        initial=BestMoment.ANY,
-        widget=forms.RadioSelect,
-    )
-    person_agreed = forms.BooleanField(
-        label=gettext_lazy(
-            "J'accepte que l'équipe du lieu garde mon prénom et mon numéro pour me rappeler."
-        ),
-        error_messages={"required": gettext_lazy("Cochez cette case pour être rappelé·e.")},
-    )
-
-    class Meta:
-        model = Referral
-        fields = ("first_name", "phone", "needs", "message", "best_moment", "person_agreed")
-        labels = {
-            "first_name": gettext_lazy("Votre prénom"),
-            "phone": gettext_lazy("Votre numéro de téléphone"),
-            "message": gettext_lazy("Précisions (facultatif)"),
-        }
-        widgets = {"message": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["first_name"].required = True
-        self.fields["phone"].required = True
-        self.fields["first_name"].widget.attrs.update({"autocomplete": "given-name"})
-        self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
-        self.fields["message"].help_text = _(
-            "Par exemple : je n'arrive pas à envoyer un document à la CAF."
-        )
-
-    def clean_phone(self) -> str:
-        return normalise_optional_phone(self.cleaned_data.get("phone", ""))
 
 
 class ReferralStepForm(forms.Form):

@@ -28,9 +28,8 @@ from maillage.network.enums import RelayStatus
 from maillage.network.models import Structure
 from maillage.people import services as people
 from maillage.people.enums import Language
-from maillage.people.forms import CallBackForm
 from maillage.public import opendata, places
-from maillage.public.forms import PlaceErrorForm
+from maillage.public.forms import CallBackForm, PlaceErrorForm
 from maillage.public.tasks import report_place_error
 
 

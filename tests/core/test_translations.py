@@ -6,6 +6,7 @@ from __future__ import annotations
 import gettext
 import re
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
@@ -76,3 +77,55 @@ def test_every_french_string_of_the_source_is_in_the_catalogue(settings, tmp_pat
         if "#, fuzzy" in block or re.search(r'^msgstr(?:\[\d\])? ""\Z', block.strip(), re.M)
     ]
     assert not missing, f"Run `make messages` and translate: {missing[:5]}"
+
+
+def _public_msgids(tmp_path: Path, settings: Any) -> set[str]:
+    """The strings of the public's sources (`maillage.public.languages`), extracted afresh."""
+    import os
+    import shutil
+
+    from django.core.management import call_command
+
+    from maillage.public.languages import PUBLIC_SOURCES
+
+    base = Path(settings.BASE_DIR)
+    for source in PUBLIC_SOURCES:
+        target = tmp_path / source
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if (base / source).is_dir():
+            shutil.copytree(base / source, target)
+        else:
+            shutil.copy(base / source, target)
+    (tmp_path / "locale").mkdir()
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+    cwd = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        call_command("makemessages", locale=["uk"], verbosity=0)
+    finally:
+        os.chdir(cwd)
+    fresh = (tmp_path / "locale" / "uk" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    return {
+        _unquote(match)
+        for match in re.findall(r'^msgid ((?:".*"\n?)+)', fresh.split("\n\n", 1)[1], re.M)
+    }
+
+
+def test_every_public_string_is_translated_in_each_language_of_the_public(
+    settings: Any, tmp_path: Path
+) -> None:
+    """The public pages, the booking and call-back forms and the booking messages read in
+    French, English, Ukrainian and Arabic: no string of theirs may lack a translation."""
+    from maillage.public.languages import PUBLIC_LANGUAGES
+
+    wanted = _public_msgids(tmp_path, settings)
+    assert len(wanted) > 200
+    for language in PUBLIC_LANGUAGES:
+        folder = Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES"
+        with (folder / "django.mo").open("rb") as handle:
+            catalogue = gettext.GNUTranslations(handle)._catalog  # type: ignore[attr-defined]
+        known = {
+            key[0] if isinstance(key, tuple) else key for key, value in catalogue.items() if value
+        }
+        missing = sorted(wanted - known)
+        assert not missing, f"{language}: {len(missing)} untranslated, e.g. {missing[:5]}"

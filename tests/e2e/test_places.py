@@ -151,3 +151,40 @@ def test_a_person_asks_to_be_called_back_and_the_referent_sees_it(
     visitor.sign_in("relay.referent@exemple.test")
     visitor.goto("/orientations/")
     expect(page.get_by_text("Demande de rappel du public")).to_be_visible()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_same_journey_in_arabic_reads_right_to_left(
+    visitor: Visitor, e2e_world: World, width: int
+) -> None:
+    _open_place(e2e_world)
+    LocmemBackend.outbox.clear()
+    page = visitor.page
+    page.set_viewport_size({"width": width, "height": 900})
+    visitor.goto("/")
+    visitor.click(page.get_by_role("link", name=re.compile("Langue")))
+    page.get_by_label("Langue").select_option("ar")
+    visitor.click(page.get_by_role("button", name="Changer"))
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("html")).to_have_attribute("lang", "ar")
+    no_violation_at_all(page)
+    page.get_by_label("البلدية أو الرمز البريدي").fill("Reims")
+    visitor.click(page.get_by_role("button", name="بحث", exact=True))
+    no_violation_at_all(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    visitor.click(page.get_by_role("link", name="CCAS de Reims"))
+    no_violation_at_all(page)
+    visitor.click(page.get_by_role("link", name=re.compile("احجز موعداً يوم")))
+    no_violation_at_all(page)
+    page.get_by_label("اسمك الأول").fill("Ahmad")
+    page.get_by_label("رقم هاتفك المحمول").fill("06 12 34 56 79")
+    page.get_by_label(re.compile("أوافق على تلقي رسائل نصية")).check()
+    visitor.click(page.get_by_role("button", name="احجز"))
+    expect(page.get_by_role("status")).to_contain_text("تم تأكيد حجزك.")
+    no_violation_at_all(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    [sms] = LocmemBackend.outbox
+    assert sms.body.startswith("تم تأكيد الحجز")
+    visitor.click(page.get_by_role("button", name="إلغاء حجزي"))
+    expect(page.get_by_role("status")).to_contain_text("تم إلغاء حجزك.")
+    assert Booking.objects.get(first_name="Ahmad").language == "ar"
