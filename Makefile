@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 # Test processes (pytest-xdist): one per core; `make test PYTEST_WORKERS=0` runs in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: install demo serve test test-fast test-postgres check format lint typecheck messages bench bench-quick bench-import bench-open-data production-run load-run clean
+.PHONY: install demo serve test test-fast test-postgres check format lint typecheck messages bench bench-quick bench-import bench-open-data bench-places production-run load-run clean
 
 install: $(STAMP)
 
@@ -78,6 +78,7 @@ bench: install
 	bash scripts/bench.sh
 	$(MAKE) --no-print-directory bench-import
 	$(MAKE) --no-print-directory bench-open-data
+	$(MAKE) --no-print-directory bench-places
 
 ## Every benchmark at a tiny scale (under a minute): CI runs it so that they keep working
 bench-quick: install
@@ -99,6 +100,12 @@ bench-open-data: install
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench-open-data.sqlite3 $(PY) manage.py migrate --verbosity 0
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench-open-data.sqlite3 $(PY) scripts/bench_open_data.py
 	@rm -f var/bench-open-data.sqlite3 var/bench-open-data.sqlite3-wal var/bench-open-data.sqlite3-shm
+
+bench-places: install
+	@rm -f var/bench-places.sqlite3 var/bench-places.sqlite3-wal var/bench-places.sqlite3-shm
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench-places.sqlite3 $(PY) manage.py migrate --verbosity 0
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench-places.sqlite3 $(PY) scripts/bench_places.py
+	@rm -f var/bench-places.sqlite3 var/bench-places.sqlite3-wal var/bench-places.sqlite3-shm
 
 ## Production settings on a throwaway PostgreSQL: migrate, collectstatic, check --deploy,
 ## gunicorn (2 workers) and the tasks worker, then a smoke test signing in with the second factor

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from maillage.bookings.services import with_free_seats
-from maillage.learning.models import Workshop
+from maillage.learning.models import DropInSlot, Workshop
 from maillage.network import hours
 from maillage.network.enums import AccessFeature, Public, RelayOffer, Service, SpecificSupport
 from maillage.network.models import Structure
@@ -31,22 +31,16 @@ DEFAULT_DISTANCE = 20
 PAGE_SIZE = 20
 # The map shows at most this many of the results (the nearest).
 MAP_LIMIT = 500
+# The coming workshops of a search are those of the nearest places.
+NEAREST_FOR_WORKSHOPS = 100
 
-# What the filters read of each place, besides its position.
-COLUMNS = (
-    "pk",
-    "latitude",
-    "longitude",
-    "kind",
-    "services",
-    "publics",
-    "specific_support",
-    "relay_offer",
-    "accessibility",
-    "hours",
-    "closed_on_public_holidays",
-    "commune__department__code",
-)
+# What a search reads of each place in the box: its position, and the columns of the filters
+# asked only (decoding every place's lists costs more than the rest of the search).
+POSITION = ("pk", "latitude", "longitude")
+OFFER_COLUMNS = ("relay_offer", "services")
+PUBLIC_COLUMNS = ("kind", "services", "publics", "specific_support", "relay_offer")
+ACCESS_COLUMNS = ("accessibility",)
+OPEN_COLUMNS = ("hours", "closed_on_public_holidays", "commune__department__code")
 
 Row = dict[str, Any]
 
@@ -156,7 +150,7 @@ ACCESS = {
 
 
 # The query-string names of the filters (beyond where and how far).
-FILTERS = ("offre", "public", "accessibilite", "ouvert")
+FILTERS = ("offre", "public", "accessibilite", "ouvert", "rdv")
 
 
 class PlaceSearchForm(forms.Form):
@@ -198,6 +192,7 @@ class PlaceSearchForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     ouvert = forms.BooleanField(label=_("Ouvert maintenant"), required=False)
+    rdv = forms.BooleanField(label=_("Prise de rendez-vous en ligne"), required=False)
 
     def __init__(self, data: Any = None, **kwargs: Any) -> None:
         # A search sent without a distance (from the home page) shows the distance it used.
@@ -280,9 +275,18 @@ def search(data: dict[str, Any], now: datetime) -> Results:
     if not isinstance(origin, Origin):
         return Results(None, [], origin)
     radius = data.get("rayon") or DEFAULT_DISTANCE
+    columns = set(POSITION)
     tests = [OFFERS[v].test for v in data.get("offre") or []]
     tests += [PUBLICS[v].test for v in data.get("public") or []]
     tests += [ACCESS[v].test for v in data.get("accessibilite") or []]
+    for name, needs in (
+        ("offre", OFFER_COLUMNS),
+        ("public", PUBLIC_COLUMNS),
+        ("accessibilite", ACCESS_COLUMNS),
+        ("ouvert", OPEN_COLUMNS),
+    ):
+        if data.get(name):
+            columns.update(needs)
     if data.get("ouvert"):
         tests.append(
             lambda row: hours.is_open(
@@ -300,8 +304,11 @@ def search(data: dict[str, Any], now: datetime) -> Results:
             latitude__range=(origin.latitude - dlat, origin.latitude + dlat),
             longitude__range=(origin.longitude - dlon, origin.longitude + dlon),
         )
-        .values(*COLUMNS)
+        .values(*sorted(columns))
     )
+    if data.get("rdv"):
+        bookable = bookable_places(now)
+        tests.append(lambda row: row["pk"] in bookable)
     ranked = []
     for row in rows:
         away = distance_km(
@@ -311,6 +318,15 @@ def search(data: dict[str, Any], now: datetime) -> Results:
             ranked.append((row["pk"], away))
     ranked.sort(key=lambda found: (found[1], found[0]))
     return Results(origin, ranked)
+
+
+def bookable_places(now: datetime) -> set[int]:
+    """The places where a workshop or a drop-in can be booked online in the coming weeks."""
+    workshops = Workshop.objects.announced(now).values_list("structure_id", flat=True)
+    slots = DropInSlot.objects.filter(
+        bookable_seats__gt=0, starts_at__gte=now, starts_at__lt=now + timedelta(days=30)
+    ).values_list("structure_id", flat=True)
+    return set(workshops) | set(slots)
 
 
 def places(ranked: list[tuple[int, float]], now: datetime) -> list[Found]:
@@ -330,6 +346,8 @@ def map_points(ranked: list[tuple[int, float]]) -> list[dict[str, Any]]:
         "pk", "name", "latitude", "longitude", "commune__name"
     )
     by_pk = {row["pk"]: row for row in rows}
+    # Every page's address from one: reversing five hundred times costs more than the query.
+    page_url = reverse("public:place_detail", args=[0]).replace("/0/", "/{}/")
     points = []
     for pk in nearest:
         row = by_pk.get(pk)
@@ -341,7 +359,7 @@ def map_points(ranked: list[tuple[int, float]]) -> list[dict[str, Any]]:
                 "commune": row["commune__name"],
                 "lat": float(row["latitude"]),
                 "lon": float(row["longitude"]),
-                "url": reverse("public:place_detail", args=[pk]),
+                "url": page_url.format(pk),
             }
         )
     return points
@@ -354,7 +372,7 @@ def coming_workshops(ranked: list[tuple[int, float]], now: datetime, limit: int 
     return with_free_seats(
         list(
             Workshop.objects.announced(now)
-            .filter(structure_id__in=[pk for pk, _distance in ranked])
+            .filter(structure_id__in=[pk for pk, _distance in ranked[:NEAREST_FOR_WORKSHOPS]])
             .select_related("structure__commune")[:limit]
         )
     )

@@ -63,7 +63,7 @@ def test_each_role_signs_in_and_browses_the_structures_of_its_scope(
         visitor.expect_not_found(f"/reseau/structures/{e2e_world.centre_social_lille.pk}/")
     visitor.click(visitor.page.get_by_role("link", name="Programmes"))
     visitor.click(visitor.page.get_by_role("button", name="Se déconnecter"))
-    expect(visitor.page.get_by_role("link", name="Se connecter")).to_be_visible()
+    expect(visitor.page.get_by_role("link", name="Se connecter", exact=True)).to_be_visible()
 
 
 def test_a_mediator_adds_a_structure_picking_the_commune_from_suggestions(

@@ -292,3 +292,23 @@ def test_a_search_without_a_distance_shows_the_distance_it_used(
 ) -> None:
     content = text(client.get("/lieux/", {"ou": "Reims"}))
     assert '<option value="20" selected>' in content and "à moins de 20 km de Reims" in content
+
+
+def test_online_booking_keeps_the_places_where_something_can_be_booked(
+    client: Any, world: World, around_reims: dict[str, Structure]
+) -> None:
+    soon = timezone.now() + timedelta(days=3)
+    Workshop.objects.create(
+        title="Atelier", structure=around_reims["reims"], starts_at=soon, is_public=True
+    )
+    DropInSlot.objects.create(
+        facilitator=world.personas["mediator"], structure=around_reims["tinqueux"], starts_at=soon
+    )
+    DropInSlot.objects.create(
+        facilitator=world.personas["mediator"],
+        structure=around_reims["epernay"],
+        starts_at=soon,
+        bookable_seats=0,
+    )
+    found = _names(client.get("/lieux/", {"ou": "Reims", "rayon": "50", "rdv": "on"}))
+    assert found == ["Espace numérique de Reims", "Médiathèque de Tinqueux"]
