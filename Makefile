@@ -86,6 +86,7 @@ bench-quick: install
 	EQUIPMENT_SALES=2000 bash scripts/bench-equipment.sh
 	IMPORT_BENCH_ROWS=200 $(MAKE) --no-print-directory bench-import
 	OPEN_DATA_BENCH_PLACES=500 $(MAKE) --no-print-directory bench-open-data
+	PLACES_BENCH_PLACES=500 PLACES_BENCH_ROUNDS=5 $(MAKE) --no-print-directory bench-places
 
 ## Import a file of 5,000 people on a scratch SQLite database, twice (docs/performance.md)
 bench-import: install
