@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, time
+from datetime import date
 
 from django.core.mail import send_mail
 from django.tasks import task
@@ -12,6 +12,7 @@ from django.utils import timezone
 from maillage.bookings import messages, services
 from maillage.bookings.enums import BookingStatus
 from maillage.bookings.models import Booking
+from maillage.learning.reminders import day_span
 from maillage.notifications.sms import SmsError, send_sms
 
 logger = logging.getLogger(__name__)
@@ -42,11 +43,9 @@ def send_booking_message(booking_pk: int, kind: str) -> int:
 
 
 def bookings_on(day: date) -> list[Booking]:
-    start = timezone.make_aware(datetime.combine(day, time.min))
-    end = timezone.make_aware(datetime.combine(day, time.max))
     return list(
         Booking.objects.filter(
-            starts_at__range=(start, end), status=BookingStatus.BOOKED, reminded_at=None
+            starts_at__range=day_span(day), status=BookingStatus.BOOKED, reminded_at=None
         )
     )
 

@@ -46,11 +46,7 @@ def _book(request: HttpRequest, activity: Workshop | DropInSlot) -> HttpResponse
     link = _on_behalf(request, activity)
     form = BookingForm(request.POST or None, on_behalf=link is not None)
     free = services.free_seats(activity)
-    if request.method == "POST" and not throttle.spend(
-        request, throttle.BOOKING, f"place:{activity.structure_id}"
-    ):
-        form.add_error(None, throttle.TOO_MANY)
-    elif request.method == "POST" and form.is_valid():
+    if throttle.accepts(request, form, throttle.BOOKING, f"place:{activity.structure_id}"):
         data = form.cleaned_data
         asked = services.Request(
             first_name=data["first_name"],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
@@ -77,6 +78,17 @@ def spend(request: HttpRequest, door: Door, target: str = "") -> bool:
             return False
     Sending.objects.create(door=door.name, address=address, target=target[:128])
     return True
+
+
+def accepts(request: HttpRequest, form: Any, door: Door, target: str = "") -> bool:
+    """A public form sent within the door's allowance and valid. Over the allowance, the form
+    says so and nothing else is checked (nor counted)."""
+    if request.method != "POST":
+        return False
+    if not spend(request, door, target):
+        form.add_error(None, TOO_MANY)
+        return False
+    return bool(form.is_valid())
 
 
 def prune() -> int:

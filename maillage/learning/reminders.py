@@ -32,11 +32,18 @@ class Planned:
     text: str
 
 
-def sessions_on(day: date) -> Any:
-    start = timezone.make_aware(datetime.combine(day, time.min))
-    end = timezone.make_aware(datetime.combine(day, time.max))
+def day_span(day: date) -> tuple[datetime, datetime]:
+    """The first and last moments of a day, in the site's time zone: what a reminder sent
+    for that day covers."""
     return (
-        Session.objects.filter(starts_at__range=(start, end))
+        timezone.make_aware(datetime.combine(day, time.min)),
+        timezone.make_aware(datetime.combine(day, time.max)),
+    )
+
+
+def sessions_on(day: date) -> Any:
+    return (
+        Session.objects.filter(starts_at__range=day_span(day))
         .exclude(cohort__status__in=[CohortStatus.CANCELLED, CohortStatus.COMPLETED])
         .select_related("cohort__course", "cohort__structure__commune")
         .order_by("starts_at")

@@ -586,11 +586,7 @@ def referral_public(request: HttpRequest, token: str) -> HttpResponse:
             _("Ce lien d'orientation n'est plus valable. Demandez un nouveau lien à la structure.")
         )
     form = ReferralForm(request.POST or None)
-    if request.method == "POST" and not throttle.spend(
-        request, throttle.REFERRAL_LINK, f"structure:{link.structure_id}"
-    ):
-        form.add_error(None, throttle.TOO_MANY)
-    elif request.method == "POST" and form.is_valid():
+    if throttle.accepts(request, form, throttle.REFERRAL_LINK, f"structure:{link.structure_id}"):
         referral = form.save(commit=False)
         referral.to_structure = link.structure
         referral.link = link

@@ -79,9 +79,8 @@ def place_search(request: HttpRequest) -> HttpResponse:
     results = None
     if form.is_bound and form.is_valid():
         results = places.search(form.cleaned_data, now)
-    page = Paginator(results.ranked if results else [], places.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    ranked = results.ranked if results else []
+    page = Paginator(ranked, places.PAGE_SIZE).get_page(request.GET.get("page"))
     offers = {choice.data["value"]: choice for choice in form["offre"]}
     return render(
         request,
@@ -96,8 +95,8 @@ def place_search(request: HttpRequest) -> HttpResponse:
                 for label, choices in places.OFFER_GROUPS
             ],
             "filtered": any(request.GET.getlist(name) for name in places.FILTERS),
-            "map_points": places.map_points(results.ranked if results else []),
-            "workshops": places.coming_workshops(results.ranked if results else [], now),
+            "map_points": places.map_points(ranked),
+            "workshops": places.coming_workshops(ranked, now),
         },
     )
 
@@ -133,11 +132,7 @@ def place_error(request: HttpRequest, pk: int) -> HttpResponse:
     """« Signaler une erreur »: what is wrong reaches the place's staff by e-mail."""
     place = _listed_place(pk)
     form = PlaceErrorForm(request.POST or None)
-    if request.method == "POST" and not throttle.spend(
-        request, throttle.PLACE_ERROR, f"place:{place.pk}"
-    ):
-        form.add_error(None, throttle.TOO_MANY)
-    elif request.method == "POST" and form.is_valid():
+    if throttle.accepts(request, form, throttle.PLACE_ERROR, f"place:{place.pk}"):
         transaction.on_commit(
             partial(
                 report_place_error.enqueue,
@@ -156,11 +151,7 @@ def place_call_back(request: HttpRequest, pk: int) -> HttpResponse:
     """« Je voudrais être rappelé·e »: a referral from the public in the place's inbox."""
     place = _listed_place(pk)
     form = CallBackForm(request.POST or None)
-    if request.method == "POST" and not throttle.spend(
-        request, throttle.CALL_BACK, f"place:{place.pk}"
-    ):
-        form.add_error(None, throttle.TOO_MANY)
-    elif request.method == "POST" and form.is_valid():
+    if throttle.accepts(request, form, throttle.CALL_BACK, f"place:{place.pk}"):
         referral = form.save(commit=False)
         referral.to_structure = place
         referral.from_public = True
@@ -239,11 +230,7 @@ def join(request: HttpRequest) -> HttpResponse:
 def meeting_register(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(InfoMeeting.objects.upcoming().select_related("call"), pk=pk)
     form = MeetingRegistrationForm(request.POST or None)
-    if request.method == "POST" and not throttle.spend(
-        request, throttle.MEETING, f"meeting:{meeting.pk}"
-    ):
-        form.add_error(None, throttle.TOO_MANY)
-    elif request.method == "POST" and form.is_valid():
+    if throttle.accepts(request, form, throttle.MEETING, f"meeting:{meeting.pk}"):
         try:
             registration = services.register_to_meeting(meeting, **form.cleaned_data)
         except services.NetworkError as refusal:
@@ -294,11 +281,7 @@ def _application_form(
     form = ApplicationForm(
         request.POST or None, instance=application, call=call, submitting=submitting
     )
-    if request.method == "POST" and not throttle.spend(
-        request, throttle.APPLICATION, f"call:{call.pk}"
-    ):
-        form.add_error(None, throttle.TOO_MANY)
-    elif request.method == "POST" and form.is_valid():
+    if throttle.accepts(request, form, throttle.APPLICATION, f"call:{call.pk}"):
         created = application is None
         with transaction.atomic():
             application = form.save(commit=False)
