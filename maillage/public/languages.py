@@ -1,7 +1,9 @@
 """The public's languages. Staff read French (or English); the people the network exists for
 also read the public pages, the booking and call-back forms and the booking messages in
-Ukrainian and Arabic. The sources below hold every word of those pages: a test extracts their
-strings and fails when one lacks a translation in any of the public's languages."""
+Ukrainian and Arabic, and so does every other page open without an account except the staff's
+doors (signing in, the API). The sources below hold the words of those pages: a test extracts
+their strings and fails when one lacks a translation in any of the public's languages; another
+opens every such page and fails on any string it shows untranslated (form labels included)."""
 
 from __future__ import annotations
 
@@ -15,11 +17,10 @@ PUBLIC_SOURCES = (
     "templates/500.html",
     "templates/components",
     "templates/places",
-    "templates/public/home.html",
-    "templates/public/place_search.html",
-    "templates/public/place_detail.html",
-    "templates/public/place_error.html",
-    "templates/public/place_call_back.html",
+    "templates/public",
+    "templates/impact/public_statistics.html",
+    "templates/people/referral_form.html",
+    "templates/people/referral_public_done.html",
     "templates/bookings/book.html",
     "templates/bookings/manage.html",
     "templates/bookings/_when.html",

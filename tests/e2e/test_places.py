@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -188,3 +189,82 @@ def test_the_same_journey_in_arabic_reads_right_to_left(
     visitor.click(page.get_by_role("button", name="إلغاء حجزي"))
     expect(page.get_by_role("status")).to_contain_text("تم إلغاء حجزك.")
     assert Booking.objects.get(first_name="Ahmad").language == "ar"
+
+
+def _every_public_page(world: World) -> list[str]:
+    """One address of each page open without an account, with what it shows filled in."""
+    from datetime import date
+
+    from maillage.animation.models import InfoMeeting
+    from maillage.learning.models import Workshop
+    from maillage.people.models import ReferralLink
+    from tests.animation.conftest import open_call
+
+    slot = _open_place(world)
+    place = slot.structure
+    workshop = Workshop.objects.create(
+        title="Découvrir sa tablette",
+        structure=place,
+        starts_at=slot.starts_at + timedelta(days=1),
+        is_public=True,
+        capacity=8,
+    )
+    booking = Booking.objects.create(
+        structure=place,
+        slot=slot,
+        starts_at=slot.starts_at,
+        first_name="Anne",
+        phone="+33612345678",
+    )
+    call = open_call(world)
+    meeting = InfoMeeting.objects.create(
+        title="Réunion d'information",
+        starts_at=timezone.now() + timedelta(days=2),
+        place="Reims",
+        department=world.marne,
+        capacity=10,
+    )
+    link = ReferralLink.objects.create(
+        structure=place, label="Partenaires", expires_on=date(2099, 1, 1)
+    )
+    return [
+        "/",
+        "/lieux/?ou=Reims",
+        f"/lieux/{place.pk}/",
+        f"/lieux/{place.pk}/signaler-une-erreur/",
+        f"/lieux/{place.pk}/etre-rappele/",
+        f"/reserver/atelier/{workshop.pk}/",
+        f"/reserver/permanence/{slot.pk}/",
+        booking.get_public_url(),
+        "/rejoindre/",
+        f"/rejoindre/reunions/{meeting.pk}/",
+        f"/appels/{call.slug}/",
+        f"/orienter/{link.token}/",
+        "/statistiques/",
+        "/mentions-legales/",
+        "/confidentialite/",
+        "/accessibilite/",
+    ]
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "uk", "ar"])
+def test_every_public_page_has_no_violation_in_each_language(
+    visitor: Visitor, e2e_world: World, language: str
+) -> None:
+    """What the public reads, in French, English, Ukrainian and Arabic, on a phone and a
+    computer: no axe-core violation of any impact, nothing wider than the screen."""
+    page = visitor.page
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": visitor.base_url}]
+    )
+    not_found = visitor.base_url + "/nulle-part/"
+    page.expected_missing.add(not_found)  # type: ignore[attr-defined]
+    for path in [*_every_public_page(e2e_world), "/nulle-part/"]:
+        for width in (390, 1280):
+            page.set_viewport_size({"width": width, "height": 900})
+            response = page.goto(visitor.base_url + path)
+            assert response is not None
+            assert response.status == (404 if path == "/nulle-part/" else 200), path
+            expect(page.locator("html")).to_have_attribute("lang", language)
+            no_violation_at_all(page)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, path

@@ -99,3 +99,53 @@ def test_a_call_back_asked_in_arabic_keeps_the_persons_language(
             },
         )
     assert Referral.objects.get(from_public=True).preferred_language == "ar"
+
+
+# Pages open without an account that are for the staff: signing in, the technical
+# administration, the API and the calendar feed of a facilitator's agenda.
+STAFF_DOORS = ("accounts:", "admin:", "api", "learning:calendar_feed")
+
+
+@pytest.mark.parametrize("language", ["uk", "ar"])
+def test_every_page_open_without_an_account_is_translated_for_the_public(
+    world: World, language: str, monkeypatch: Any
+) -> None:
+    """Opens (and sends empty) every page that answers without an account, and records each
+    French string it asked for: every one must be translated. Django's own strings come from
+    Django's catalogues; the staff's sign-in pages stay in French and English."""
+    from django.utils import translation
+
+    from tests.core.test_translations import translated_in
+    from tests.test_every_url import _urls_for
+
+    ours = translated_in("en")
+    translated = translated_in(language)
+    asked: dict[str, str] = {}
+    current = ""
+    trans = translation._trans  # type: ignore[attr-defined]
+    for name in ("gettext", "ngettext", "pgettext", "npgettext"):
+        real = getattr(trans, name)
+
+        def recording(*args: Any, _real: Any = real, _name: str = name) -> Any:
+            message = args[1] if _name in ("pgettext", "npgettext") else args[0]
+            if current:
+                asked.setdefault(message, current)
+            return _real(*args)
+
+        monkeypatch.setattr(trans, name, recording)
+    opened = 0
+    for name, url, inside in _urls_for(world, None):
+        if not inside or name.startswith(STAFF_DOORS):
+            continue
+        for method in ("get", "post"):
+            current = f"{method.upper()} {url}"
+            response = getattr(_in(language), method)(url)
+            opened += response.status_code == 200
+            current = ""
+    untranslated = sorted(
+        f"{page}: {message!r}"
+        for message, page in asked.items()
+        if message in ours and message not in translated
+    )
+    assert opened > 20
+    assert not untranslated, f"{len(untranslated)} strings:\n" + "\n".join(untranslated)
