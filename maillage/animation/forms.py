@@ -28,7 +28,7 @@ from maillage.animation.models import (
     lines_of,
 )
 from maillage.core.phones import normalise_optional_phone
-from maillage.network.enums import StructureKind
+from maillage.network.enums import PARTNER_KINDS
 from maillage.network.forms import not_in_future
 from maillage.network.models import Structure
 from maillage.network.validators import normalise_siret, validate_siret
@@ -158,7 +158,7 @@ class ApplicationForm(forms.ModelForm):
         self.submitting = submitting
         self.fields["structure_kind"].choices = [  # type: ignore[attr-defined]
             ("", _("Choisir un type")),
-            *StructureKind.choices,
+            *PARTNER_KINDS,
         ]
         self.fields["contact_email"].widget.attrs.update({"autocomplete": "email"})
         self.fields["contact_phone"].widget.attrs.update(

@@ -35,7 +35,7 @@ from maillage.core.references import Referenced
 from maillage.core.roles import is_national_team, within_scope, works_with_people
 from maillage.core.statemachine import Tone, Workflow
 from maillage.core.uploads import validate_document
-from maillage.network.enums import StructureKind
+from maillage.network.enums import PARTNER_KINDS
 from maillage.network.models import STRUCTURE_PLACE, Structure
 from maillage.programmes.models import Programme
 from maillage.territories.models import Commune, Department
@@ -307,7 +307,7 @@ class Application(Referenced):
     token_digest = models.CharField(max_length=64, unique=True, editable=False)
     structure_name = models.CharField(_("nom de la structure"), max_length=200)
     structure_kind = models.CharField(
-        _("type de structure"), max_length=32, choices=StructureKind.choices, blank=True
+        _("type de structure"), max_length=32, choices=PARTNER_KINDS, blank=True
     )
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, default="")
     commune = models.ForeignKey(

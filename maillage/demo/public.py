@@ -15,8 +15,9 @@ from maillage.bookings.models import Booking
 from maillage.demo.learning import _at, _mediators
 from maillage.learning.enums import Theme
 from maillage.learning.models import DropInSlot, Workshop
-from maillage.network.enums import RelayStatus
+from maillage.network.enums import RelayOffer, RelayStatus, Service, StructureKind, SupportMode
 from maillage.network.models import Structure
+from maillage.territories.models import Commune
 
 WEEKDAYS = ("mo", "tu", "we", "th", "fr")
 HOURS: list[dict[str, list[list[str]]]] = [
@@ -104,4 +105,42 @@ def build_public_agenda(today: date | None = None) -> dict[str, Any]:
     )
     _book(today_slot, 0, BookingStatus.BOOKED, "Créer mon compte Ameli")
     _book(today_slot, 2, BookingStatus.BOOKED, "Envoyer un document à la CAF")
-    return {"places": len(relays), "workshops": len(workshops), "slots": len(slots) + 1}
+    site_slots = build_network_site(today)
+    return {
+        "places": len(relays) + 1,
+        "workshops": len(workshops),
+        "slots": len(slots) + 1 + site_slots,
+    }
+
+
+def build_network_site(today: date) -> int:
+    """The network's own premises in Reims: found in the search like the relays, with its
+    team's drop-ins to book over the coming two weeks."""
+    site = Structure.objects.create(
+        name="Antenne Maillage de Reims",
+        kind=StructureKind.NETWORK_SITE,
+        commune=Commune.objects.get(code="51454"),
+        address="12 rue de Vesle",
+        phone="+33326000000",
+        hours={day: [["09:30", "12:30"], ["13:30", "17:30"]] for day in WEEKDAYS},
+        services=[str(Service.EVERYDAY_TOOLS), str(Service.ADMIN_PROCEDURES), str(Service.ACCESS)],
+        support_modes=[str(SupportMode.INDIVIDUAL), str(SupportMode.COLLECTIVE)],
+        relay_offer=[
+            str(RelayOffer.DROP_INS),
+            str(RelayOffer.WORKSHOPS),
+            str(RelayOffer.EQUIPMENT_SALE),
+            str(RelayOffer.SIM_CARDS),
+        ],
+    )
+    mediators = _mediators("51")
+    days = [today + timedelta(days=n) for n in range(1, 15)]
+    weekdays = [day for day in days if day.weekday() in (1, 3)]
+    for index, day in enumerate(weekdays):
+        DropInSlot.objects.create(
+            facilitator=mediators[index % len(mediators)],
+            structure=site,
+            starts_at=_at(day, time(9, 30)),
+            minutes=180,
+            bookable_seats=4,
+        )
+    return len(weekdays)

@@ -20,6 +20,14 @@ class StructureKind(models.TextChoices):
     MISSION_LOCALE = "mission_locale", _("Mission locale")
     CARE_HOME = "care_home", _("Résidence autonomie / EHPAD")
     OTHER = "other", _("Autre")
+    # The network's own premises, where its team receives the public: a place, never a relay.
+    NETWORK_SITE = "network_site", _("Antenne du réseau")
+
+
+# What a partner may be (an application to join the network chooses among these).
+PARTNER_KINDS = [
+    (value, label) for value, label in StructureKind.choices if value != "network_site"
+]
 
 
 class RelayStatus(models.TextChoices):

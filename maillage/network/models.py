@@ -54,13 +54,19 @@ class StructureQuerySet(models.QuerySet["Structure"]):
         return self.filter(within_scope(user, department=PLACE, structure=""))
 
     def relay_status_changeable_by(self, user: Any) -> StructureQuerySet:
-        """Managers decide where a structure stands in the network."""
-        return self.filter(within_scope(user, department=PLACE, managed_only=True))
+        """Managers decide where a partner stands in the network (the network's own sites
+        stand nowhere on that journey)."""
+        return self.partners().filter(within_scope(user, department=PLACE, managed_only=True))
+
+    def partners(self) -> StructureQuerySet:
+        """The partner structures, without the network's own sites."""
+        return self.exclude(kind=StructureKind.NETWORK_SITE)
 
     def count_by_relay_status(self) -> list[tuple[RelayStatus, int]]:
         """Every relay status, in the order of the journey, with how many structures hold it."""
         counts = dict(
-            self.order_by()
+            self.partners()
+            .order_by()
             .values_list("relay_status")
             .annotate(n=models.Count("pk"))
             .values_list("relay_status", "n")
@@ -175,7 +181,8 @@ class Structure(models.Model):
         default=False,
         help_text=_(
             "Avec l'accord de la structure : le lieu est publié dans la recherche de lieux et "
-            "dans les données ouvertes (cartographie nationale, data·inclusion)."
+            "dans les données ouvertes (cartographie nationale, data·inclusion). Les antennes du "
+            "réseau sont publiées dès leur création."
         ),
     )
     public_since = models.DateField(_("publié depuis le"), null=True, blank=True, editable=False)
@@ -214,6 +221,9 @@ class Structure(models.Model):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        # The network's own sites are places from the day they are entered.
+        if self._state.adding and self.kind == StructureKind.NETWORK_SITE:
+            self.is_public = True
         # The date of the structure's agreement to be published, kept while it stands.
         if not self.is_public:
             self.public_since = None

@@ -49,6 +49,7 @@ TYPOLOGY: dict[str, str] = {
     StructureKind.ESAT: "ESAT",
     StructureKind.INTEGRATION_WORKSITE: "ACI",
     StructureKind.MISSION_LOCALE: "ML",
+    StructureKind.NETWORK_SITE: "ASSO",
 }
 # The standard accepts French numbers in international format only.
 _PHONE = re.compile(r"^\+33\d{9}$")

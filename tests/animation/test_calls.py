@@ -44,7 +44,9 @@ def test_a_structure_applies_without_an_account_and_becomes_a_candidate(
 ) -> None:
     call = open_call(world)
     url = reverse("public:call_apply", args=[call.slug])
-    assert "Pourquoi voulez-vous devenir Relais Numérique ?" in text(client.get(url))
+    page = text(client.get(url))
+    assert "Pourquoi voulez-vous devenir Relais Numérique ?" in page
+    assert "Médiathèque" in page and "Antenne du réseau" not in page  # a partner's kinds only
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, _form(call, world), follow=True)

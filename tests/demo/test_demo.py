@@ -552,6 +552,8 @@ def test_the_hautes_alpes_map_shows_nine_relays_and_six_sell_sim_cards(demo: Non
     assert all(relay.name in page for relay in relays)
     sim = text(Client().get("/lieux/", {"ou": "Gap", "rayon": "100", "offre": "sim"}))
     assert "6 lieux à moins de 100 km de Gap" in sim
+    reims = text(Client().get("/lieux/", {"ou": "Reims", "offre": "sim"}))
+    assert "Antenne Maillage de Reims" in reims
 
 
 @pytest.mark.django_db

@@ -312,3 +312,33 @@ def test_online_booking_keeps_the_places_where_something_can_be_booked(
     )
     found = _names(client.get("/lieux/", {"ou": "Reims", "rayon": "50", "rdv": "on"}))
     assert found == ["Espace numérique de Reims", "Médiathèque de Tinqueux"]
+
+
+def test_the_networks_own_site_is_a_place_from_the_start_never_a_relay(
+    client: Any, world: World, client_as: Any
+) -> None:
+    from maillage.network.enums import RelayStatus, StructureKind
+    from maillage.public.opendata import records
+
+    site = StructureFactory.create(
+        name="Antenne du réseau à Reims",
+        commune=world.reims,
+        address="12 rue de Vesle",
+        kind=StructureKind.NETWORK_SITE,
+    )
+    assert site.is_public and site.public_since == timezone.localdate()
+    found = text(client.get("/lieux/", {"ou": "Reims"}))
+    assert "Antenne du réseau à Reims" in found
+    assert "Antenne du réseau</p>" in text(client.get(f"/lieux/{site.pk}/"))
+    assert [r["typologie"] for r in records() if r["nom"] == site.name] == ["ASSO"]
+    # Not a partner on the relays' journey: no status to move, not in the pipeline's counts.
+    counts = dict(Structure.objects.filter(commune=world.reims).count_by_relay_status())
+    before = Structure.objects.filter(commune=world.reims).exclude(pk=site.pk).count()
+    assert sum(counts.values()) == before
+    manager = client_as("territory_manager")
+    response = manager.post(
+        f"/reseau/structures/{site.pk}/statut/", {"target": RelayStatus.CANDIDATE}
+    )
+    assert response.status_code == 404
+    site.refresh_from_db()
+    assert site.relay_status == RelayStatus.PROSPECT
