@@ -1,4 +1,4 @@
-"""The public's journey in a real browser: from the home page, find a place near Reims that
+"""The public's journey in a real browser: from the home page, find a place near Briançon that
 sells SIM cards, open it, book a drop-in appointment, get the SMS, cancel through its link;
 then the facilitator turns a booking into the recorded drop-in. Every public page is checked
 with axe-core for violations of any impact, on a phone and a computer."""
@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from maillage.accounts.models import User
 from maillage.bookings.enums import BookingStatus
 from maillage.bookings.models import Booking
 from maillage.learning.models import DropIn, DropInSlot
@@ -52,29 +54,73 @@ def _open_place(world: World) -> DropInSlot:
     )
 
 
+def _place_in_briancon() -> DropInSlot:
+    """The accueil de jour of Briançon (Hautes-Alpes) sells SIM cards and holds drop-ins."""
+    from tests.factories import CommuneFactory, DepartmentFactory, RegionFactory, StructureFactory
+
+    alps = DepartmentFactory.create(
+        code="05",
+        name="Hautes-Alpes",
+        region=RegionFactory.create(code="93", name="Provence-Alpes-Côte d'Azur"),
+    )
+    briancon = CommuneFactory.create(
+        code="05023",
+        name="Briançon",
+        department=alps,
+        latitude=44.8986,
+        longitude=6.6433,
+        postal_codes=["05100"],
+    )
+    place = StructureFactory.create(
+        name="APPASE — accueil de jour de Briançon",
+        commune=briancon,
+        address="4 avenue du Dauphiné",
+        is_public=True,
+        relay_offer=[RelayOffer.SIM_CARDS, RelayOffer.DROP_INS],
+        hours={"mo": [["09:00", "12:00"]], "th": [["14:00", "17:00"]]},
+    )
+    StructureFactory.create(
+        name="Médiathèque de Briançon", commune=briancon, address="1 rue", is_public=True
+    )
+    return DropInSlot.objects.create(
+        facilitator=User.objects.get(email="mediator@exemple.test"),
+        structure=place,
+        starts_at=timezone.now().replace(hour=9, minute=30, second=0, microsecond=0)
+        + timedelta(days=3),
+        bookable_seats=2,
+    )
+
+
+def _sms_received(folder: Path) -> list[str]:
+    """The SMS written by the file backend, oldest first."""
+    return [path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.txt"))]
+
+
 @pytest.mark.parametrize("width", [390, 1280])
 def test_a_person_finds_a_place_books_a_drop_in_and_cancels_it(
-    visitor: Visitor, e2e_world: World, width: int
+    visitor: Visitor, e2e_world: World, width: int, settings: Any, tmp_path: Path
 ) -> None:
-    slot = _open_place(e2e_world)
-    LocmemBackend.outbox.clear()
+    settings.SMS_BACKEND = "maillage.notifications.sms.FileBackend"
+    settings.SMS_FILE_DIR = str(tmp_path)
+    slot = _place_in_briancon()
     page = visitor.page
     page.set_viewport_size({"width": width, "height": 900})
     visitor.goto("/")
     no_violation_at_all(page)
-    page.get_by_label("Commune ou code postal").fill("Reims")
+    page.get_by_label("Commune ou code postal").fill("Briançon")
     visitor.click(page.get_by_role("button", name="Rechercher"))
     expect(page.locator("h1")).to_have_text("Trouver un lieu près de chez moi")
+    expect(page.get_by_role("heading", name=re.compile(r"2 lieux à moins de"))).to_be_visible()
     page.get_by_text("Affiner : ce que propose le lieu").click()
     page.get_by_label("Cartes SIM et recharges à prix solidaire").check()
     visitor.click(page.get_by_role("button", name="Rechercher"))
     expect(
-        page.get_by_role("heading", name=re.compile(r"1 lieu à moins de 20 km de Reims"))
+        page.get_by_role("heading", name=re.compile(r"1 lieu à moins de 20 km de Briançon"))
     ).to_be_visible()
     no_violation_at_all(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
-    visitor.click(page.get_by_role("link", name="CCAS de Reims"))
-    expect(page.locator("h1")).to_have_text("CCAS de Reims")
+    visitor.click(page.get_by_role("link", name="APPASE — accueil de jour de Briançon"))
+    expect(page.locator("h1")).to_have_text("APPASE — accueil de jour de Briançon")
     no_violation_at_all(page)
     visitor.click(page.get_by_role("link", name=re.compile("Prendre rendez-vous le")))
     expect(page.locator("h1")).to_have_text("Réserver une place")
@@ -85,16 +131,17 @@ def test_a_person_finds_a_place_books_a_drop_in_and_cancels_it(
     visitor.click(page.get_by_role("button", name="Réserver"))
     expect(page.get_by_role("status")).to_contain_text("Votre réservation est confirmée.")
     no_violation_at_all(page)
-    [sms] = LocmemBackend.outbox
-    assert sms.to == "+33612345678" and "Réservation confirmée" in sms.body
-    link = re.search(r"https?://\S+", sms.body)
+    [sms] = _sms_received(tmp_path)
+    assert "To: +33612345678" in sms and "Réservation confirmée" in sms
+    assert "APPASE — accueil de jour de Briançon" in sms
+    link = re.search(r"https?://\S+", sms)
     assert link is not None
     visitor.goto(link.group(0).split("://", 1)[1].split("/", 1)[1].join(["/", ""]))
     visitor.click(page.get_by_role("button", name="Annuler ma réservation"))
     expect(page.get_by_role("status")).to_contain_text("Votre réservation est annulée.")
     booking = Booking.objects.get(slot=slot)
     assert booking.status == BookingStatus.CANCELLED
-    assert "est annulée" in LocmemBackend.outbox[-1].body
+    assert "est annulée" in _sms_received(tmp_path)[-1]
 
 
 @pytest.mark.parametrize("width", [390, 1280])
