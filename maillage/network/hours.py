@@ -160,10 +160,9 @@ def status(
         return None
     local = moment.astimezone(PARIS)
     today = local.date()
-    if not _closed_on(today, closed_on_public_holidays, department_code):
-        for start, end in ranges_of(week, DAYS[today.weekday()]):
-            if start <= local.time() < end:
-                return Status(True, datetime.combine(today, end, PARIS))
+    open_range = _open_range(week, local, department_code, closed_on_public_holidays)
+    if open_range is not None:
+        return Status(True, datetime.combine(today, open_range[1], PARIS))
     for offset in range(8):
         day = today + timedelta(days=offset)
         if _closed_on(day, closed_on_public_holidays, department_code):
@@ -175,11 +174,23 @@ def status(
     return Status(False, None)
 
 
+def _open_range(
+    week: Week, local: datetime, department_code: str, closed_on_public_holidays: bool
+) -> tuple[time, time] | None:
+    """The opening range `local` (Paris time) falls in, if the place is open then."""
+    if _closed_on(local.date(), closed_on_public_holidays, department_code):
+        return None
+    now = local.time()
+    for start, end in ranges_of(week, DAYS[local.weekday()]):
+        if start <= now < end:
+            return start, end
+    return None
+
+
 def is_open(week: Any, moment: datetime, department_code: str, closed_on_holidays: bool) -> bool:
-    found = status(
-        week,
-        moment,
-        department_code=department_code,
-        closed_on_public_holidays=closed_on_holidays,
-    )
-    return found is not None and found.open
+    """The search's « ouvert maintenant »: the same rule as `status`, without looking for the
+    next opening."""
+    if not week:
+        return False
+    local = moment.astimezone(PARIS)
+    return _open_range(week, local, department_code, closed_on_holidays) is not None

@@ -210,7 +210,15 @@ class Structure(models.Model):
         verbose_name = _("structure")
         verbose_name_plural = _("structures")
         ordering = ["name", "pk"]
-        indexes = [models.Index(fields=["commune", "relay_status"])]
+        indexes = [
+            models.Index(fields=["commune", "relay_status"]),
+            # The public search reads the places of a box around the person.
+            models.Index(
+                fields=["latitude", "longitude"],
+                condition=Q(is_public=True),
+                name="public_place_position",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["siret"], condition=~Q(siret=""), name="unique_structure_siret"

@@ -8,13 +8,17 @@ Each filter is declared once below, with its label and its test."""
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
+from django.db import models
+from django.db.models import QuerySet
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -34,15 +38,27 @@ MAP_LIMIT = 500
 # The coming workshops of a search are those of the nearest places.
 NEAREST_FOR_WORKSHOPS = 100
 
-# What a search reads of each place in the box: its position, and the columns of the filters
-# asked only (decoding every place's lists costs more than the rest of the search).
-POSITION = ("pk", "latitude", "longitude")
+# What every search reads of a place in the box: enough to rank it and draw it on the map; then
+# the columns of the filters asked only.
+MARK = ("pk", "name", "commune__name", "lat", "lon")
 OFFER_COLUMNS = ("relay_offer", "services")
 PUBLIC_COLUMNS = ("kind", "services", "publics", "specific_support", "relay_offer")
 ACCESS_COLUMNS = ("accessibility",)
 OPEN_COLUMNS = ("hours", "closed_on_public_holidays", "commune__department__code")
 
-Row = dict[str, Any]
+# The lists a filter reads are fetched as text and decoded when a filter first asks: decoding
+# every list of a thousand places cost half the time of a filtered search.
+LISTS = ("relay_offer", "services", "publics", "specific_support", "accessibility", "hours")
+
+
+class Row(dict[str, Any]):
+    """A place as the search reads it."""
+
+    def __missing__(self, key: str) -> Any:
+        if key not in LISTS:
+            raise KeyError(key)
+        value = self[key] = json.loads(self[f"{key}_text"] or "null")
+        return value
 
 
 def _offers(*values: str) -> Callable[[Row], bool]:
@@ -225,6 +241,8 @@ class Results:
     # (pk, distance) of every place found, nearest first.
     ranked: list[tuple[int, float]]
     problem: str = ""
+    # What the search read of each place found (MARK and the filters' columns), by pk.
+    marks: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
@@ -275,7 +293,7 @@ def search(data: dict[str, Any], now: datetime) -> Results:
     if not isinstance(origin, Origin):
         return Results(None, [], origin)
     radius = data.get("rayon") or DEFAULT_DISTANCE
-    columns = set(POSITION)
+    columns = set(MARK)
     tests = [OFFERS[v].test for v in data.get("offre") or []]
     tests += [PUBLICS[v].test for v in data.get("public") or []]
     tests += [ACCESS[v].test for v in data.get("accessibilite") or []]
@@ -299,25 +317,40 @@ def search(data: dict[str, Any], now: datetime) -> Results:
     dlat = radius / 111.0
     dlon = radius / (111.0 * max(math.cos(math.radians(origin.latitude)), 0.01))
     rows = (
-        Structure.objects.listed()
-        .filter(
-            latitude__range=(origin.latitude - dlat, origin.latitude + dlat),
-            longitude__range=(origin.longitude - dlon, origin.longitude + dlon),
+        _located(
+            Structure.objects.listed().filter(
+                latitude__range=(origin.latitude - dlat, origin.latitude + dlat),
+                longitude__range=(origin.longitude - dlon, origin.longitude + dlon),
+            )
         )
-        .values(*sorted(columns))
+        .order_by()
+        .values(
+            *sorted(columns - set(LISTS)),
+            **{
+                f"{name}_text": Cast(name, models.TextField())
+                for name in sorted(columns & set(LISTS))
+            },
+        )
     )
     if data.get("rdv"):
         bookable = bookable_places(now)
         tests.append(lambda row: row["pk"] in bookable)
-    ranked = []
-    for row in rows:
-        away = distance_km(
-            origin.latitude, origin.longitude, float(row["latitude"]), float(row["longitude"])
-        )
+    ranked: list[tuple[int, float]] = []
+    marks: dict[int, dict[str, Any]] = {}
+    for row in map(Row, rows):
+        away = distance_km(origin.latitude, origin.longitude, row["lat"], row["lon"])
         if away <= radius and all(test(row) for test in tests):
             ranked.append((row["pk"], away))
+            marks[row["pk"]] = row
     ranked.sort(key=lambda found: (found[1], found[0]))
-    return Results(origin, ranked)
+    return Results(origin, ranked, marks=marks)
+
+
+def _located(places: QuerySet[Structure]) -> QuerySet[Structure]:
+    """The position as floats: converting thousands of decimals costs more than the query."""
+    return places.annotate(
+        lat=Cast("latitude", models.FloatField()), lon=Cast("longitude", models.FloatField())
+    )
 
 
 def bookable_places(now: datetime) -> set[int]:
@@ -339,26 +372,29 @@ def places(ranked: list[tuple[int, float]], now: datetime) -> list[Found]:
     ]
 
 
-def map_points(ranked: list[tuple[int, float]]) -> list[dict[str, Any]]:
-    """What the map draws: the nearest results (at most MAP_LIMIT), each with its page."""
+def map_points(
+    ranked: list[tuple[int, float]], marks: dict[int, dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """What the map draws: the nearest results (at most MAP_LIMIT), each with its page, from
+    what the search read (`marks`) or read here."""
     nearest = [pk for pk, _away in ranked[:MAP_LIMIT]]
-    rows = Structure.objects.filter(pk__in=nearest).values(
-        "pk", "name", "latitude", "longitude", "commune__name"
-    )
-    by_pk = {row["pk"]: row for row in rows}
+    by_pk = marks
+    if by_pk is None:
+        rows = _located(Structure.objects.filter(pk__in=nearest)).values(*MARK)
+        by_pk = {row["pk"]: row for row in rows}
     # Every page's address from one: reversing five hundred times costs more than the query.
     page_url = reverse("public:place_detail", args=[0]).replace("/0/", "/{}/")
     points = []
     for pk in nearest:
         row = by_pk.get(pk)
-        if row is None or row["latitude"] is None or row["longitude"] is None:
+        if row is None or row["lat"] is None or row["lon"] is None:
             continue
         points.append(
             {
                 "name": row["name"],
                 "commune": row["commune__name"],
-                "lat": float(row["latitude"]),
-                "lon": float(row["longitude"]),
+                "lat": row["lat"],
+                "lon": row["lon"],
                 "url": page_url.format(pk),
             }
         )

@@ -95,7 +95,7 @@ def place_search(request: HttpRequest) -> HttpResponse:
                 for label, choices in places.OFFER_GROUPS
             ],
             "filtered": any(request.GET.getlist(name) for name in places.FILTERS),
-            "map_points": places.map_points(ranked),
+            "map_points": places.map_points(ranked, results.marks if results else None),
             "workshops": places.coming_workshops(ranked, now),
         },
     )
