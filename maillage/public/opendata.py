@@ -98,7 +98,15 @@ def access_modes(place: Any) -> list[str]:
         modes.append("Téléphoner")
     if place.email:
         modes.append("Contacter par mail")
+    if books_online(place):
+        modes.append("Prendre un RDV en ligne")
     return modes
+
+
+def books_online(place: Any) -> bool:
+    """The place holds drop-ins or workshops, which the public books from its page (a fact of
+    the place, not of this week's slots: the data's version follows the places only)."""
+    return bool({RelayOffer.DROP_INS, RelayOffer.WORKSHOPS} & set(place.relay_offer))
 
 
 def record(place: Any, labels: dict[str, str]) -> dict[str, Any]:
@@ -137,7 +145,7 @@ def record(place: Any, labels: dict[str, str]) -> dict[str, Any]:
         "modalites_acces": "|".join(access_modes(place)),
         "modalites_accompagnement": "|".join(place.support_modes),
         "fiche_acces_libre": "",
-        "prise_rdv": "",
+        "prise_rdv": place_page(place) if books_online(place) else "",
     }
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from data_inclusion.schema.v1 import Service as DataInclusionService
 from data_inclusion.schema.v1 import Structure as DataInclusionStructure
+from django.conf import settings
 from django.test import Client
 from frictionless import Resource, Schema
 
@@ -81,6 +82,9 @@ def test_the_csv_lists_the_places_that_agreed_in_the_standard_s_columns(world: W
     assert place["typologie"] == "CCAS"
     assert place["telephone"] == "+33326000000"
     assert "Cartes SIM" in place["presentation_resume"]
+    # It holds drop-ins: its page is where the public books them.
+    assert place["prise_rdv"] == f"{settings.SITE_URL}/lieux/{world.ccas_reims.pk}/"
+    assert place["modalites_acces"].endswith("Prendre un RDV en ligne")
 
 
 def test_the_csv_validates_against_the_national_schema(world: World, tmp_path: Any) -> None:
