@@ -609,7 +609,7 @@ class Referral(Referenced, PersonDetails):
         return self.status == ReferralStatus.DECLINED
 
     def expires_on(self) -> date:
-        return (self.created_at + timedelta(days=settings.REFERRAL_EXPIRY_DAYS)).date()
+        return timezone.localdate(self.created_at + timedelta(days=settings.REFERRAL_EXPIRY_DAYS))
 
     def need_labels(self) -> list[str]:
         return [str(Need(n).label) for n in self.needs if n in Need.values]

@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from maillage.network import hours
 from maillage.network.enums import RelayOffer, StructureKind
@@ -132,7 +132,7 @@ def record(place: Any, labels: dict[str, str]) -> dict[str, Any]:
         "source": settings.ORGANISATION_NAME,
         "itinerance": "",
         "structure_parente": "",
-        "date_maj": place.updated_at.date().isoformat(),
+        "date_maj": timezone.localdate(place.updated_at).isoformat(),
         "services": "|".join(place.services),
         "publics_specifiquement_adresses": "|".join(place.publics),
         "prise_en_charge_specifique": "|".join(place.specific_support),
@@ -259,7 +259,7 @@ def _di_place(place: Any) -> dict[str, Any]:
     """What a data·inclusion structure and its services say of where they are."""
     return {
         "source": settings.OPEN_DATA_SOURCE,
-        "date_maj": place.updated_at.date().isoformat(),
+        "date_maj": timezone.localdate(place.updated_at).isoformat(),
         "lien_source": place_page(place),
         "horaires_accueil": hours.osm(place.hours, place.closed_on_public_holidays),
         "commune": place.commune.name,

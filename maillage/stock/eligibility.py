@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import F, Sum
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -137,7 +138,7 @@ def device_cap_refusal(person: Beneficiary, kinds: Iterable[str], day: date) -> 
         "période de %(months)s mois."
     ) % {
         "kind": last.device.get_kind_display(),
-        "date": date_format(last.sale.sold_at.date(), "j F Y"),
+        "date": date_format(timezone.localdate(last.sale.sold_at), "j F Y"),
         "months": months,
     }
 

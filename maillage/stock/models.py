@@ -501,7 +501,7 @@ class Device(Referenced):
             (
                 str(_("Toutes les fonctionnalités ont été testées")),
                 every_function,
-                str(_("le %(date)s") % {"date": test.at.date().strftime("%d/%m/%Y")})
+                str(_("le %(date)s") % {"date": timezone.localdate(test.at).strftime("%d/%m/%Y")})
                 if test
                 else "",
             ),

@@ -386,3 +386,12 @@ def test_plain_text_e_mails_read_apostrophes_as_written(world: World) -> None:
     body = mail.outbox[-1].body
     assert "vers CCAS d'Houplines" in body and "d'Épernay" in body
     assert "&#x27;" not in body
+
+
+def test_a_referral_sent_just_after_midnight_in_paris_expires_by_the_day_in_paris(
+    world: World,
+) -> None:
+    from datetime import UTC, date, datetime
+
+    referral = Referral(created_at=datetime(2026, 12, 7, 23, 30, tzinfo=UTC))  # 8 Dec in Paris
+    assert referral.expires_on() == date(2027, 1, 7)

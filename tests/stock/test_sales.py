@@ -111,8 +111,9 @@ def test_one_device_of_each_kind_per_24_months(world: World, stock: Stock) -> No
     )
     in_two_years = timezone.now() + timedelta(days=2 * 366)
     eligible_then = services.record_criterion(world.alice, Eligibility.RSA, by=by)
-    eligible_then.checked_on = in_two_years.date()
-    eligible_then.valid_until = in_two_years.date()
+    # The day in Paris: at 23:30 UTC the sale is already the next day there.
+    eligible_then.checked_on = timezone.localdate(in_two_years)
+    eligible_then.valid_until = timezone.localdate(in_two_years)
     eligible_then.save()
     services.sell(
         place=stock.reims,
