@@ -305,3 +305,21 @@ def or_model_default(form: forms.ModelForm, name: str) -> Any:
     """A number the form lets people leave empty: then the model field's default."""
     value = form.cleaned_data.get(name)
     return form._meta.model._meta.get_field(name).default if value is None else value
+
+
+class Radios(forms.RadioSelect):
+    """Radio buttons that tick nothing the person has not chosen. A model field without a
+    default gets Django's empty choice (« --------- »), which a radio group shows ticked: a
+    required answer never offers it, so the person must pick one, and a field's true default
+    (`initial`, the model's default) is still ticked."""
+
+    def optgroups(self, name: str, value: Any, attrs: dict[str, Any] | None = None) -> Any:
+        groups = super().optgroups(name, value, attrs)
+        if not self.is_required:
+            return groups
+        kept = []
+        for group_name, options, index in groups:
+            options = [option for option in options if option["value"] not in ("", None)]
+            if options:
+                kept.append((group_name, options, index))
+        return kept

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maillage.accounts.models import User
-from maillage.core.forms import or_model_default
+from maillage.core.forms import Radios, or_model_default
 from maillage.core.roles import referent_accounts, staff_accounts
 from maillage.learning.enums import DROP_IN_MINUTES, Presence, ProcedureTheme, ReferredTo, Theme
 from maillage.learning.models import Cohort, Course, DropIn, DropInSlot, Unavailability, Workshop
@@ -269,7 +269,7 @@ class RollCallForm(WalkInsMixin, forms.Form):
             self.fields[f"p{person.pk}"] = forms.ChoiceField(
                 label=person.full_name,
                 choices=Presence.choices,
-                widget=forms.RadioSelect,
+                widget=Radios,
                 error_messages={"required": _("Indiquez si la personne est présente.")},
             )
         self.add_walk_in_fields()
@@ -380,7 +380,7 @@ class DropInForm(forms.ModelForm):
         choices=[(m, _("%(minutes)s min") % {"minutes": m}) for m in DROP_IN_MINUTES],
         coerce=int,
         initial=30,
-        widget=forms.RadioSelect,
+        widget=Radios,
     )
     other_minutes = forms.IntegerField(
         label=gettext_lazy("Autre durée (minutes)"), required=False, min_value=5, max_value=480
@@ -410,8 +410,8 @@ class DropInForm(forms.ModelForm):
             "programme",
         )
         widgets = {
-            "device": forms.RadioSelect,
-            "autonomy": forms.RadioSelect,
+            "device": Radios,
+            "autonomy": Radios,
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maillage.accounts.models import User
-from maillage.core.forms import QuantityField
+from maillage.core.forms import QuantityField, Radios
 from maillage.learning.models import Session
 from maillage.network.models import Structure
 from maillage.network.perms import visible_departments
@@ -54,7 +54,7 @@ class PlaceForm(forms.ModelForm[Place]):
     class Meta:
         model = Place
         fields = ["name", "kind", "structure", "department", "keeper", "address", "is_active"]
-        widgets = {"kind": forms.RadioSelect}
+        widgets = {"kind": Radios}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -115,7 +115,7 @@ class DeviceForm(forms.ModelForm[Device]):
             "donation",
             "fleet",
         ]
-        widgets = {"kind": forms.RadioSelect}
+        widgets = {"kind": Radios}
 
     def __init__(self, *args: Any, places: QuerySet[Place], donations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -152,7 +152,7 @@ class TestForm(forms.Form):
         super().__init__(*args, **kwargs)
         for item in device.checklist:
             self.fields[f"check_{item}"] = forms.ChoiceField(
-                label=CheckItem(item).label, choices=TestResult.choices, widget=forms.RadioSelect
+                label=CheckItem(item).label, choices=TestResult.choices, widget=Radios
             )
         self.fields["repairs"] = self.fields.pop("repairs")
         self.items = device.checklist
@@ -186,9 +186,7 @@ class WipeForm(forms.Form):
 
 
 class GradeForm(forms.Form):
-    grade = forms.ChoiceField(
-        label=gettext_lazy("Grade"), choices=Grade.choices, widget=forms.RadioSelect
-    )
+    grade = forms.ChoiceField(label=gettext_lazy("Grade"), choices=Grade.choices, widget=Radios)
     note = forms.CharField(
         label=gettext_lazy("Remarque sur l'aspect"), max_length=255, required=False
     )
@@ -201,7 +199,7 @@ class DisposeForm(forms.Form):
             (DeviceState.RECYCLED, gettext_lazy("Recyclé (irréparable)")),
             (DeviceState.LOST, gettext_lazy("Perdu ou volé")),
         ],
-        widget=forms.RadioSelect,
+        widget=Radios,
     )
     note = forms.CharField(label=gettext_lazy("Motif"), max_length=255)
 
@@ -429,7 +427,7 @@ class SaleForm(forms.Form):
         help_text=gettext_lazy("Un par ligne, dans l'ordre des cartes remises."),
     )
     payment = forms.ChoiceField(
-        label=gettext_lazy("Moyen de paiement"), choices=Payment.choices, widget=forms.RadioSelect
+        label=gettext_lazy("Moyen de paiement"), choices=Payment.choices, widget=Radios
     )
     free_distribution = forms.ModelChoiceField(
         label=gettext_lazy("Opération de distribution gratuite"),
@@ -559,7 +557,7 @@ class ProductForm(forms.ModelForm[Product]):
     class Meta:
         model = Product
         fields = ["name", "kind", "operator", "face_value", "connection_months", "is_active"]
-        widgets = {"kind": forms.RadioSelect}
+        widgets = {"kind": Radios}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -673,7 +671,7 @@ class CheckInForm(forms.Form):
                 label=str(item.device),
                 choices=Condition.choices,
                 initial=Condition.GOOD,
-                widget=forms.RadioSelect,
+                widget=Radios,
             )
             self.fields[f"note_{item.device_id}"] = forms.CharField(
                 label=_("Remarque — %(device)s") % {"device": item.device.reference},

@@ -119,6 +119,23 @@ def test_a_facilitator_records_a_drop_in_for_a_followed_person(client_as, world:
     assert AuditEvent.objects.for_object(drop_in).filter(action="create").exists()
 
 
+def test_the_drop_in_form_ticks_no_autonomy_the_facilitator_did_not_choose(
+    client_as, world: World
+) -> None:
+    """« Autonomie atteinte » has no true default: nothing is ticked, and leaving it is
+    refused; the device's default (a smartphone) stays ticked."""
+    import re
+
+    client = client_as("mediator")
+    page = text(client.get("/accompagner/permanences/nouvelle/"))
+    autonomy = re.findall(r'<input type="radio" name="autonomy"[^>]*>', page)
+    assert autonomy and not any("checked" in radio for radio in autonomy)
+    assert 'value=""' not in "".join(autonomy) and "---------" not in page
+    assert re.search(r'<input type="radio" name="device" value="smartphone"[^>]*checked', page)
+    refused = client.post("/accompagner/permanences/nouvelle/", drop_in_form(world, autonomy=""))
+    assert refused.status_code == 200 and not DropIn.objects.exists()
+
+
 def test_a_drop_in_for_an_anonymous_person_needs_a_gender(client_as, world: World) -> None:
     client = client_as("mediator")
     refused = client.post("/accompagner/permanences/nouvelle/", drop_in_form(world, person=""))
