@@ -158,10 +158,10 @@ def _cohorts(world: World) -> None:
     if Cohort.objects.exists():
         return
     course = Course.objects.get(code="initiation-computer")
-    for person in (world.alice, world.bruno, world.chloe):
+    for day, person in enumerate((world.alice, world.bruno, world.chloe), start=2):
         cohort = learning.plan_cohort(
             Cohort(course=course, structure=person.structure),
-            first=date(2026, 3, 2),
+            first=date(2026, 3, day),  # a day each: one facilitator, three places
             at=time(14, 0),
             facilitators=[world.personas["mediator"]],
             by=None,

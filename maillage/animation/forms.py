@@ -27,7 +27,7 @@ from maillage.animation.models import (
     TrainingSession,
     lines_of,
 )
-from maillage.core.forms import Radios
+from maillage.core.forms import RadioSelect
 from maillage.core.phones import normalise_optional_phone
 from maillage.network.enums import PARTNER_KINDS
 from maillage.network.forms import not_in_future
@@ -204,13 +204,13 @@ class ApplicationForm(forms.ModelForm):
             return forms.TypedChoiceField(
                 choices=[("oui", _("Oui")), ("non", _("Non"))],
                 coerce=lambda v: v == "oui",
-                widget=Radios,
+                widget=RadioSelect,
                 empty_value=None,
                 **common,
             )
         if question.kind == QuestionKind.CHOICE:
             return forms.ChoiceField(
-                choices=[(c, c) for c in question.choice_list()], widget=Radios, **common
+                choices=[(c, c) for c in question.choice_list()], widget=RadioSelect, **common
             )
         return forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 5}), **common)
 
@@ -275,7 +275,7 @@ class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(
         label=gettext_lazy("Décision"),
         required=False,
-        widget=Radios,
+        widget=RadioSelect,
         choices=[
             ("", gettext_lazy("Pas encore")),
             (ApplicationStatus.SELECTED, gettext_lazy("Retenue")),
@@ -363,7 +363,7 @@ class FollowUpForm(forms.ModelForm):
         fields = ("on", "kind", "notes", "next_steps")
         widgets = {
             "on": DATE,
-            "kind": Radios,
+            "kind": RadioSelect,
             "notes": forms.Textarea(attrs={"rows": 4}),
             "next_steps": forms.Textarea(attrs={"rows": 2}),
         }
@@ -476,7 +476,7 @@ class AttendanceForm(forms.Form):
                 label=label(registration),
                 choices=[("present", _("Présent·e")), ("absent", _("Absent·e"))],
                 coerce=lambda v: v == "present",
-                widget=Radios,
+                widget=RadioSelect,
                 initial=None
                 if registration.attended is None
                 else ("present" if registration.attended else "absent"),

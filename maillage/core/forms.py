@@ -307,8 +307,9 @@ def or_model_default(form: forms.ModelForm, name: str) -> Any:
     return form._meta.model._meta.get_field(name).default if value is None else value
 
 
-class Radios(forms.RadioSelect):
-    """Radio buttons that tick nothing the person has not chosen. A model field without a
+class RadioSelect(forms.RadioSelect):
+    """Radio buttons that tick nothing the person has not chosen (Django's name kept: the field
+    template knows radio buttons by it and groups them in a fieldset with a legend). A model field without a
     default gets Django's empty choice (« --------- »), which a radio group shows ticked: a
     required answer never offers it, so the person must pick one, and a field's true default
     (`initial`, the model's default) is still ticked."""

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from maillage.core.forms import Radios
+from maillage.core.forms import RadioSelect
 from maillage.diagnostics.enums import LearningDevice, OrientationOutcome, RecommendationKind
 from maillage.diagnostics.models import Framework
 from maillage.network.models import Structure
@@ -31,12 +31,12 @@ class SituationForm(forms.Form):
     connection = forms.ChoiceField(
         label=gettext_lazy("Connexion à domicile"),
         choices=Connection.choices,
-        widget=Radios,
+        widget=RadioSelect,
     )
     learning_device = forms.ChoiceField(
         label=gettext_lazy("Sur quel appareil la personne veut-elle apprendre ?"),
         choices=LearningDevice.choices,
-        widget=Radios,
+        widget=RadioSelect,
         help_text=gettext_lazy("Celui qu'elle a, ou celui qu'elle va acquérir."),
     )
 
@@ -55,7 +55,7 @@ class AreaForm(forms.Form):
             self.fields[question["code"]] = forms.ChoiceField(
                 label=question["text"],
                 choices=framework.answer_choices(),
-                widget=Radios,
+                widget=RadioSelect,
                 error_messages={"required": _("Choisissez une réponse.")},
             )
 
@@ -70,7 +70,7 @@ class BarriersForm(forms.Form):
         label=gettext_lazy("La personne a-t-elle une démarche en ligne urgente à faire ?"),
         choices=[("yes", gettext_lazy("Oui")), ("no", gettext_lazy("Non"))],
         coerce=lambda value: value == "yes",
-        widget=Radios,
+        widget=RadioSelect,
     )
     urgent_procedure_note = forms.CharField(
         label=gettext_lazy("Laquelle ?"),
@@ -132,6 +132,6 @@ class OutcomeForm(forms.Form):
             (OrientationOutcome.DONE, OrientationOutcome.DONE.label),
             (OrientationOutcome.NOT_DONE, OrientationOutcome.NOT_DONE.label),
         ],
-        widget=Radios,
+        widget=RadioSelect,
     )
     note = forms.CharField(label=gettext_lazy("Commentaire"), required=False, max_length=255)

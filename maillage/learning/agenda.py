@@ -4,6 +4,7 @@ between consecutive places, and the conflicts (overlaps, too little time to driv
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -12,6 +13,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
@@ -121,6 +123,10 @@ def leg_between(a: Item, b: Item) -> Leg:
     return Leg(round(km, 1), needed, available, problem)
 
 
+def session_title(course: str, number: int) -> str:
+    return _("%(course)s, séance %(n)s") % {"course": course, "n": number}
+
+
 def items_for(user: Any, start: date, end: date) -> list[Item]:
     """Everything `user` runs between `start` and `end` (excluded), in time order."""
     since = timezone.make_aware(datetime.combine(start, datetime.min.time()))
@@ -138,7 +144,7 @@ def items_for(user: Any, start: date, end: date) -> list[Item]:
         items.append(
             Item(
                 "session",
-                _("%(course)s, séance %(n)s") % {"course": s.cohort.course.title, "n": s.number},
+                session_title(s.cohort.course.title, s.number),
                 s.starts_at,
                 s.ends_at,
                 s.cohort.structure,
@@ -203,3 +209,49 @@ def team_of(user: Any) -> Any:
     territory = within_scope(user, department="role_assignments__departments", managed_only=True)
     members = facilitator_accounts() & territory
     return User.objects.filter(Q(pk=user.pk) | members).distinct().order_by("full_name")
+
+
+def clashes(person: Any, planned: list[Item], *, ignoring: Iterable[str] = ()) -> list[str]:
+    """What stops `person` from running the planned items: something they already run at the
+    same time, or too little time to drive from or to it, each named (empty: nothing). The
+    items at the addresses `ignoring` are those being planned or moved."""
+    if not planned:
+        return []
+    first = min(timezone.localtime(item.starts_at).date() for item in planned)
+    last = max(timezone.localtime(item.ends_at).date() for item in planned)
+    skip = set(ignoring)
+    booked = [
+        item for item in items_for(person, first, last + timedelta(days=1)) if item.url not in skip
+    ]
+    found: list[str] = []
+    for new in planned:
+        day = timezone.localtime(new.starts_at).date()
+        same_day = [i for i in booked if timezone.localtime(i.starts_at).date() == day]
+        overlapping = [
+            i for i in same_day if i.starts_at < new.ends_at and new.starts_at < i.ends_at
+        ]
+        for other in overlapping:
+            found.append(
+                _(
+                    "%(person)s anime déjà « %(title)s » le %(day)s de %(start)s à %(end)s (%(where)s)."
+                )
+                % {
+                    "person": person,
+                    "title": other.title,
+                    "day": date_format(timezone.localtime(other.starts_at), "l j F"),
+                    "start": date_format(timezone.localtime(other.starts_at), "H:i"),
+                    "end": date_format(timezone.localtime(other.ends_at), "H:i"),
+                    "where": other.where,
+                }
+            )
+        if overlapping:
+            continue
+        before = [i for i in same_day if i.ends_at <= new.starts_at]
+        after = [i for i in same_day if i.starts_at >= new.ends_at]
+        legs = []
+        if before:
+            legs.append(leg_between(max(before, key=lambda i: i.ends_at), new))
+        if after:
+            legs.append(leg_between(new, min(after, key=lambda i: i.starts_at)))
+        found += [f"{person} : {leg.problem}" for leg in legs if leg.problem]
+    return found

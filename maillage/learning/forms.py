@@ -5,19 +5,20 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from maillage.accounts.models import User
-from maillage.core.forms import Radios, or_model_default
+from maillage.core.forms import RadioSelect, or_model_default
 from maillage.core.roles import referent_accounts, staff_accounts
 from maillage.learning.enums import DROP_IN_MINUTES, Presence, ProcedureTheme, ReferredTo, Theme
 from maillage.learning.models import Cohort, Course, DropIn, DropInSlot, Unavailability, Workshop
 from maillage.network.models import Structure
 from maillage.people.enums import AgeBand, Gender
 from maillage.people.forms import SENSITIVE_DATA_WARNING, StructureChoiceField, offer_structures
-from maillage.programmes.models import Programme
+from maillage.programmes.forms import offer_programmes, refuse_programme_outside
 
 
 class PersonChoiceField(forms.ModelMultipleChoiceField):
@@ -117,6 +118,39 @@ def facilitator_choices(user: Any, structures: QuerySet[Structure]) -> QuerySet[
     )
 
 
+def ask_about_clashes(form: forms.BaseForm) -> None:
+    """A plan may clash with what its facilitators already run: the form then offers to plan it
+    all the same (co-facilitation, or a clash wanted), a box shown only after a refusal."""
+    form.fields["despite_clashes"] = forms.BooleanField(
+        label=gettext_lazy("Planifier quand même (co-animation ou conflit voulu)"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+
+def refuse_for_clashes(form: forms.BaseForm, clashes: list[str]) -> None:
+    """Say why the plan was refused (the first clashes, then how many more) and show the box
+    to plan it all the same."""
+    shown = 3
+    for clash in clashes[:shown]:
+        form.add_error(None, clash)
+    if len(clashes) > shown:
+        more = len(clashes) - shown
+        form.add_error(
+            None,
+            ngettext("… et %(n)s autre conflit.", "… et %(n)s autres conflits.", more)
+            % {"n": more},
+        )
+    form.fields["despite_clashes"].widget = forms.CheckboxInput()
+
+
+def _referent_with_structure(user: Any) -> str:
+    names = sorted(
+        {a.structure.name for a in user.role_assignments.all() if a.structure_id is not None}
+    )
+    return f"{user} ({', '.join(names)})" if names else str(user)
+
+
 class CohortForm(forms.ModelForm):
     structure = StructureChoiceField(
         label=gettext_lazy("Structure d'accueil"), queryset=Structure.objects.none()
@@ -157,13 +191,40 @@ class CohortForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         offer_structures(self, structures)
         self.fields["course"].queryset = Course.objects.filter(is_active=True)  # type: ignore[attr-defined]
-        self.fields["programme"].queryset = Programme.objects.visible_to(user)  # type: ignore[attr-defined]
+        offer_programmes(self, user)
         people = facilitator_choices(user, structures)
         self.fields["facilitators"].queryset = people  # type: ignore[attr-defined]
-        referents = User.objects.filter(referent_accounts(structures))
-        self.fields["co_facilitators"].queryset = referents.distinct().order_by("full_name")  # type: ignore[attr-defined]
+        self._offer_co_facilitators(structures)
+        ask_about_clashes(self)
+        # Choosing the host asks the page for its referents (the list below follows).
+        self.fields["structure"].widget.attrs.update(
+            {
+                "hx-get": reverse("learning:cohort_create"),
+                "hx-trigger": "change",
+                "hx-target": "#id_co_facilitators",
+                "hx-select": "#id_co_facilitators",
+                "hx-swap": "outerHTML",
+            }
+        )
         if people.filter(pk=user.pk).exists():
             self.fields["facilitators"].initial = [user.pk]
+
+    def _offer_co_facilitators(self, structures: QuerySet[Structure]) -> None:
+        """The referents of the host structure once it is known (the page asks again when
+        it changes); before, every referent within reach, named with their structure."""
+        raw = self.data.get("structure") if self.is_bound else self.initial.get("structure")
+        host = str(getattr(raw, "pk", raw) or "")
+        hosts = structures.filter(pk=int(host)) if host.isdigit() else structures.none()
+        known = hosts.exists()
+        referents = User.objects.filter(referent_accounts(hosts if known else structures))
+        field = self.fields["co_facilitators"]
+        field.queryset = (  # type: ignore[attr-defined]
+            referents.distinct()
+            .order_by("full_name")
+            .prefetch_related("role_assignments__structure")
+        )
+        if not known:
+            field.label_from_instance = _referent_with_structure  # type: ignore[attr-defined]
 
     def clean_first_day(self) -> date:
         """Past cohorts may be recorded afterwards; a date years away is a typing mistake."""
@@ -177,6 +238,7 @@ class CohortForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        refuse_programme_outside(self, cleaned.get("first_day"))
         structure = cleaned.get("structure")
         co = cleaned.get("co_facilitators")
         if structure is not None and co:
@@ -208,6 +270,10 @@ class SessionMoveForm(forms.Form):
         max_length=200,
         help_text=gettext_lazy("Si vide : le lieu du parcours."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ask_about_clashes(self)
 
 
 class EnrolForm(forms.Form):
@@ -269,7 +335,7 @@ class RollCallForm(WalkInsMixin, forms.Form):
             self.fields[f"p{person.pk}"] = forms.ChoiceField(
                 label=person.full_name,
                 choices=Presence.choices,
-                widget=Radios,
+                widget=RadioSelect,
                 error_messages={"required": _("Indiquez si la personne est présente.")},
             )
         self.add_walk_in_fields()
@@ -347,17 +413,23 @@ class WorkshopForm(forms.ModelForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         offer_structures(self, structures)
-        self.fields["programme"].queryset = Programme.objects.visible_to(user)  # type: ignore[attr-defined]
+        offer_programmes(self, user)
         people = facilitator_choices(user, structures)
         self.fields["facilitators"].queryset = people  # type: ignore[attr-defined]
         if people.filter(pk=user.pk).exists():
             self.fields["facilitators"].initial = [user.pk]
         self.fields["start_time"].initial = time(14, 0)
+        ask_about_clashes(self)
 
     def starts_at(self) -> datetime:
         return timezone.make_aware(
             datetime.combine(self.cleaned_data["day"], self.cleaned_data["start_time"])
         )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        refuse_programme_outside(self, cleaned.get("day"))
+        return cleaned
 
 
 class DropInForm(forms.ModelForm):
@@ -380,7 +452,7 @@ class DropInForm(forms.ModelForm):
         choices=[(m, _("%(minutes)s min") % {"minutes": m}) for m in DROP_IN_MINUTES],
         coerce=int,
         initial=30,
-        widget=Radios,
+        widget=RadioSelect,
     )
     other_minutes = forms.IntegerField(
         label=gettext_lazy("Autre durée (minutes)"), required=False, min_value=5, max_value=480
@@ -410,8 +482,8 @@ class DropInForm(forms.ModelForm):
             "programme",
         )
         widgets = {
-            "device": Radios,
-            "autonomy": Radios,
+            "device": RadioSelect,
+            "autonomy": RadioSelect,
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
 
@@ -426,7 +498,7 @@ class DropInForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.people = people
         offer_structures(self, structures)
-        self.fields["programme"].queryset = Programme.objects.visible_to(user)  # type: ignore[attr-defined]
+        offer_programmes(self, user)
         now = timezone.localtime()
         self.fields["day"].initial = now.date()
         self.fields["start_time"].initial = now.time().replace(second=0, microsecond=0)
@@ -460,6 +532,7 @@ class DropInForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        refuse_programme_outside(self, cleaned.get("day"))
         if (
             cleaned.get("person") is None
             and "person" not in self.errors

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.roles import has_a_role, is_national_team, within_scope
@@ -274,6 +275,19 @@ class Session(models.Model):
     @property
     def where(self) -> str:
         return self.place or self.cohort.where
+
+    def roll_call_refusal(self, now: datetime | None = None) -> str:
+        """Why the roll call cannot be recorded now (empty when it can): who came is known
+        once the session has started."""
+        if (now or timezone.now()) >= self.starts_at:
+            return ""
+        local = timezone.localtime(self.starts_at)
+        return str(
+            _(
+                "La séance n'a pas encore commencé : l'appel s'enregistre à partir du %(day)s à %(time)s."
+            )
+            % {"day": date_format(local, "l j F"), "time": date_format(local, "H:i")}
+        )
 
 
 class EnrolmentQuerySet(models.QuerySet["Enrolment"]):

@@ -11,16 +11,19 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from maillage.core import audit
 from maillage.core.models import AuditEvent
 from maillage.core.signals import records_changed
 from maillage.core.statemachine import TransitionNotAllowed
+from maillage.learning import agenda
 from maillage.learning.enums import CohortStatus, EnrolmentStatus, Presence
 from maillage.learning.models import (
     Attendance,
     Cohort,
     DropIn,
+    DropInSlot,
     Enrolment,
     Session,
     Unavailability,
@@ -57,6 +60,14 @@ def session_times(cohort: Cohort, first: date, at: time) -> list[datetime]:
     ]
 
 
+class PlanningClash(Exception):
+    """The plan asks someone to be in two places at once (or too far apart): each clash named."""
+
+    def __init__(self, clashes: list[str]) -> None:
+        super().__init__(" ".join(clashes))
+        self.clashes = clashes
+
+
 def plan_cohort(
     cohort: Cohort,
     *,
@@ -65,7 +76,10 @@ def plan_cohort(
     facilitators: Iterable[Any],
     co_facilitators: Iterable[Any] = (),
     by: Any,
+    despite_clashes: bool = False,
 ) -> Cohort:
+    """Create the cohort and its sessions; refused (nothing written) when a facilitator
+    already runs something then, unless the planner confirms it (co-facilitation)."""
     with transaction.atomic():
         cohort.created_by = by
         cohort.save()
@@ -76,9 +90,47 @@ def plan_cohort(
             Session(cohort=cohort, number=number, starts_at=moment, minutes=minutes)
             for number, moment in enumerate(session_times(cohort, first, at), start=1)
         )
+        found = _clashes(cohort, sessions)
+        if found and not despite_clashes:
+            raise PlanningClash(found)
         records_changed.send(sender=Session, objects=sessions)
-        audit.record(by, AuditEvent.Action.CREATE, cohort)
+        audit.record(by, AuditEvent.Action.CREATE, cohort, note=_planned_despite(found))
     return cohort
+
+
+def _planned_despite(clashes: list[str]) -> str:
+    """What the journal says of a plan confirmed despite its clashes."""
+    if not clashes:
+        return ""
+    return ngettext(
+        "Planifié malgré %(n)s conflit signalé.",
+        "Planifié malgré %(n)s conflits signalés.",
+        len(clashes),
+    ) % {"n": len(clashes)}
+
+
+def _clashes(cohort: Cohort, sessions: list[Session]) -> list[str]:
+    planned = [
+        agenda.Item(
+            "session",
+            agenda.session_title(cohort.course.title, s.number),
+            s.starts_at,
+            s.ends_at,
+            cohort.structure,
+            cohort.place,
+        )
+        for s in sessions
+    ]
+    return _clashes_of_people(cohort, planned, ignoring={s.get_absolute_url() for s in sessions})
+
+
+def _clashes_of_people(cohort: Cohort, planned: list[Any], ignoring: set[str]) -> list[str]:
+    people = {*cohort.facilitators.all(), *cohort.co_facilitators.all()}
+    return [
+        clash
+        for person in sorted(people, key=str)
+        for clash in agenda.clashes(person, planned, ignoring=ignoring)
+    ]
 
 
 def move_cohort(cohort: Cohort, target: str, *, reason: str = "", by: Any) -> None:
@@ -90,8 +142,29 @@ def move_cohort(cohort: Cohort, target: str, *, reason: str = "", by: Any) -> No
             cohort.cancel_reason = reason
 
 
-def move_session(session: Session, starts_at: datetime, *, by: Any, place: str = "") -> None:
+def move_session(
+    session: Session,
+    starts_at: datetime,
+    *,
+    by: Any,
+    place: str = "",
+    despite_clashes: bool = False,
+) -> None:
+    """Move a session, checked as a plan is: refused when a facilitator already runs
+    something then, unless confirmed."""
     with transaction.atomic():
+        cohort = session.cohort
+        moved = agenda.Item(
+            "session",
+            agenda.session_title(cohort.course.title, session.number),
+            starts_at,
+            starts_at + timedelta(minutes=session.minutes),
+            cohort.structure,
+            place or cohort.place,
+        )
+        found = _clashes_of_people(cohort, [moved], ignoring={session.get_absolute_url()})
+        if found and not despite_clashes:
+            raise PlanningClash(found)
         before = audit.values(session, ["starts_at", "place"])
         session.starts_at = starts_at
         session.place = place
@@ -107,6 +180,7 @@ def move_session(session: Session, starts_at: datetime, *, by: Any, place: str =
             AuditEvent.Action.UPDATE,
             session,
             changes=audit.diff(before, audit.values(session, ["starts_at", "place"])),
+            note=_planned_despite(found),
         )
 
 
@@ -163,6 +237,9 @@ def take_roll_call(
     participants, in one transaction; mark those who reached the completion rule. Returns the
     enrolments completed by this roll call."""
     cohort = session.cohort
+    refusal = session.roll_call_refusal()
+    if refusal:
+        raise TransitionNotAllowed(refusal)
     with transaction.atomic():
         Cohort.objects.select_for_update().get(pk=cohort.pk)
         # Only what changed is written, in two statements, and the figures hear of it once.
@@ -219,15 +296,44 @@ def complete_learners(cohort: Cohort, *, by: Any) -> list[Enrolment]:
 
 
 def create_workshop(
-    workshop: Workshop, *, starts_at: datetime, facilitators: Iterable[Any], by: Any
+    workshop: Workshop,
+    *,
+    starts_at: datetime,
+    facilitators: Iterable[Any],
+    by: Any,
+    despite_clashes: bool = False,
 ) -> Workshop:
+    """Refused, as a cohort is, when a facilitator already runs something then."""
     with transaction.atomic():
         workshop.starts_at = starts_at
         workshop.created_by = by
+        people = list(facilitators)
+        planned = agenda.Item(
+            "workshop",
+            workshop.title,
+            starts_at,
+            starts_at + timedelta(minutes=workshop.minutes),
+            workshop.structure,
+            workshop.place,
+        )
+        found = [c for person in people for c in agenda.clashes(person, [planned])]
+        if found and not despite_clashes:
+            raise PlanningClash(found)
         workshop.save()
-        workshop.facilitators.set(list(facilitators))
-        audit.record(by, AuditEvent.Action.CREATE, workshop)
+        workshop.facilitators.set(people)
+        audit.record(by, AuditEvent.Action.CREATE, workshop, note=_planned_despite(found))
     return workshop
+
+
+def open_slot(slot: DropInSlot, *, facilitator: Any) -> DropInSlot:
+    """A drop-in slot of the facilitator's, refused when they already run something then."""
+    planned = agenda.Item("slot", _("Permanence"), slot.starts_at, slot.ends_at, slot.structure, "")
+    found = agenda.clashes(facilitator, [planned])
+    if found:
+        raise PlanningClash(found)
+    slot.facilitator = facilitator
+    slot.save()
+    return slot
 
 
 def add_participant(workshop: Workshop, beneficiary: Beneficiary, *, by: Any) -> None:

@@ -41,6 +41,7 @@ from maillage.learning.forms import (
     UnavailabilityForm,
     WorkshopAttendanceForm,
     WorkshopForm,
+    refuse_for_clashes,
     walk_in_initial,
 )
 from maillage.learning.models import (
@@ -183,19 +184,26 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
 def cohort_create(request: HttpRequest) -> HttpResponse:
     hosts = _hosts(request.user)
     require(hosts.exists())
-    initial = {}
+    initial: dict[str, Any] = {}
     if request.GET.get("parcours"):
         initial["course"] = Course.objects.filter(code=request.GET["parcours"]).first()
+    if request.GET.get("structure"):
+        initial["structure"] = request.GET["structure"]  # checked against the hosts by the form
     form = bind(request, CohortForm, user=request.user, structures=hosts, initial=initial)
     if request.method == "POST" and form.is_valid():
-        cohort = services.plan_cohort(
-            form.save(commit=False),
-            first=form.cleaned_data["first_day"],
-            at=form.cleaned_data["start_time"],
-            facilitators=form.cleaned_data["facilitators"],
-            co_facilitators=form.cleaned_data["co_facilitators"],
-            by=request.user,
-        )
+        try:
+            cohort = services.plan_cohort(
+                form.save(commit=False),
+                first=form.cleaned_data["first_day"],
+                at=form.cleaned_data["start_time"],
+                facilitators=form.cleaned_data["facilitators"],
+                co_facilitators=form.cleaned_data["co_facilitators"],
+                by=request.user,
+                despite_clashes=form.cleaned_data["despite_clashes"],
+            )
+        except services.PlanningClash as refused:
+            refuse_for_clashes(form, refused.clashes)
+            return render(request, "learning/cohort_form.html", {"form": form})
         messages.success(
             request,
             _(
@@ -394,9 +402,19 @@ def session_move(request: HttpRequest, pk: int) -> HttpResponse:
         starts_at = timezone.make_aware(
             datetime.combine(form.cleaned_data["day"], form.cleaned_data["start_time"])
         )
-        services.move_session(session, starts_at, by=request.user, place=form.cleaned_data["place"])
-        messages.success(request, _("La séance est déplacée."))
-        return redirect(session.cohort)
+        try:
+            services.move_session(
+                session,
+                starts_at,
+                by=request.user,
+                place=form.cleaned_data["place"],
+                despite_clashes=form.cleaned_data["despite_clashes"],
+            )
+        except services.PlanningClash as refused:
+            refuse_for_clashes(form, refused.clashes)
+        else:
+            messages.success(request, _("La séance est déplacée."))
+            return redirect(session.cohort)
     return render(request, "learning/session_move.html", {"form": form, "session": session})
 
 
@@ -420,6 +438,9 @@ def session_roll_call(request: HttpRequest, pk: int) -> HttpResponse:
     report_form = SessionReportForm(
         initial={"report": session.report, "new_needs": session.new_needs}
     )
+    too_early = session.roll_call_refusal()
+    if request.method == "POST" and too_early:
+        form.add_error(None, too_early)
     if request.method == "POST" and form.is_valid():
         require(cohort.status != CohortStatus.CANCELLED)
         completed = services.take_roll_call(
@@ -441,6 +462,7 @@ def session_roll_call(request: HttpRequest, pk: int) -> HttpResponse:
             "report_form": report_form,
             "walk_in_total": sum(g.count for g in walk_ins),
             "earlier_needs": _earlier_needs(session),
+            "too_early": too_early,
         },
     )
 
@@ -500,12 +522,17 @@ def workshop_create(request: HttpRequest) -> HttpResponse:
     require(hosts.exists())
     form = bind(request, WorkshopForm, user=request.user, structures=hosts)
     if request.method == "POST" and form.is_valid():
-        workshop = services.create_workshop(
-            form.save(commit=False),
-            starts_at=form.starts_at(),
-            facilitators=form.cleaned_data["facilitators"],
-            by=request.user,
-        )
+        try:
+            workshop = services.create_workshop(
+                form.save(commit=False),
+                starts_at=form.starts_at(),
+                facilitators=form.cleaned_data["facilitators"],
+                by=request.user,
+                despite_clashes=form.cleaned_data["despite_clashes"],
+            )
+        except services.PlanningClash as refused:
+            refuse_for_clashes(form, refused.clashes)
+            return render(request, "learning/workshop_form.html", {"form": form})
         messages.success(
             request, _("L'atelier « %(title)s » est enregistré.") % {"title": workshop}
         )
@@ -683,8 +710,15 @@ def agenda_slot(request: HttpRequest) -> HttpResponse:
     form = DropInSlotForm(request.POST, structures=hosts)
     if form.is_valid():
         slot = form.save(commit=False)
-        slot.facilitator = me
-        slot.save()
+        try:
+            services.open_slot(slot, facilitator=me)
+        except services.PlanningClash as refused:
+            messages.error(
+                request,
+                _("Le créneau n'a pas été ajouté : %(errors)s")
+                % {"errors": " ".join(refused.clashes)},
+            )
+            return redirect("learning:agenda")
         messages.success(request, _("Créneau de permanence ajouté."))
         return redirect(
             f"{reverse('learning:agenda')}?date={timezone.localtime(slot.starts_at).date().isoformat()}"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from maillage.core.forms import ListedModelChoiceField, Radios
+from maillage.core.forms import ListedModelChoiceField, RadioSelect
 from maillage.core.phones import normalise_optional_phone
 from maillage.network.models import Structure
 from maillage.people.enums import (
@@ -271,7 +271,7 @@ class ReferralForm(forms.ModelForm):
         )
         widgets = {
             "message": forms.Textarea(attrs={"rows": 3}),
-            "urgency": Radios,
+            "urgency": RadioSelect,
         }
         help_texts = {"message": SENSITIVE_DATA_WARNING}
         labels = {
@@ -341,7 +341,7 @@ class ReferralStepForm(forms.Form):
             (ReferralStatus.CONTACTED, ReferralStatus.CONTACTED.label),
             (ReferralStatus.DECLINED, ReferralStatus.DECLINED.label),
         ],
-        widget=Radios,
+        widget=RadioSelect,
     )
     note = forms.CharField(
         label=gettext_lazy("Commentaire"),

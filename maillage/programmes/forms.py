@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -86,3 +87,25 @@ class StaffingForm(forms.ModelForm):
         if commit:
             staffing.save()
         return staffing
+
+
+def offer_programmes(form: forms.BaseForm, user: Any, field: str = "programme") -> None:
+    """The programmes an activity may count for: those the person works in, each named with
+    its period, so that an ended programme is not taken for a running one."""
+    choice = form.fields[field]
+    choice.queryset = Programme.objects.visible_to(user)  # type: ignore[attr-defined]
+    choice.label_from_instance = lambda programme: f"{programme.name} ({programme.period()})"  # type: ignore[attr-defined]
+
+
+def refuse_programme_outside(
+    form: forms.BaseForm, *days: date | None, field: str = "programme"
+) -> None:
+    """An activity counts for a programme only within the programme's dates."""
+    programme = form.cleaned_data.get(field)
+    if programme is None:
+        return
+    for day in days:
+        refusal = programme.refusal_for(day) if day is not None else ""
+        if refusal:
+            form.add_error(field, refusal)
+            return

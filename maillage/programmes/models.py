@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.roles import scope_of, within_scope
@@ -79,6 +81,27 @@ class Programme(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("programmes:programme_detail", args=[self.slug])
+
+    def covers(self, day: date) -> bool:
+        """Whether activity of that day may count for the programme."""
+        return self.start <= day and (self.end is None or day <= self.end)
+
+    def period(self) -> str:
+        if self.end is None:
+            return str(_("depuis le %(start)s") % {"start": date_format(self.start, "j F Y")})
+        return str(
+            _("du %(start)s au %(end)s")
+            % {"start": date_format(self.start, "j F Y"), "end": date_format(self.end, "j F Y")}
+        )
+
+    def refusal_for(self, day: date) -> str:
+        """Why activity of `day` cannot count for the programme (empty when it can)."""
+        if self.covers(day):
+            return ""
+        return str(
+            _("« %(name)s » couvre l'activité %(period)s : choisissez un autre programme ou aucun.")
+            % {"name": self.name, "period": self.period()}
+        )
 
 
 class Target(models.Model):

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from maillage.core.forms import Radios
+from maillage.core.forms import RadioSelect
 from maillage.core.phones import normalise_optional_phone
 from maillage.people.enums import BestMoment, Need
 from maillage.people.models import Referral
@@ -42,7 +42,7 @@ class CallBackForm(forms.ModelForm):
         label=_("Quand préférez-vous être appelé·e ?"),
         choices=BestMoment.choices,
         initial=BestMoment.ANY,
-        widget=Radios,
+        widget=RadioSelect,
     )
     person_agreed = forms.BooleanField(
         label=_("J'accepte que l'équipe du lieu garde mon prénom et mon numéro pour me rappeler."),

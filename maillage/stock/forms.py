@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maillage.accounts.models import User
-from maillage.core.forms import QuantityField, Radios
+from maillage.core.forms import QuantityField, RadioSelect
 from maillage.learning.models import Session
 from maillage.network.models import Structure
 from maillage.network.perms import visible_departments
 from maillage.people.enums import Eligibility
-from maillage.programmes.models import Programme
+from maillage.programmes.forms import offer_programmes, refuse_programme_outside
 from maillage.stock.enums import (
     PHONE_KINDS,
     CheckItem,
@@ -54,7 +54,7 @@ class PlaceForm(forms.ModelForm[Place]):
     class Meta:
         model = Place
         fields = ["name", "kind", "structure", "department", "keeper", "address", "is_active"]
-        widgets = {"kind": Radios}
+        widgets = {"kind": RadioSelect}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -115,7 +115,7 @@ class DeviceForm(forms.ModelForm[Device]):
             "donation",
             "fleet",
         ]
-        widgets = {"kind": Radios}
+        widgets = {"kind": RadioSelect}
 
     def __init__(self, *args: Any, places: QuerySet[Place], donations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -152,7 +152,7 @@ class TestForm(forms.Form):
         super().__init__(*args, **kwargs)
         for item in device.checklist:
             self.fields[f"check_{item}"] = forms.ChoiceField(
-                label=CheckItem(item).label, choices=TestResult.choices, widget=Radios
+                label=CheckItem(item).label, choices=TestResult.choices, widget=RadioSelect
             )
         self.fields["repairs"] = self.fields.pop("repairs")
         self.items = device.checklist
@@ -186,7 +186,9 @@ class WipeForm(forms.Form):
 
 
 class GradeForm(forms.Form):
-    grade = forms.ChoiceField(label=gettext_lazy("Grade"), choices=Grade.choices, widget=Radios)
+    grade = forms.ChoiceField(
+        label=gettext_lazy("Grade"), choices=Grade.choices, widget=RadioSelect
+    )
     note = forms.CharField(
         label=gettext_lazy("Remarque sur l'aspect"), max_length=255, required=False
     )
@@ -199,7 +201,7 @@ class DisposeForm(forms.Form):
             (DeviceState.RECYCLED, gettext_lazy("Recyclé (irréparable)")),
             (DeviceState.LOST, gettext_lazy("Perdu ou volé")),
         ],
-        widget=Radios,
+        widget=RadioSelect,
     )
     note = forms.CharField(label=gettext_lazy("Motif"), max_length=255)
 
@@ -427,7 +429,7 @@ class SaleForm(forms.Form):
         help_text=gettext_lazy("Un par ligne, dans l'ordre des cartes remises."),
     )
     payment = forms.ChoiceField(
-        label=gettext_lazy("Moyen de paiement"), choices=Payment.choices, widget=Radios
+        label=gettext_lazy("Moyen de paiement"), choices=Payment.choices, widget=RadioSelect
     )
     free_distribution = forms.ModelChoiceField(
         label=gettext_lazy("Opération de distribution gratuite"),
@@ -557,7 +559,7 @@ class ProductForm(forms.ModelForm[Product]):
     class Meta:
         model = Product
         fields = ["name", "kind", "operator", "face_value", "connection_months", "is_active"]
-        widgets = {"kind": Radios}
+        widgets = {"kind": RadioSelect}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -606,7 +608,7 @@ class FreeDistributionForm(forms.ModelForm[FreeDistribution]):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = Programme.objects.visible_to(user)  # type: ignore[attr-defined]
+        offer_programmes(self, user)
         self.fields["places"].queryset = Place.objects.visible_to(user).filter(  # type: ignore[attr-defined]
             kind__in=(PlaceKind.RELAY, PlaceKind.KIT), is_active=True
         )
@@ -620,6 +622,7 @@ class FreeDistributionForm(forms.ModelForm[FreeDistribution]):
             )
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("La fin doit suivre le début."))
+        refuse_programme_outside(self, data.get("start"), data.get("end"))
         return data
 
 
@@ -671,7 +674,7 @@ class CheckInForm(forms.Form):
                 label=str(item.device),
                 choices=Condition.choices,
                 initial=Condition.GOOD,
-                widget=Radios,
+                widget=RadioSelect,
             )
             self.fields[f"note_{item.device_id}"] = forms.CharField(
                 label=_("Remarque — %(device)s") % {"device": item.device.reference},

@@ -37,6 +37,29 @@ def test_a_manager_plans_a_cohort_from_the_catalogue(visitor: Visitor, e2e_world
     expect(rows).to_have_count(6)
     expect(rows.nth(1)).to_contain_text("17 avril 2023")  # Easter Monday skipped
     assert Cohort.objects.get().sessions.count() == 6
+    # The same facilitator, the same Monday, half an hour later elsewhere: refused, named.
+    from tests.factories import StructureFactory
+
+    StructureFactory.create(name="Centre social de Sézanne", commune=e2e_world.reims)
+    visitor.goto("/accompagner/parcours/nouveau/")
+    page.get_by_role("combobox", name=re.compile("^Parcours")).select_option(
+        label="Initiation ordinateur"
+    )
+    page.get_by_label("Structure d'accueil").select_option(label="Centre social de Sézanne (Reims)")
+    page.get_by_label("Persona mediator").check()
+    page.get_by_label("Date de la première séance").fill("2023-04-03")
+    page.get_by_label("Heure de début").fill("14:30")
+    visitor.click(page.get_by_role("button", name="Planifier et générer les séances"))
+    expect(
+        page.get_by_text(
+            re.compile("Persona mediator anime déjà « Initiation ordinateur, séance 1 »")
+        )
+    ).to_be_visible()
+    assert Cohort.objects.count() == 1
+    page.get_by_label("Planifier quand même (co-animation ou conflit voulu)").check()
+    visitor.click(page.get_by_role("button", name="Planifier et générer les séances"))
+    expect(page.locator(".messages")).to_contain_text("séances générées")
+    assert Cohort.objects.count() == 2
 
 
 def test_a_facilitator_takes_the_roll_call_on_a_phone(visitor: Visitor, e2e_world: World) -> None:
@@ -145,6 +168,7 @@ def test_a_facilitator_opens_their_week_and_sees_a_conflict(
         starts_at=timezone.make_aware(datetime.combine(monday, time(11, 15))),
         facilitators=[mediator],
         by=None,
+        despite_clashes=True,  # planned all the same: the week shows the clash
     )
     page = visitor.page
     visitor.sign_in("mediator@exemple.test")

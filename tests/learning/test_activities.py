@@ -128,12 +128,41 @@ def test_the_drop_in_form_ticks_no_autonomy_the_facilitator_did_not_choose(
 
     client = client_as("mediator")
     page = text(client.get("/accompagner/permanences/nouvelle/"))
-    autonomy = re.findall(r'<input type="radio" name="autonomy"[^>]*>', page)
+    group = page.split("<legend>Autonomie atteinte")[1].split("</fieldset>")[0]
+    autonomy = re.findall(r'<input type="radio" name="autonomy"[^>]*>', group)
     assert autonomy and not any("checked" in radio for radio in autonomy)
     assert 'value=""' not in "".join(autonomy) and "---------" not in page
     assert re.search(r'<input type="radio" name="device" value="smartphone"[^>]*checked', page)
     refused = client.post("/accompagner/permanences/nouvelle/", drop_in_form(world, autonomy=""))
     assert refused.status_code == 200 and not DropIn.objects.exists()
+
+
+def test_activity_counts_for_a_programme_only_within_its_dates(client_as, world: World) -> None:
+    """« Ruralité Connectée » ended on 30 June 2023: a drop-in of 2026 cannot count for it."""
+    from datetime import date
+
+    from tests.factories import ProgrammeFactory
+
+    ended = ProgrammeFactory.create(
+        name="Ruralité Connectée", start=date(2022, 1, 1), end=date(2023, 6, 30)
+    )
+    ended.departments.add(world.marne)
+    client = client_as("mediator")
+    form = text(client.get("/accompagner/permanences/nouvelle/"))
+    assert "Ruralité Connectée (du 1 janvier 2022 au 30 juin 2023)" in form
+    refused = client.post(
+        "/accompagner/permanences/nouvelle/",
+        drop_in_form(world, day="2026-12-03", programme=ended.pk),
+    )
+    assert "« Ruralité Connectée » couvre l'activité du 1 janvier 2022 au 30 juin 2023" in text(
+        refused
+    )
+    assert not DropIn.objects.exists()
+    client.post(
+        "/accompagner/permanences/nouvelle/",
+        drop_in_form(world, day="2023-06-30", programme=ended.pk),
+    )
+    assert DropIn.objects.get().programme == ended
 
 
 def test_a_drop_in_for_an_anonymous_person_needs_a_gender(client_as, world: World) -> None:

@@ -51,6 +51,7 @@ def cohort_at(world: World, structure: Structure, first: date, hour: int) -> Coh
         at=time(hour, 0),
         facilitators=[world.personas["mediator"]],
         by=None,
+        despite_clashes=True,  # the agenda shows the clashes planned on purpose
     )
 
 
@@ -64,6 +65,7 @@ def workshop_at(
         starts_at=starts,
         facilitators=[world.personas["mediator"]],
         by=None,
+        despite_clashes=True,
     )
 
 
@@ -175,6 +177,35 @@ def test_a_facilitator_adds_a_drop_in_slot_and_a_day_off(client_as, world: World
         "/accompagner/agenda/indisponibilite/", {"start": "2023-04-10", "end": "2023-04-01"}
     )
     assert refused.status_code == 302 and Unavailability.objects.count() == 1
+
+
+def test_a_workshop_or_a_slot_at_the_hour_of_a_session_is_refused(client_as, world: World) -> None:
+    from tests.learning.test_activities import workshop_form
+
+    cohort = cohort_at(world, world.ccas_reims, date(2027, 1, 5), 14)
+    client = client_as("mediator")
+    refused = client.post(
+        "/accompagner/ateliers/nouveau/", workshop_form(world, day="2027-01-05", start_time="15:00")
+    )
+    assert "anime déjà « Initiation ordinateur, séance 1 »" in text(refused)
+    assert not Workshop.objects.exists()
+    client.post(
+        "/accompagner/ateliers/nouveau/",
+        workshop_form(world, day="2027-01-05", start_time="15:00", despite_clashes="on"),
+    )
+    assert Workshop.objects.count() == 1
+    slot = client.post(
+        "/accompagner/agenda/creneau/",
+        {
+            "structure": world.ccas_reims.pk,
+            "day": "2027-01-05",
+            "start_time": "13:00",
+            "minutes": "90",
+        },
+        follow=True,
+    )
+    assert "Le créneau n'a pas été ajouté" in text(slot) and not DropInSlot.objects.exists()
+    assert cohort.sessions.count() > 1
 
 
 def test_the_private_calendar_feed(

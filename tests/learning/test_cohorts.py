@@ -1,11 +1,14 @@
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import Any
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
+from maillage.accounts.models import User
+from maillage.core.models import AuditEvent
 from maillage.core.statemachine import TransitionNotAllowed
 from maillage.learning import services
 from maillage.learning.enums import CohortStatus, EnrolmentStatus
@@ -27,6 +30,7 @@ def plan(
         at=time(14, 0),
         facilitators=[world.personas["mediator"]],
         by=world.personas["mediator"],
+        despite_clashes=True,  # tests plan several cohorts at the same hour
     )
 
 
@@ -149,6 +153,37 @@ def test_a_referent_plans_at_their_own_structure_only(client_as, world: World) -
     assert "CCAS de Reims" in page and "Centre social de Lille" not in page
 
 
+def test_co_facilitators_come_from_the_host_structure_only(client_as, world: World) -> None:
+    from maillage.core.roles import Role
+    from tests.factories import StructureFactory
+
+    sezanne = StructureFactory.create(name="Centre social de Sézanne", commune=world.reims)
+    grant(UserFactory.create(full_name="Sophie Sézanne"), Role.RELAY_REFERENT, structure=sezanne)
+    client = client_as("territory_manager")
+    # Before the host is known, each referent is named with their structure.
+    page = text(client.get("/accompagner/parcours/nouveau/"))
+    assert "Sophie Sézanne (Centre social de Sézanne)" in page
+    assert 'hx-get="/accompagner/parcours/nouveau/"' in page
+    # The host chosen, its referents only.
+    page = text(client.get(f"/accompagner/parcours/nouveau/?structure={world.ccas_reims.pk}"))
+    referent = world.personas["relay_referent"]
+    co = page.split('id="id_co_facilitators"')[1].split("</ul>")[0]
+    assert f'value="{referent.pk}"' in co and "Sophie Sézanne" not in co
+    refused = client.post(
+        "/accompagner/parcours/nouveau/",
+        {
+            "course": Course.objects.get(code="initiation-computer").pk,
+            "structure": world.ccas_reims.pk,
+            "capacity": "8",
+            "first_day": "2027-01-05",
+            "start_time": "14:00",
+            "facilitators": [world.personas["mediator"].pk],
+            "co_facilitators": [User.objects.get(full_name="Sophie Sézanne").pk],
+        },
+    )
+    assert refused.status_code == 200 and not Cohort.objects.exists()
+
+
 def test_cohorts_are_scoped(client_as, world: World) -> None:
     reims, lille = plan(world), plan(world, structure=world.centre_social_lille)
     assert client_as("relay_referent").get(lille.get_absolute_url()).status_code == 404
@@ -169,6 +204,25 @@ def test_moving_a_session_renumbers_them_by_date(client_as, world: World) -> Non
     first.refresh_from_db()
     assert first.number == 2 and first.place == "Mairie"
     assert timezone.localtime(first.starts_at).time() == time(9, 30)
+
+
+def test_moving_a_session_onto_another_of_the_facilitators_is_refused(
+    client_as, world: World
+) -> None:
+    cohort = plan(world)
+    other = plan(world, code="initiation-tablet")
+    other.sessions.update(starts_at=F("starts_at") + timedelta(days=1))  # Tuesdays at 14:00
+    first = cohort.sessions.get(number=1)
+    url = f"/accompagner/seances/{first.pk}/deplacer/"
+    client = client_as("mediator")
+    refused = client.post(url, {"day": "2023-04-04", "start_time": "15:00", "place": ""})
+    assert "anime déjà « Initiation tablette, séance 1 »" in text(refused)
+    first.refresh_from_db()
+    assert timezone.localtime(first.starts_at).date() == date(2023, 4, 3)
+    moved = client.post(
+        url, {"day": "2023-04-04", "start_time": "15:00", "place": "", "despite_clashes": "on"}
+    )
+    assert moved.status_code == 302
 
 
 def test_the_waiting_list_takes_the_seat_of_who_drops(world: World) -> None:
@@ -224,6 +278,100 @@ def test_the_roll_call_of_eight_learners_is_one_post(
     assert cohort.status == CohortStatus.RUNNING
     session.refresh_from_db()
     assert session.roll_called_by == world.personas["mediator"]
+
+
+def _plan_form(world: World, structure: Any, first_day: str, at: str, **extra: Any) -> dict:
+    return {
+        "course": Course.objects.get(code="initiation-computer").pk,
+        "structure": structure.pk,
+        "capacity": "8",
+        "first_day": first_day,
+        "start_time": at,
+        "facilitators": [world.personas["mediator"].pk],
+        **extra,
+    }
+
+
+def test_a_facilitator_cannot_be_planned_twice_at_the_same_hour(client_as, world: World) -> None:
+    """Planned in Reims on Tuesdays at 14:00, the facilitator cannot be planned in Sézanne at
+    the same hour: the plan is refused with the session it clashes with, and only an explicit
+    « Planifier quand même » (co-facilitation) goes through."""
+    from tests.factories import StructureFactory
+
+    sezanne = StructureFactory.create(name="Centre social de Sézanne", commune=world.reims)
+    client = client_as("territory_manager")
+    url = "/accompagner/parcours/nouveau/"
+    assert (
+        client.post(url, _plan_form(world, world.ccas_reims, "2027-01-05", "14:00")).status_code
+        == 302
+    )
+    refused = client.post(url, _plan_form(world, sezanne, "2027-01-05", "14:30"))
+    page = text(refused)
+    assert refused.status_code == 200 and Cohort.objects.count() == 1
+    assert (
+        "Persona mediator anime déjà « Initiation ordinateur, séance 1 » le mardi 5 janvier "
+        "de 14:00 à 16:00 (CCAS de Reims, Reims)." in page
+    )
+    assert "et 3 autres conflits" in page
+    assert "Planifier quand même" in page
+    confirmed = client.post(
+        url, _plan_form(world, sezanne, "2027-01-05", "14:30", despite_clashes="on")
+    )
+    assert confirmed.status_code == 302 and Cohort.objects.count() == 2
+    planned = Cohort.objects.get(structure=sezanne)
+    assert "malgré" in AuditEvent.objects.for_object(planned).get(action="create").note
+
+
+def test_too_little_time_to_drive_between_two_places_is_a_clash(world: World) -> None:
+    """Charleville is about 80 km from Reims: a session there 15 minutes after one in Reims
+    ends cannot be driven to."""
+    reims = plan(world)
+    ends = timezone.localtime(reims.sessions.get(number=1).ends_at)
+    with pytest.raises(services.PlanningClash, match="Trajet trop court"):
+        services.plan_cohort(
+            Cohort(
+                course=Course.objects.get(code="initiation-computer"),
+                structure=world.mediatheque_charleville,
+            ),
+            first=ends.date(),
+            at=(ends + timedelta(minutes=15)).time(),
+            facilitators=[world.personas["mediator"]],
+            by=None,
+        )
+
+
+def test_a_roll_call_waits_for_its_session_to_start(client_as, world: World) -> None:
+    """On 3 December, the session of 10 December cannot be called yet."""
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    from maillage.core.statemachine import TransitionNotAllowed
+
+    cohort = services.plan_cohort(
+        Cohort(course=Course.objects.get(code="initiation-computer"), structure=world.ccas_reims),
+        first=date(2026, 12, 10),
+        at=time(14, 0),
+        facilitators=[world.personas["mediator"]],
+        by=None,
+    )
+    services.enrol(cohort, world.alice, by=None)
+    session = cohort.sessions.get(number=1)
+    url = f"/accompagner/seances/{session.pk}/"
+    client = client_as("mediator")
+    with time_machine.travel(datetime(2026, 12, 3, 9, 0, tzinfo=UTC)):
+        page = text(client.get(url))
+        assert "La séance n'a pas encore commencé" in page
+        refused = client.post(url, {f"p{world.alice.pk}": "present"})
+        assert refused.status_code == 200
+        assert "à partir du jeudi 10 décembre à 14:00" in text(refused)
+        with pytest.raises(TransitionNotAllowed):
+            services.take_roll_call(session, {world.alice.pk: "present"}, {}, by=None)
+    assert not Attendance.objects.exists()
+    with time_machine.travel(datetime(2026, 12, 10, 13, 5, tzinfo=UTC)):  # 14:05 in Paris
+        response = client_as("mediator").post(url, {f"p{world.alice.pk}": "present"})
+        assert response["Location"] == url
+    assert Attendance.objects.get().presence == "present"
 
 
 def test_a_roll_call_must_say_each_learners_presence(client_as, world: World) -> None:
