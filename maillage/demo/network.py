@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from maillage.accounts.models import RoleAssignment, User
 from maillage.accounts.second_factor import secret_of
+from maillage.core.french import de
 from maillage.core.roles import Role
 from maillage.network.enums import (
     LocationSource,
@@ -153,16 +154,16 @@ LAST_NAMES = [
 
 # Invented structure names by kind; {commune} is replaced by the commune's name.
 NAME_PATTERNS: list[tuple[str, str]] = [
-    (StructureKind.CCAS_CIAS, "CCAS de {commune}"),
-    (StructureKind.SOCIAL_CENTRE, "Centre social de {commune}"),
-    (StructureKind.LIBRARY, "Médiathèque de {commune}"),
-    (StructureKind.ASSOCIATION, "Familles Rurales de {commune}"),
-    (StructureKind.TOWN_HALL, "Mairie de {commune}"),
-    (StructureKind.FRANCE_SERVICES, "France Services de {commune}"),
-    (StructureKind.MISSION_LOCALE, "Mission locale de {commune}"),
-    (StructureKind.CARE_HOME, "Résidence autonomie de {commune}"),
-    (StructureKind.ASSOCIATION, "Épicerie solidaire de {commune}"),
-    (StructureKind.INTEGRATION_WORKSITE, "Chantier d'insertion de {commune}"),
+    (StructureKind.CCAS_CIAS, "CCAS {de}"),
+    (StructureKind.SOCIAL_CENTRE, "Centre social {de}"),
+    (StructureKind.LIBRARY, "Médiathèque {de}"),
+    (StructureKind.ASSOCIATION, "Familles Rurales {de}"),
+    (StructureKind.TOWN_HALL, "Mairie {de}"),
+    (StructureKind.FRANCE_SERVICES, "France Services {de}"),
+    (StructureKind.MISSION_LOCALE, "Mission locale {de}"),
+    (StructureKind.CARE_HOME, "Résidence autonomie {de}"),
+    (StructureKind.ASSOCIATION, "Épicerie solidaire {de}"),
+    (StructureKind.INTEGRATION_WORKSITE, "Chantier d'insertion {de}"),
 ]
 
 
@@ -401,7 +402,7 @@ def build_network() -> DemoNetwork:
         for index in range(count):
             kind, pattern = NAME_PATTERNS[index % len(NAME_PATTERNS)]
             commune = communes[index]
-            structures.append(b.structure(pattern.format(commune=commune.name), kind, commune))
+            structures.append(b.structure(pattern.format(de=de(commune.name)), kind, commune))
         # The first `joined` became relays in 2022 (the programme's first twelve months) …
         for structure in structures[:joined]:
             b.journey_to_relay(structure, b.rng.choice(months[1:]), manager)
@@ -541,7 +542,7 @@ def build_network() -> DemoNetwork:
     b.rng.shuffle(nord)
     for index, commune in enumerate(nord[:17]):
         kind, pattern = NAME_PATTERNS[index % len(NAME_PATTERNS)]
-        b.structure(pattern.format(commune=commune.name), kind, commune)
+        b.structure(pattern.format(de=de(commune.name)), kind, commune)
 
     # --- Funders' accounts ------------------------------------------------
     for slug, programme in (("dgcs", rural), ("hautes-alpes", alps), ("mel", lille)):

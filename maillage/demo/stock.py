@@ -376,9 +376,7 @@ def _hautes_alpes(b: StockBuilder, products: dict[str, Product]) -> dict[str, in
     )
     by_name = {s.name: s for s in alps.partner_structures.all()}
     counters = {
-        name: Place.objects.create(
-            name=f"Comptoir — {name}", kind=PlaceKind.RELAY, structure=by_name[name]
-        )
+        name: Place.objects.create(name=name, kind=PlaceKind.RELAY, structure=by_name[name])
         for name in ALPS_SIM_RELAYS + ALPS_SMARTPHONE_PARTNERS
     }
 
@@ -665,11 +663,11 @@ def _elsewhere(b: StockBuilder, products: dict[str, Product]) -> None:
     refurbisher = _staff("responsable.nord")
     mel = Programme.objects.get(slug="relais-numeriques-mel")
     mel_counters = [
-        Place.objects.create(name=f"Comptoir — {s.name}", kind=PlaceKind.RELAY, structure=s)
+        Place.objects.create(name=s.name, kind=PlaceKind.RELAY, structure=s)
         for s in mel.partner_structures.order_by("name")
     ]
     rural_counters = [
-        Place.objects.create(name=f"Comptoir — {s.name}", kind=PlaceKind.RELAY, structure=s)
+        Place.objects.create(name=s.name, kind=PlaceKind.RELAY, structure=s)
         for s in Structure.objects.filter(
             role_assignments__role=Role.RELAY_REFERENT,
             role_assignments__user__email__in=[

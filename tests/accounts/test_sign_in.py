@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -82,11 +83,20 @@ def test_sign_out_is_a_post_and_ends_the_session(client_as, world: World) -> Non
     assert client.get("/espace/").status_code == 302
 
 
+def test_the_sign_in_page_is_titled_with_the_sites_name(client: Any, db: None) -> None:
+    page = text(client.get("/espace/connexion/"))
+    assert "<title>Se connecter — Maillage</title>" in re.sub(r"\s+", " ", page).replace(
+        "<title> ", "<title>"
+    ).replace(" </title>", "</title>")
+    assert "testserver" not in page.split("</head>")[0]
+
+
 def test_a_forgotten_password_is_reset_through_an_emailed_link(world: World) -> None:
     client = Client()
     response = client.post("/espace/mot-de-passe/oublie/", {"email": "mediator@exemple.test"})
     assert response["Location"] == "/espace/mot-de-passe/oublie/envoye/"
     assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject.startswith("Maillage : ")  # the site's name, not the host's
     body = str(mail.outbox[0].body)
     link = re.search(r"http://testserver(/espace/mot-de-passe/nouveau/\S+)", body)
     assert link, body

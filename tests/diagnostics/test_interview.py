@@ -162,6 +162,27 @@ def test_a_recommendation_can_be_dismissed(client_as, world: World) -> None:
     assert recommendation.label not in summary
 
 
+@pytest.mark.parametrize(
+    ("gender", "said"),
+    [
+        ("woman", "vous savez le faire seule."),
+        ("man", "vous savez le faire seul."),
+        ("undisclosed", "vous savez le faire sans aide."),
+    ],
+)
+def test_the_summary_agrees_with_the_persons_gender(
+    client_as, world: World, gender: str, said: str
+) -> None:
+    world.alice.gender = gender
+    world.alice.save(update_fields=["gender"])
+    client = client_as("mediator")
+    diagnostic = start(client, world)
+    run_whole(client, diagnostic, "yes")
+    summary = text(client.get(f"/diagnostics/{diagnostic.pk}/synthese/"))
+    assert said in summary
+    assert summary.count("vous savez le faire") == summary.count(said)
+
+
 def test_the_printable_summary_speaks_plain_french(client_as, world: World) -> None:
     client = client_as("mediator")
     diagnostic = start(client, world)

@@ -225,6 +225,15 @@ def test_moving_a_session_onto_another_of_the_facilitators_is_refused(
     assert moved.status_code == 302
 
 
+def test_the_cohort_counts_its_seats_in_french(client_as, world: World) -> None:
+    cohort = plan(world, capacity=8)
+    client = client_as("mediator")
+    services.enrol(cohort, world.alice, by=None)
+    assert "1 personne inscrite sur 8 places" in text(client.get(cohort.get_absolute_url()))
+    services.enrol(cohort, world.bruno, by=None)
+    assert "2 personnes inscrites sur 8 places" in text(client.get(cohort.get_absolute_url()))
+
+
 def test_the_waiting_list_takes_the_seat_of_who_drops(world: World) -> None:
     cohort = plan(world, capacity=2)
     people = learners(world, 3)
