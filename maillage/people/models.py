@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from maillage.core.references import Referenced
+from maillage.core.references import REFERENCE_ALPHABET, Referenced
 from maillage.core.roles import scope_of, within_scope
 from maillage.core.statemachine import Tone, Workflow
 from maillage.network.models import STRUCTURE_PLACE, Structure
@@ -45,6 +46,10 @@ def current_year() -> int:
 
 def birth_year_validators() -> list[Any]:
     return [MinValueValidator(OLDEST_BIRTH_YEAR), MaxValueValidator(current_year)]
+
+
+# A person's whole reference as typed in a search box (« P-4KX7MA », any case).
+REFERENCE = re.compile(rf"[Pp]-[{REFERENCE_ALPHABET}{REFERENCE_ALPHABET.lower()}]{{6}}")
 
 
 class PersonDetails(models.Model):
@@ -130,9 +135,12 @@ class BeneficiaryQuerySet(models.QuerySet["Beneficiary"]):
         return self.filter(is_anonymous=False)
 
     def search(self, text: str) -> BeneficiaryQuerySet:
+        """By name, phone number or reference; a whole reference finds that person only."""
         text = text.strip()
         if not text:
             return self
+        if REFERENCE.fullmatch(text):
+            return self.filter(reference__iexact=text)
         condition = Q(reference__iexact=text)
         for word in normalise(text).split():
             condition |= Q(search_name__contains=word)

@@ -225,6 +225,19 @@ def test_a_person_without_sms_consent_gets_no_sms(world: World) -> None:
     assert LocmemBackend.outbox == []
 
 
+def test_a_whole_reference_finds_that_person_only(world: World) -> None:
+    """« P-… » shares its letters with many names: typed whole, it is a reference."""
+    from tests.factories import StructureFactory
+
+    for n in range(5):
+        Beneficiary.objects.create(
+            first_name="Pauline", last_name=f"Pierre{n}", structure=StructureFactory.create()
+        )
+    reference = world.bruno.reference
+    for typed in (reference, reference.lower(), f"  {reference} "):
+        assert list(Beneficiary.objects.search(typed)) == [world.bruno]
+
+
 def test_the_list_searches_filters_and_paginates(client_as, world: World) -> None:
     for n in range(30):
         Beneficiary.objects.create(
