@@ -123,15 +123,53 @@ def leg_between(a: Item, b: Item) -> Leg:
     return Leg(round(km, 1), needed, available, problem)
 
 
-def session_title(course: str, number: int) -> str:
-    return _("%(course)s, séance %(n)s") % {"course": course, "n": number}
+def session_item(
+    session: Session, *, starts_at: datetime | None = None, place: str | None = None
+) -> Item:
+    """A session as the agenda shows it; `starts_at` and `place` where it is being moved."""
+    cohort = session.cohort
+    starts = starts_at or session.starts_at
+    return Item(
+        "session",
+        _("%(course)s, séance %(n)s") % {"course": cohort.course.title, "n": session.number},
+        starts,
+        starts + timedelta(minutes=session.minutes),
+        cohort.structure,
+        (session.place if place is None else place) or cohort.place,
+        session.get_absolute_url() if session.pk else "",
+    )
+
+
+def workshop_item(workshop: Workshop, booked: int = 0) -> Item:
+    return Item(
+        "workshop",
+        workshop.title,
+        workshop.starts_at,
+        workshop.ends_at,
+        workshop.structure,
+        workshop.place,
+        workshop.get_absolute_url() if workshop.pk else "",
+        booked,
+    )
+
+
+def slot_item(slot: DropInSlot, booked: int = 0) -> Item:
+    return Item(
+        "slot",
+        _("Permanence"),
+        slot.starts_at,
+        slot.ends_at,
+        slot.structure,
+        "",
+        reverse("bookings:slot_bookings", args=[slot.pk]) if slot.pk else "",
+        booked,
+    )
 
 
 def items_for(user: Any, start: date, end: date) -> list[Item]:
     """Everything `user` runs between `start` and `end` (excluded), in time order."""
     since = timezone.make_aware(datetime.combine(start, datetime.min.time()))
     until = timezone.make_aware(datetime.combine(end, datetime.min.time()))
-    items: list[Item] = []
     # The cohorts as a subquery: joining both lists of facilitators would need a DISTINCT
     # over the sessions (four times longer to plan).
     led = Cohort.objects.filter(Q(facilitators=user) | Q(co_facilitators=user)).values("pk")
@@ -140,55 +178,20 @@ def items_for(user: Any, start: date, end: date) -> list[Item]:
         .exclude(cohort__status=CohortStatus.CANCELLED)
         .select_related("cohort__course", "cohort__structure__commune")
     )
-    for s in sessions:
-        items.append(
-            Item(
-                "session",
-                session_title(s.cohort.course.title, s.number),
-                s.starts_at,
-                s.ends_at,
-                s.cohort.structure,
-                s.place or s.cohort.place,
-                s.get_absolute_url(),
-            )
-        )
+    items = [session_item(s) for s in sessions]
     booked = Count("bookings", filter=Q(bookings__status=BookingStatus.BOOKED))
     workshops = (
         Workshop.objects.filter(starts_at__gte=since, starts_at__lt=until, facilitators=user)
         .select_related("structure__commune")
         .annotate(booked=booked)
     )
-    for w in workshops:
-        items.append(
-            Item(
-                "workshop",
-                w.title,
-                w.starts_at,
-                w.ends_at,
-                w.structure,
-                w.place,
-                w.get_absolute_url(),
-                w.booked,
-            )
-        )
+    items += [workshop_item(w, w.booked) for w in workshops]
     slots = (
         DropInSlot.objects.filter(starts_at__gte=since, starts_at__lt=until, facilitator=user)
         .select_related("structure__commune")
         .annotate(booked=booked)
     )
-    for slot in slots:
-        items.append(
-            Item(
-                "slot",
-                _("Permanence"),
-                slot.starts_at,
-                slot.ends_at,
-                slot.structure,
-                "",
-                reverse("bookings:slot_bookings", args=[slot.pk]),
-                slot.booked,
-            )
-        )
+    items += [slot_item(slot, slot.booked) for slot in slots]
     return sorted(items, key=lambda i: (i.starts_at, i.ends_at))
 
 
@@ -209,6 +212,17 @@ def team_of(user: Any) -> Any:
     territory = within_scope(user, department="role_assignments__departments", managed_only=True)
     members = facilitator_accounts() & territory
     return User.objects.filter(Q(pk=user.pk) | members).distinct().order_by("full_name")
+
+
+def clashes_of(
+    people: Iterable[Any], planned: list[Item], *, ignoring: Iterable[str] = ()
+) -> list[str]:
+    """The clashes of each of these people with the planned items, person by person."""
+    return [
+        clash
+        for person in sorted(set(people), key=str)
+        for clash in clashes(person, planned, ignoring=ignoring)
+    ]
 
 
 def clashes(person: Any, planned: list[Item], *, ignoring: Iterable[str] = ()) -> list[str]:

@@ -110,27 +110,11 @@ def _planned_despite(clashes: list[str]) -> str:
 
 
 def _clashes(cohort: Cohort, sessions: list[Session]) -> list[str]:
-    planned = [
-        agenda.Item(
-            "session",
-            agenda.session_title(cohort.course.title, s.number),
-            s.starts_at,
-            s.ends_at,
-            cohort.structure,
-            cohort.place,
-        )
-        for s in sessions
-    ]
-    return _clashes_of_people(cohort, planned, ignoring={s.get_absolute_url() for s in sessions})
-
-
-def _clashes_of_people(cohort: Cohort, planned: list[Any], ignoring: set[str]) -> list[str]:
-    people = {*cohort.facilitators.all(), *cohort.co_facilitators.all()}
-    return [
-        clash
-        for person in sorted(people, key=str)
-        for clash in agenda.clashes(person, planned, ignoring=ignoring)
-    ]
+    return agenda.clashes_of(
+        [*cohort.facilitators.all(), *cohort.co_facilitators.all()],
+        [agenda.session_item(s) for s in sessions],
+        ignoring={s.get_absolute_url() for s in sessions},
+    )
 
 
 def move_cohort(cohort: Cohort, target: str, *, reason: str = "", by: Any) -> None:
@@ -154,15 +138,11 @@ def move_session(
     something then, unless confirmed."""
     with transaction.atomic():
         cohort = session.cohort
-        moved = agenda.Item(
-            "session",
-            agenda.session_title(cohort.course.title, session.number),
-            starts_at,
-            starts_at + timedelta(minutes=session.minutes),
-            cohort.structure,
-            place or cohort.place,
+        found = agenda.clashes_of(
+            [*cohort.facilitators.all(), *cohort.co_facilitators.all()],
+            [agenda.session_item(session, starts_at=starts_at, place=place)],
+            ignoring={session.get_absolute_url()},
         )
-        found = _clashes_of_people(cohort, [moved], ignoring={session.get_absolute_url()})
         if found and not despite_clashes:
             raise PlanningClash(found)
         before = audit.values(session, ["starts_at", "place"])
@@ -308,15 +288,7 @@ def create_workshop(
         workshop.starts_at = starts_at
         workshop.created_by = by
         people = list(facilitators)
-        planned = agenda.Item(
-            "workshop",
-            workshop.title,
-            starts_at,
-            starts_at + timedelta(minutes=workshop.minutes),
-            workshop.structure,
-            workshop.place,
-        )
-        found = [c for person in people for c in agenda.clashes(person, [planned])]
+        found = agenda.clashes_of(people, [agenda.workshop_item(workshop)])
         if found and not despite_clashes:
             raise PlanningClash(found)
         workshop.save()
@@ -327,8 +299,7 @@ def create_workshop(
 
 def open_slot(slot: DropInSlot, *, facilitator: Any) -> DropInSlot:
     """A drop-in slot of the facilitator's, refused when they already run something then."""
-    planned = agenda.Item("slot", _("Permanence"), slot.starts_at, slot.ends_at, slot.structure, "")
-    found = agenda.clashes(facilitator, [planned])
+    found = agenda.clashes(facilitator, [agenda.slot_item(slot)])
     if found:
         raise PlanningClash(found)
     slot.facilitator = facilitator

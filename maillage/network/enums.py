@@ -26,7 +26,7 @@ class StructureKind(models.TextChoices):
 
 # What a partner may be (an application to join the network chooses among these).
 PARTNER_KINDS = [
-    (value, label) for value, label in StructureKind.choices if value != "network_site"
+    (value, label) for value, label in StructureKind.choices if value != StructureKind.NETWORK_SITE
 ]
 
 
