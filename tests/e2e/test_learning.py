@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from maillage.learning import services
@@ -15,9 +16,17 @@ from tests.conftest import World
 from tests.e2e.conftest import Visitor
 
 
-def test_a_manager_plans_a_cohort_from_the_catalogue(visitor: Visitor, e2e_world: World) -> None:
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_manager_plans_a_cohort_from_the_catalogue(
+    visitor: Visitor, e2e_world: World, width: int
+) -> None:
     page = visitor.page
+    page.set_viewport_size({"width": width, "height": 900})
     visitor.sign_in("territory.manager@exemple.test")
+    if width < 1024:  # on a phone, the menu folds behind « Menu »
+        page.get_by_role("navigation", name="Menu principal").get_by_text(
+            "Menu", exact=True
+        ).click()
     visitor.click(page.get_by_role("link", name="Catalogue"))
     visitor.click(page.get_by_role("link", name="Initiation ordinateur"))
     visitor.click(page.get_by_role("link", name="Planifier ce parcours"))
